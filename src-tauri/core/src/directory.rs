@@ -1,0 +1,167 @@
+//! The desk's local directory: companies, contacts, assets, technicians and parent incidents.
+//!
+//! Ticketflow works offline, so it keeps what it needs of the PSA, RMM and NOC here.
+
+use crate::sla::Calendar;
+use crate::text_enum::text_enum;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+text_enum! {
+    /// A client's service tier: SLA targets and after-hours rates follow it.
+    pub enum Tier {
+        Platinum = "platinum",
+        Gold = "gold",
+        Silver = "silver",
+        Bronze = "bronze",
+    }
+}
+
+text_enum! {
+    /// Technician tier: Tier 1 takes the call, Tier 2 takes escalations.
+    pub enum TechTier {
+        Tier1 = "tier1",
+        Tier2 = "tier2",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Company {
+    pub id: i64,
+    pub name: String,
+    pub tier: Tier,
+    /// How this client's SLA clock counts time.
+    pub calendar: Calendar,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewCompany {
+    pub name: String,
+    pub tier: Tier,
+    pub calendar: Calendar,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    pub id: i64,
+    pub company_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub upn: Option<String>,
+    pub authorized: bool,
+    pub terminated_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewContact {
+    pub company_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub upn: Option<String>,
+    pub authorized: bool,
+    pub terminated_on: Option<NaiveDate>,
+}
+
+impl Contact {
+    /// Why this caller may not proceed without an override, if anything.
+    ///
+    /// A terminated employee calling with old credentials is a classic social-engineering vector,
+    /// so termination wins over the authorized flag from the day it takes effect.
+    pub fn refusal(&self, today: NaiveDate) -> Option<String> {
+        if let Some(day) = self.terminated_on {
+            if day <= today {
+                return Some(format!("{} was terminated on {day}", self.name));
+            }
+        }
+        if !self.authorized {
+            return Some(format!("{} is not an authorized contact", self.name));
+        }
+        None
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Asset {
+    pub id: i64,
+    pub company_id: i64,
+    pub hostname: String,
+    pub kind: String,
+    pub serial: Option<String>,
+    pub assigned_upn: Option<String>,
+    pub rmm_id: Option<String>,
+    pub rmm_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewAsset {
+    pub company_id: i64,
+    pub hostname: String,
+    pub kind: String,
+    pub serial: Option<String>,
+    pub assigned_upn: Option<String>,
+    pub rmm_id: Option<String>,
+    pub rmm_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Technician {
+    pub id: i64,
+    pub name: String,
+    pub tier: TechTier,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    pub id: i64,
+    pub title: String,
+    pub source: String,
+    pub started_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contact(authorized: bool, terminated_on: Option<NaiveDate>) -> Contact {
+        Contact {
+            id: 1,
+            company_id: 1,
+            name: "Dana Reyes".into(),
+            email: None,
+            phone: None,
+            upn: None,
+            authorized,
+            terminated_on,
+        }
+    }
+
+    #[test]
+    fn authorized_current_contact_is_accepted() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        assert_eq!(contact(true, None).refusal(today), None);
+    }
+
+    #[test]
+    fn terminated_contact_is_refused_even_if_flagged_authorized() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let r = contact(true, Some(today)).refusal(today).unwrap();
+        assert!(r.contains("terminated"), "{r}");
+    }
+
+    #[test]
+    fn future_termination_date_does_not_yet_refuse() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let later = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+        assert_eq!(contact(true, Some(later)).refusal(today), None);
+    }
+
+    #[test]
+    fn unauthorized_contact_is_refused() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let r = contact(false, None).refusal(today).unwrap();
+        assert!(r.contains("not an authorized"), "{r}");
+    }
+}

@@ -1,0 +1,23 @@
+//! Ticketflow's core: the workflow rules, SLA engine, audit chain and SQLite store.
+//!
+//! No Tauri here: the rules build and test without a window, and the same code serves the
+//! desktop shell and the `ticketflow-cli` command line.
+
+pub mod audit;
+pub mod canonical;
+pub mod clock;
+pub mod demo;
+pub mod directory;
+pub mod error;
+pub mod paths;
+pub mod priority;
+pub mod record;
+pub mod signature;
+pub mod sla;
+pub mod store;
+pub mod template;
+mod text_enum;
+pub mod ticket;
+pub mod workflow;
+
+pub use error::{Error, ErrorPayload, Result};

@@ -1,0 +1,304 @@
+//! Companies, contacts, assets, technicians and incidents.
+
+use super::{found, Durability, Store};
+use crate::audit::timestamp;
+use crate::directory::*;
+use crate::error::{Error, Result};
+use crate::priority::PriorityMatrix;
+use crate::sla::{Calendar, SlaPolicy};
+use crate::workflow::Lookup;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, Row};
+
+const NAME_MAX: usize = 200;
+
+fn text_field(field: &str, value: &str, max: usize) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(field, "is required"));
+    }
+    if value.chars().count() > max {
+        return Err(Error::invalid(field, format!("longer than {max} characters")));
+    }
+    Ok(())
+}
+
+fn optional_field(field: &str, value: &Option<String>) -> Result<()> {
+    match value {
+        Some(v) if v.chars().count() > NAME_MAX * 5 => Err(Error::invalid(field, "too long")),
+        _ => Ok(()),
+    }
+}
+
+fn company_row(r: &Row) -> rusqlite::Result<(i64, String, Tier, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+fn to_company((id, name, tier, calendar): (i64, String, Tier, String)) -> Result<Company> {
+    let calendar: Calendar =
+        serde_json::from_str(&calendar).map_err(|e| Error::invalid("calendar", e.to_string()))?;
+    Ok(Company { id, name, tier, calendar })
+}
+
+fn contact_row(r: &Row) -> rusqlite::Result<Contact> {
+    Ok(Contact {
+        id: r.get(0)?,
+        company_id: r.get(1)?,
+        name: r.get(2)?,
+        email: r.get(3)?,
+        phone: r.get(4)?,
+        upn: r.get(5)?,
+        authorized: r.get(6)?,
+        terminated_on: r.get(7)?,
+    })
+}
+
+fn asset_row(r: &Row) -> rusqlite::Result<Asset> {
+    Ok(Asset {
+        id: r.get(0)?,
+        company_id: r.get(1)?,
+        hostname: r.get(2)?,
+        kind: r.get(3)?,
+        serial: r.get(4)?,
+        assigned_upn: r.get(5)?,
+        rmm_id: r.get(6)?,
+        rmm_url: r.get(7)?,
+    })
+}
+
+const CONTACT_COLS: &str = "id, company_id, name, email, phone, upn, authorized, terminated_on";
+const ASSET_COLS: &str = "id, company_id, hostname, kind, serial, assigned_upn, rmm_id, rmm_url";
+
+/// Directory reads over any connection, so the rules can use them inside a write transaction.
+pub(crate) struct Db<'a>(pub &'a Connection);
+
+impl Lookup for Db<'_> {
+    fn contact(&self, id: i64) -> Result<Contact> {
+        found(
+            self.0.query_row(&format!("SELECT {CONTACT_COLS} FROM contacts WHERE id = ?1"), [id], contact_row),
+            "contact",
+            id,
+        )
+    }
+
+    fn company(&self, id: i64) -> Result<Company> {
+        to_company(found(
+            self.0.query_row("SELECT id, name, tier, calendar FROM companies WHERE id = ?1", [id], company_row),
+            "company",
+            id,
+        )?)
+    }
+
+    fn asset(&self, id: i64) -> Result<Asset> {
+        found(
+            self.0.query_row(&format!("SELECT {ASSET_COLS} FROM assets WHERE id = ?1"), [id], asset_row),
+            "asset",
+            id,
+        )
+    }
+
+    fn incident(&self, id: i64) -> Result<Incident> {
+        found(
+            self.0.query_row(
+                "SELECT id, title, source, started_at, resolved_at FROM incidents WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(Incident {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        source: r.get(2)?,
+                        started_at: r.get(3)?,
+                        resolved_at: r.get(4)?,
+                    })
+                },
+            ),
+            "incident",
+            id,
+        )
+    }
+
+    fn runbook_company(&self, id: i64) -> Result<i64> {
+        found(
+            self.0.query_row("SELECT company_id FROM runbook_entries WHERE id = ?1", [id], |r| r.get(0)),
+            "runbook entry",
+            id,
+        )
+    }
+
+    fn time_entry_count(&self, ticket_id: i64) -> Result<i64> {
+        Ok(self.0.query_row("SELECT count(*) FROM time_entries WHERE ticket_id = ?1", [ticket_id], |r| r.get(0))?)
+    }
+
+    fn sla_policies(&self) -> Result<Vec<SlaPolicy>> {
+        let mut stmt = self.0.prepare_cached(
+            "SELECT tier, priority, first_response_minutes, resolution_minutes FROM sla_policies",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(SlaPolicy {
+                tier: r.get(0)?,
+                priority: r.get(1)?,
+                first_response_minutes: r.get(2)?,
+                resolution_minutes: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn priority_matrix(&self) -> Result<PriorityMatrix> {
+        let stored: Option<String> = self
+            .0
+            .query_row("SELECT value FROM settings WHERE key = 'priority_matrix'", [], |r| r.get(0))
+            .ok();
+        match stored {
+            Some(json) => serde_json::from_str(&json).map_err(|e| Error::invalid("priority_matrix", e.to_string())),
+            None => Ok(PriorityMatrix::default()),
+        }
+    }
+}
+
+impl Store {
+    pub fn lookup(&self) -> impl Lookup + '_ {
+        Db(self.conn())
+    }
+
+    pub fn add_company(&mut self, c: &NewCompany, actor: &str, now: DateTime<Utc>) -> Result<Company> {
+        text_field("name", &c.name, NAME_MAX)?;
+        c.calendar.validate()?;
+        let calendar = serde_json::to_string(&c.calendar).map_err(|e| Error::invalid("calendar", e.to_string()))?;
+        self.write(Durability::Normal, |tx| {
+            let exists: bool =
+                tx.query_row("SELECT EXISTS (SELECT 1 FROM companies WHERE name = ?1)", [&c.name], |r| r.get(0))?;
+            if exists {
+                return Err(Error::invalid("name", format!("a company named {:?} exists", c.name)));
+            }
+            tx.execute(
+                "INSERT INTO companies (name, tier, calendar) VALUES (?1, ?2, ?3)",
+                params![c.name, c.tier, calendar],
+            )?;
+            let company = Company { id: tx.last_insert_rowid(), name: c.name.clone(), tier: c.tier, calendar: c.calendar.clone() };
+            audit_directory(tx, actor, now, "company_added", &company)?;
+            Ok(company)
+        })
+    }
+
+    pub fn add_contact(&mut self, c: &NewContact, actor: &str, now: DateTime<Utc>) -> Result<Contact> {
+        text_field("name", &c.name, NAME_MAX)?;
+        for (f, v) in [("email", &c.email), ("phone", &c.phone), ("upn", &c.upn)] {
+            optional_field(f, v)?;
+        }
+        self.write(Durability::Normal, |tx| {
+            Db(tx).company(c.company_id)?;
+            tx.execute(
+                "INSERT INTO contacts (company_id, name, email, phone, upn, authorized, terminated_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![c.company_id, c.name, c.email, c.phone, c.upn, c.authorized, c.terminated_on],
+            )?;
+            let contact = Db(tx).contact(tx.last_insert_rowid())?;
+            audit_directory(tx, actor, now, "contact_added", &contact)?;
+            Ok(contact)
+        })
+    }
+
+    pub fn add_asset(&mut self, a: &NewAsset, actor: &str, now: DateTime<Utc>) -> Result<Asset> {
+        text_field("hostname", &a.hostname, NAME_MAX)?;
+        text_field("kind", &a.kind, NAME_MAX)?;
+        for (f, v) in [("serial", &a.serial), ("assigned_upn", &a.assigned_upn), ("rmm_id", &a.rmm_id), ("rmm_url", &a.rmm_url)] {
+            optional_field(f, v)?;
+        }
+        self.write(Durability::Normal, |tx| {
+            Db(tx).company(a.company_id)?;
+            tx.execute(
+                "INSERT INTO assets (company_id, hostname, kind, serial, assigned_upn, rmm_id, rmm_url)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![a.company_id, a.hostname, a.kind, a.serial, a.assigned_upn, a.rmm_id, a.rmm_url],
+            )?;
+            let asset = Db(tx).asset(tx.last_insert_rowid())?;
+            audit_directory(tx, actor, now, "asset_added", &asset)?;
+            Ok(asset)
+        })
+    }
+
+    pub fn add_technician(&mut self, name: &str, tier: TechTier, actor: &str, now: DateTime<Utc>) -> Result<Technician> {
+        text_field("name", name, NAME_MAX)?;
+        self.write(Durability::Normal, |tx| {
+            tx.execute("INSERT INTO technicians (name, tier) VALUES (?1, ?2)", params![name, tier])
+                .map_err(|e| match e {
+                    rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
+                        Error::invalid("name", format!("a technician named {name:?} exists"))
+                    }
+                    e => e.into(),
+                })?;
+            let t = Technician { id: tx.last_insert_rowid(), name: name.into(), tier };
+            audit_directory(tx, actor, now, "technician_added", &t)?;
+            Ok(t)
+        })
+    }
+
+    pub fn add_incident(&mut self, title: &str, source: &str, started_at: DateTime<Utc>, actor: &str, now: DateTime<Utc>) -> Result<Incident> {
+        text_field("title", title, NAME_MAX)?;
+        text_field("source", source, NAME_MAX)?;
+        self.write(Durability::Normal, |tx| {
+            tx.execute(
+                "INSERT INTO incidents (title, source, started_at) VALUES (?1, ?2, ?3)",
+                params![title, source, timestamp(started_at)],
+            )?;
+            let i = Db(tx).incident(tx.last_insert_rowid())?;
+            audit_directory(tx, actor, now, "incident_added", &i)?;
+            Ok(i)
+        })
+    }
+
+    /// Type-ahead over contacts by name, email or phone.
+    pub fn search_contacts(&self, query: &str, limit: u32) -> Result<Vec<Contact>> {
+        let pattern = format!("%{}%", query.trim().replace(['%', '_'], ""));
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {CONTACT_COLS} FROM contacts
+             WHERE name LIKE ?1 OR email LIKE ?1 OR phone LIKE ?1 ORDER BY name LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![pattern, limit.min(100)], contact_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn companies(&self) -> Result<Vec<Company>> {
+        let mut stmt = self.conn().prepare_cached("SELECT id, name, tier, calendar FROM companies ORDER BY name")?;
+        let rows = stmt.query_map([], company_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter().map(to_company).collect()
+    }
+
+    pub fn assets_of(&self, company_id: i64) -> Result<Vec<Asset>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!("SELECT {ASSET_COLS} FROM assets WHERE company_id = ?1 ORDER BY hostname"))?;
+        let rows = stmt.query_map([company_id], asset_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn set_priority_matrix(&mut self, m: &PriorityMatrix, actor: &str, now: DateTime<Utc>) -> Result<()> {
+        let json = serde_json::to_string(m).map_err(|e| Error::invalid("priority_matrix", e.to_string()))?;
+        self.write(Durability::Normal, |tx| {
+            let before = Db(tx).priority_matrix()?;
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES ('priority_matrix', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [&json],
+            )?;
+            crate::audit::append(
+                tx,
+                None,
+                actor,
+                now,
+                &crate::workflow::Change::new(
+                    "priority_matrix_changed",
+                    serde_json::to_value(before).unwrap_or_default(),
+                    serde_json::to_value(m).unwrap_or_default(),
+                ),
+            )?;
+            Ok(())
+        })
+    }
+}
+
+fn audit_directory<T: serde::Serialize>(tx: &Connection, actor: &str, now: DateTime<Utc>, action: &str, record: &T) -> Result<()> {
+    let after = serde_json::to_value(record).map_err(|e| Error::invalid("record", e.to_string()))?;
+    crate::audit::append(tx, None, actor, now, &crate::workflow::Change::new(action, serde_json::Value::Null, after))?;
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! The SQLite store: one connection, pragmas set through the API on every open, embedded
+//! migrations, and the commands that change tickets, each in one transaction with its audit events.
+
+mod directory;
+mod migrations;
+mod queue;
+mod records;
+mod tickets;
+
+pub use queue::{QueueQuery, QueueRow, QUEUE_PAGE_MAX};
+pub use records::{NewRunbookEntry, NewTimeEntry, RunbookEntry, RunbookHit, TimeEntry};
+
+use crate::error::{Error, Result};
+use crate::template::Template;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::RwLock;
+use std::time::Duration;
+
+pub struct Store {
+    conn: Connection,
+    /// Templates are immutable per version, so a cache never goes stale.
+    templates: RwLock<HashMap<(String, u32), Template>>,
+}
+
+/// How hard a commit must be on disk before it is acknowledged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// WAL with synchronous=NORMAL: survives a process crash, may lose the last commits on power loss.
+    Normal,
+    /// synchronous=FULL: closures and signatures, which must survive power loss too.
+    Full,
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        Store::init(Connection::open(path)?)
+    }
+
+    pub fn open_in_memory() -> Result<Store> {
+        Store::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Store> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        migrations::apply(&mut conn)?;
+        let store = Store { conn, templates: RwLock::new(HashMap::new()) };
+        store.seed()?;
+        Ok(store)
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: all of it is written, or none of it.
+    pub(crate) fn write<T>(&mut self, durability: Durability, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        if durability == Durability::Full {
+            self.conn.pragma_update(None, "synchronous", "FULL")?;
+        }
+        let result = (|| {
+            let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        if durability == Durability::Full {
+            self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        result
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// SQLite online backup to `dest`, consistent even while the app writes.
+    pub fn backup(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(Error::invalid("backup", format!("{} already exists", dest.display())));
+        }
+        self.conn
+            .backup(rusqlite::MAIN_DB, dest, None)
+            .map_err(Error::from)
+    }
+
+    pub fn verify_audit(&self) -> Result<crate::audit::ChainReport> {
+        crate::audit::verify(&self.conn)
+    }
+
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    /// Built-in template and default SLA policies, written once.
+    fn seed(&self) -> Result<()> {
+        let builtin = crate::template::msp_support_ticket();
+        self.conn.execute(
+            "INSERT OR IGNORE INTO templates (key, version, name, body) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![
+                builtin.key,
+                builtin.version,
+                builtin.name,
+                serde_json::to_string(&builtin).map_err(|e| Error::Migration(e.to_string()))?
+            ],
+        )?;
+        for p in crate::sla::default_policies() {
+            self.conn.execute(
+                "INSERT OR IGNORE INTO sla_policies (tier, priority, first_response_minutes, resolution_minutes)
+                 VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![p.tier, p.priority, p.first_response_minutes, p.resolution_minutes],
+            )?;
+        }
+        Ok(())
+    }
+
+    pub fn template(&self, key: &str, version: u32) -> Result<Template> {
+        let k = (key.to_string(), version);
+        if let Some(t) = self.templates.read().unwrap_or_else(|e| e.into_inner()).get(&k) {
+            return Ok(t.clone());
+        }
+        let body: String = self
+            .conn
+            .query_row(
+                "SELECT body FROM templates WHERE key = ?1 AND version = ?2",
+                rusqlite::params![key, version],
+                |r| r.get(0),
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Error::not_found("template", format!("{key} v{version}")),
+                e => e.into(),
+            })?;
+        let t: Template = serde_json::from_str(&body).map_err(|e| Error::Migration(format!("template {key}: {e}")))?;
+        self.templates.write().unwrap_or_else(|e| e.into_inner()).insert(k, t.clone());
+        Ok(t)
+    }
+}
+
+/// Maps "no rows" to a coded NOT_FOUND.
+pub(crate) fn found<T>(r: rusqlite::Result<T>, what: &'static str, id: impl ToString) -> Result<T> {
+    match r {
+        Err(rusqlite::Error::QueryReturnedNoRows) => Err(Error::not_found(what, id)),
+        other => other.map_err(Error::from),
+    }
+}
+
+pub(crate) fn lookup_over(conn: &Connection) -> impl crate::workflow::Lookup + '_ {
+    directory::Db(conn)
+}
+
+pub(crate) fn time_entries_over(conn: &Connection, ticket_id: i64) -> Result<Vec<TimeEntry>> {
+    records::time_entries(conn, ticket_id)
+}

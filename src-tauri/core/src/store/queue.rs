@@ -1,0 +1,106 @@
+//! The ticket queue: one filtered page, sorted by the next SLA deadline.
+
+use super::directory::Db;
+use super::Store;
+use crate::error::Result;
+use crate::priority::Priority;
+use crate::sla::{SlaStatus, DEFAULT_AT_RISK_RATIO};
+use crate::ticket::TicketStatus;
+use chrono::{DateTime, Utc};
+use rusqlite::types::Value as SqlValue;
+use serde::{Deserialize, Serialize};
+
+/// Largest page a caller may ask for; the window virtualizes, so it never needs more at once.
+pub const QUEUE_PAGE_MAX: u32 = 500;
+const QUEUE_PAGE_DEFAULT: u32 = 50;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QueueQuery {
+    pub status: Option<TicketStatus>,
+    pub priority: Option<Priority>,
+    pub company_id: Option<i64>,
+    /// Plain words matched against the ticket number, client, contact and problem statement.
+    pub search: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueRow {
+    pub id: i64,
+    pub number: String,
+    pub company: String,
+    pub contact: Option<String>,
+    pub priority: Option<Priority>,
+    pub status: TicketStatus,
+    pub assignee: Option<String>,
+    pub problem: String,
+    pub created_at: DateTime<Utc>,
+    pub first_response: Option<SlaStatus>,
+    pub resolution: Option<SlaStatus>,
+}
+
+impl Store {
+    pub fn queue(&self, q: &QueueQuery, now: DateTime<Utc>) -> Result<Vec<QueueRow>> {
+        let mut sql = String::from(
+            "SELECT t.id FROM tickets t
+             LEFT JOIN companies c ON c.id = t.company_id
+             LEFT JOIN contacts k ON k.id = t.contact_id WHERE 1 = 1",
+        );
+        let mut args: Vec<SqlValue> = Vec::new();
+        if let Some(s) = q.status {
+            sql.push_str(" AND t.status = ?");
+            args.push(SqlValue::Text(s.as_str().into()));
+        } else {
+            sql.push_str(" AND t.status <> 'closed'");
+        }
+        if let Some(p) = q.priority {
+            sql.push_str(" AND t.priority = ?");
+            args.push(SqlValue::Text(p.as_str().into()));
+        }
+        if let Some(c) = q.company_id {
+            sql.push_str(" AND t.company_id = ?");
+            args.push(SqlValue::Integer(c));
+        }
+        for word in q.search.as_deref().unwrap_or("").split_whitespace().take(8) {
+            let like = format!("%{}%", word.chars().take(100).filter(|c| *c != '%' && *c != '_').collect::<String>());
+            sql.push_str(" AND (t.number LIKE ? OR c.name LIKE ? OR k.name LIKE ? OR t.problem LIKE ?)");
+            args.extend(std::iter::repeat_n(SqlValue::Text(like), 4));
+        }
+        // Tickets without a running clock (new, paused, resolved) come after those with a deadline.
+        sql.push_str(" ORDER BY t.sla_due_at IS NULL, t.sla_due_at, t.id LIMIT ? OFFSET ?");
+        args.push(SqlValue::Integer(q.limit.unwrap_or(QUEUE_PAGE_DEFAULT).clamp(1, QUEUE_PAGE_MAX).into()));
+        args.push(SqlValue::Integer(q.offset.unwrap_or(0).into()));
+        let ids: Vec<i64> = {
+            let mut stmt = self.conn().prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let db = Db(self.conn());
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let t = super::tickets::load(self.conn(), id)?;
+            let (first_response, resolution) = crate::workflow::sla_status(&t, &db, now, DEFAULT_AT_RISK_RATIO)?;
+            let (company, contact) = self.conn().query_row(
+                "SELECT coalesce((SELECT name FROM companies WHERE id = ?1), ''), (SELECT name FROM contacts WHERE id = ?2)",
+                rusqlite::params![t.company_id, t.contact_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            out.push(QueueRow {
+                id: t.id,
+                number: t.number,
+                company,
+                contact,
+                priority: t.priority,
+                status: t.status,
+                assignee: t.assignee,
+                problem: t.problem,
+                created_at: t.created_at,
+                first_response,
+                resolution,
+            });
+        }
+        Ok(out)
+    }
+}

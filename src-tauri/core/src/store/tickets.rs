@@ -1,0 +1,271 @@
+//! Loading and saving the ticket aggregate, and the commands that change a ticket.
+//!
+//! Every command loads the ticket, applies the rules to a copy, and writes the copy and its audit
+//! events in one transaction; if a rule refuses, nothing is written.
+
+use super::directory::Db;
+use super::{found, Durability, Store};
+use crate::audit::{self, timestamp, AuditEvent};
+use crate::error::{Error, Result};
+use crate::record;
+use crate::sla::{Pause, DEFAULT_AT_RISK_RATIO};
+use crate::template::{BUILTIN_KEY, BUILTIN_VERSION};
+use crate::ticket::{StepRecord, Ticket, Values};
+use crate::workflow::{self, Change, Ctx};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::json;
+
+const TICKET_COLS: &str = "id, number, template_key, template_version, status, resume_status, company_id, contact_id,
+    caller_override_reason, impact, urgency, priority, priority_computed, priority_override_reason,
+    parent_incident_id, problem, assignee, escalated, page_on_call, verification_failed, created_at,
+    opened_at, first_response_at, resolved_at, closed_at, resolution_code, record_hash";
+
+pub(crate) fn load(conn: &Connection, id: i64) -> Result<Ticket> {
+    let mut t = found(
+        conn.query_row(&format!("SELECT {TICKET_COLS} FROM tickets WHERE id = ?1"), [id], |r| {
+            Ok(Ticket {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                template_key: r.get(2)?,
+                template_version: r.get(3)?,
+                status: r.get(4)?,
+                resume_status: r.get(5)?,
+                company_id: r.get(6)?,
+                contact_id: r.get(7)?,
+                caller_override_reason: r.get(8)?,
+                impact: r.get(9)?,
+                urgency: r.get(10)?,
+                priority: r.get(11)?,
+                priority_computed: r.get(12)?,
+                priority_override_reason: r.get(13)?,
+                parent_incident_id: r.get(14)?,
+                problem: r.get(15)?,
+                assignee: r.get(16)?,
+                escalated: r.get(17)?,
+                page_on_call: r.get(18)?,
+                verification_failed: r.get(19)?,
+                created_at: r.get(20)?,
+                opened_at: r.get(21)?,
+                first_response_at: r.get(22)?,
+                resolved_at: r.get(23)?,
+                closed_at: r.get(24)?,
+                resolution_code: r.get(25)?,
+                record_hash: r.get(26)?,
+                asset_ids: Vec::new(),
+                pauses: Vec::new(),
+                steps: Vec::new(),
+            })
+        }),
+        "ticket",
+        id,
+    )?;
+    let mut stmt = conn.prepare_cached("SELECT asset_id FROM ticket_assets WHERE ticket_id = ?1 ORDER BY asset_id")?;
+    t.asset_ids = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt =
+        conn.prepare_cached("SELECT paused_at, resumed_at FROM ticket_pauses WHERE ticket_id = ?1 ORDER BY seq")?;
+    t.pauses = stmt
+        .query_map([id], |r| Ok(Pause { from: r.get(0)?, to: r.get(1)? }))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, step, completed_by, completed_at, vals, superseded FROM step_records WHERE ticket_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?, r.get(5)?))
+    })?;
+    for row in rows {
+        let (rid, step, completed_by, completed_at, vals, superseded) = row?;
+        let values: Values = serde_json::from_str(&vals).map_err(|e| Error::invalid("step values", e.to_string()))?;
+        t.steps.push(StepRecord { id: Some(rid), step, completed_by, completed_at, values, superseded });
+    }
+    Ok(t)
+}
+
+fn opt_ts(t: Option<DateTime<Utc>>) -> Option<String> {
+    t.map(timestamp)
+}
+
+/// Writes the changed aggregate. Child rows first: once the ticket row says closed, the seal
+/// triggers refuse any further write to it.
+fn save(conn: &Connection, before: &Ticket, t: &Ticket, sla_due_at: Option<DateTime<Utc>>) -> Result<()> {
+    for r in &t.steps {
+        match r.id {
+            None => {
+                let vals = serde_json::to_string(&r.values).map_err(|e| Error::invalid("values", e.to_string()))?;
+                conn.execute(
+                    "INSERT INTO step_records (ticket_id, step, completed_by, completed_at, vals, superseded)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![t.id, r.step, r.completed_by, timestamp(r.completed_at), vals, r.superseded],
+                )?;
+            }
+            Some(id) => {
+                let was = before.steps.iter().find(|b| b.id == Some(id)).map(|b| b.superseded);
+                if was != Some(r.superseded) {
+                    conn.execute("UPDATE step_records SET superseded = ?1 WHERE id = ?2", params![r.superseded, id])?;
+                }
+            }
+        }
+    }
+    if before.asset_ids != t.asset_ids {
+        conn.execute("DELETE FROM ticket_assets WHERE ticket_id = ?1", [t.id])?;
+        for a in &t.asset_ids {
+            conn.execute("INSERT INTO ticket_assets (ticket_id, asset_id) VALUES (?1, ?2)", params![t.id, a])?;
+        }
+    }
+    if before.pauses != t.pauses {
+        conn.execute("DELETE FROM ticket_pauses WHERE ticket_id = ?1", [t.id])?;
+        for (seq, p) in t.pauses.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO ticket_pauses (ticket_id, seq, paused_at, resumed_at) VALUES (?1, ?2, ?3, ?4)",
+                params![t.id, seq as i64, timestamp(p.from), opt_ts(p.to)],
+            )?;
+        }
+    }
+    conn.execute(
+        "UPDATE tickets SET status = ?2, resume_status = ?3, company_id = ?4, contact_id = ?5,
+            caller_override_reason = ?6, impact = ?7, urgency = ?8, priority = ?9, priority_computed = ?10,
+            priority_override_reason = ?11, parent_incident_id = ?12, problem = ?13, assignee = ?14,
+            escalated = ?15, page_on_call = ?16, verification_failed = ?17, opened_at = ?18,
+            first_response_at = ?19, resolved_at = ?20, closed_at = ?21, resolution_code = ?22,
+            record_hash = ?23, sla_due_at = ?24
+         WHERE id = ?1",
+        params![
+            t.id, t.status, t.resume_status, t.company_id, t.contact_id, t.caller_override_reason, t.impact,
+            t.urgency, t.priority, t.priority_computed, t.priority_override_reason, t.parent_incident_id,
+            t.problem, t.assignee, t.escalated, t.page_on_call, t.verification_failed, opt_ts(t.opened_at),
+            opt_ts(t.first_response_at), opt_ts(t.resolved_at), opt_ts(t.closed_at), t.resolution_code,
+            t.record_hash, opt_ts(sla_due_at)
+        ],
+    )?;
+    Ok(())
+}
+
+/// The deadline the queue sorts by: first response until it happens, then resolution.
+fn next_due(conn: &Connection, t: &Ticket, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
+    let (fr, res) = workflow::sla_status(t, &Db(conn), now, DEFAULT_AT_RISK_RATIO)?;
+    Ok(match (fr, res) {
+        (Some(fr), _) if t.first_response_at.is_none() => fr.due_at,
+        (_, Some(res)) if t.resolved_at.is_none() => res.due_at,
+        _ => None,
+    })
+}
+
+impl Store {
+    pub fn create_ticket(&mut self, actor: &str, now: DateTime<Utc>) -> Result<Ticket> {
+        self.write(Durability::Normal, |tx| {
+            let id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM tickets", [], |r| r.get(0))?;
+            let t = Ticket::new(id, format!("T-{id:06}"), BUILTIN_KEY, BUILTIN_VERSION, now);
+            tx.execute(
+                "INSERT INTO tickets (id, number, template_key, template_version, status, problem, escalated,
+                    page_on_call, verification_failed, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, '', 0, 0, 0, ?6)",
+                params![t.id, t.number, t.template_key, t.template_version, t.status, timestamp(now)],
+            )?;
+            audit::append(tx, Some(id), actor, now, &Change::new("ticket_created", json!(null), json!({"number": t.number})))?;
+            Ok(t)
+        })
+    }
+
+    pub fn ticket(&self, id: i64) -> Result<Ticket> {
+        load(self.conn(), id)
+    }
+
+    pub fn ticket_id_by_number(&self, number: &str) -> Result<i64> {
+        found(
+            self.conn().query_row("SELECT id FROM tickets WHERE number = ?1", [number], |r| r.get(0)),
+            "ticket",
+            number,
+        )
+    }
+
+    /// Applies a rule to a copy of the ticket and stores the result with its audit events.
+    fn change(
+        &mut self,
+        id: i64,
+        actor: &str,
+        now: DateTime<Utc>,
+        durability: Durability,
+        rule: impl FnOnce(&mut Ticket, &Ctx) -> Result<Vec<Change>>,
+    ) -> Result<Ticket> {
+        let actor = actor.trim();
+        if actor.is_empty() || actor.chars().count() > 200 {
+            return Err(Error::invalid("actor", "who is acting must be named"));
+        }
+        self.write(durability, |tx| {
+            let before = load(tx, id)?;
+            if before.is_closed() {
+                return Err(Error::TicketClosed(before.number.clone()));
+            }
+            let mut t = before.clone();
+            let lookup = Db(tx);
+            let ctx = Ctx { now, actor, lookup: &lookup, at_risk_ratio: DEFAULT_AT_RISK_RATIO };
+            let changes = rule(&mut t, &ctx)?;
+            let mut events: Vec<AuditEvent> = Vec::with_capacity(changes.len());
+            for c in &changes {
+                events.push(audit::append(tx, Some(id), actor, now, c)?);
+            }
+            if t.is_closed() {
+                let head = events.last().map(|e| e.hash.clone()).unwrap_or_default();
+                t.record_hash = Some(record::seal_hash(tx, &t, &head)?);
+            }
+            let due = next_due(tx, &t, now)?;
+            save(tx, &before, &t, due)?;
+            super::records::sync_csat(tx, &t, now)?;
+            Ok(t)
+        })
+    }
+
+    pub fn complete_step(&mut self, id: i64, step: u8, values: Values, actor: &str, now: DateTime<Utc>) -> Result<Ticket> {
+        let template = {
+            let t = load(self.conn(), id)?;
+            self.template(&t.template_key, t.template_version)?
+        };
+        // Signatures and the close are evidence: they must survive a power loss once acknowledged.
+        let durable = template
+            .step(step)
+            .is_some_and(|s| s.fields.iter().any(|f| matches!(f.kind, crate::template::FieldKind::Signature { .. })));
+        let durability = if durable { Durability::Full } else { Durability::Normal };
+        self.change(id, actor, now, durability, |t, ctx| workflow::complete_step(t, &template, step, values, ctx))
+    }
+
+    pub fn wait_on_customer(&mut self, id: i64, actor: &str, now: DateTime<Utc>) -> Result<Ticket> {
+        self.change(id, actor, now, Durability::Normal, workflow::wait_on_customer)
+    }
+
+    pub fn customer_replied(&mut self, id: i64, actor: &str, now: DateTime<Utc>) -> Result<Ticket> {
+        self.change(id, actor, now, Durability::Normal, workflow::resume)
+    }
+
+    pub fn assign(&mut self, id: i64, technician: Option<&str>, actor: &str, now: DateTime<Utc>) -> Result<Ticket> {
+        let name = match technician {
+            Some(n) => Some(found(
+                self.conn().query_row("SELECT name FROM technicians WHERE name = ?1", [n], |r| r.get::<_, String>(0)),
+                "technician",
+                n,
+            )?),
+            None => None,
+        };
+        self.change(id, actor, now, Durability::Normal, move |t, _| {
+            let before = json!({"assignee": t.assignee});
+            t.assignee = name;
+            Ok(vec![Change::new("assigned", before, json!({"assignee": t.assignee}))])
+        })
+    }
+
+    pub fn ticket_audit(&self, id: i64, limit: u32) -> Result<Vec<AuditEvent>> {
+        audit::for_ticket(self.conn(), id, limit.min(1000))
+    }
+
+    pub fn ticket_count(&self) -> Result<i64> {
+        Ok(self.conn().query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?)
+    }
+
+    /// The stored record hash of a closed ticket.
+    pub fn record_hash(&self, id: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row("SELECT record_hash FROM tickets WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .flatten())
+    }
+}

@@ -1,0 +1,57 @@
+//! The rules of the ticket workflow, applied to a ticket in memory.
+//!
+//! Every command takes the ticket, the template it pinned, the time and the actor, and either
+//! changes the ticket and returns the audit events describing the change, or returns a coded error
+//! and leaves the ticket untouched (callers work on a copy). Persistence is the store's job; the
+//! rules only read the directory through [`Lookup`].
+
+mod rules;
+pub mod values;
+
+pub use rules::{close_blockers, complete_step, resume, sla_status, step_state, wait_on_customer, StepState};
+
+use crate::directory::{Asset, Company, Contact, Incident};
+use crate::error::Result;
+use crate::priority::PriorityMatrix;
+use crate::sla::SlaPolicy;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+/// Read access to what the rules need beyond the ticket itself.
+pub trait Lookup {
+    fn contact(&self, id: i64) -> Result<Contact>;
+    fn company(&self, id: i64) -> Result<Company>;
+    fn asset(&self, id: i64) -> Result<Asset>;
+    fn incident(&self, id: i64) -> Result<Incident>;
+    /// The company a runbook entry belongs to.
+    fn runbook_company(&self, id: i64) -> Result<i64>;
+    fn time_entry_count(&self, ticket_id: i64) -> Result<i64>;
+    fn sla_policies(&self) -> Result<Vec<SlaPolicy>>;
+    fn priority_matrix(&self) -> Result<PriorityMatrix>;
+}
+
+pub struct Ctx<'a> {
+    pub now: DateTime<Utc>,
+    pub actor: &'a str,
+    pub lookup: &'a dyn Lookup,
+    /// Fraction of an SLA target after which it counts as at risk.
+    pub at_risk_ratio: f64,
+}
+
+/// An audit-worthy change to a ticket, before it is chained and stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub action: String,
+    pub before: Value,
+    pub after: Value,
+}
+
+impl Change {
+    pub fn new(action: &str, before: Value, after: Value) -> Change {
+        Change {
+            action: action.into(),
+            before,
+            after,
+        }
+    }
+}

@@ -1,0 +1,446 @@
+use super::values::{self, id, ids, text};
+use super::{Change, Ctx};
+use crate::error::{Error, Result};
+use crate::priority::{Impact, Priority, Urgency};
+use crate::sla::{evaluate, policy_for, Pause, SlaState, SlaStatus, Timer};
+use crate::template::{builtin as b, Condition, Gate, Step, Template};
+use crate::ticket::{StepRecord, Ticket, TicketStatus, Values};
+use crate::workflow::Lookup;
+use serde::Serialize;
+use serde_json::json;
+
+/// Whether a step can be worked on now, and if not, why (shown to the technician as is).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", content = "reason", rename_all = "snake_case")]
+pub enum StepState {
+    Done,
+    Available,
+    Blocked(String),
+    NotApplicable(String),
+}
+
+fn applies(t: &Ticket, step: &Step) -> Option<String> {
+    match step.condition {
+        Condition::Always => None,
+        Condition::WhenEscalated if t.escalated || t.is_done(step.number) => None,
+        Condition::WhenEscalated => Some("only when escalated to Tier 2".into()),
+        Condition::AfterFailedVerification if t.verification_failed => None,
+        Condition::AfterFailedVerification => Some("only after a failed verification".into()),
+    }
+}
+
+fn need(t: &Ticket, steps: &[u8], tmpl: &Template) -> Vec<String> {
+    steps
+        .iter()
+        .filter(|n| !t.is_done(**n))
+        .map(|n| {
+            let title = tmpl.step(*n).map(|s| s.title.as_str()).unwrap_or("?");
+            format!("complete step {n} ({title}) first")
+        })
+        .collect()
+}
+
+/// What stands between the ticket and this step, independent of the values submitted.
+fn blockers(t: &Ticket, tmpl: &Template, step: &Step) -> Vec<String> {
+    use TicketStatus::*;
+    let status_is = |ok: &[TicketStatus], why: &str| -> Vec<String> {
+        if ok.contains(&t.status) {
+            Vec::new()
+        } else {
+            vec![why.to_string()]
+        }
+    };
+    match step.gate {
+        Gate::VerifyCaller => status_is(&[New], "intake is over once the ticket is open"),
+        Gate::LinkAssets | Gate::SetPriority | Gate::ParentIncident => {
+            let mut m = status_is(&[New], "intake is over once the ticket is open");
+            m.extend(need(t, &[1], tmpl));
+            m
+        }
+        Gate::OpenTicket => {
+            let mut m = status_is(&[New], "the ticket is already open");
+            m.extend(need(t, &[1, 2, 3, 4], tmpl));
+            if t.asset_ids.is_empty() && t.is_done(2) {
+                m.push("link an asset to open the ticket".into());
+            }
+            m
+        }
+        Gate::Diagnosis => status_is(
+            &[Open, Escalated, WaitingOnCustomer],
+            "open the ticket (step 5) first; diagnosis ends when the fix is verified",
+        ),
+        Gate::EscalationDecision => {
+            let mut m = status_is(&[Open, Escalated], "the ticket must be open and not waiting");
+            m.extend(need(t, &[6, 7, 8, 9], tmpl));
+            m
+        }
+        Gate::TierTwoHandOff => {
+            let mut m = status_is(&[Escalated], "the ticket must be escalated");
+            m.extend(need(t, &[10], tmpl));
+            m
+        }
+        Gate::ApplyFix => {
+            let mut m = status_is(&[Open, Escalated], "the ticket must be open and not waiting");
+            m.extend(need(t, &[10], tmpl));
+            if t.escalated {
+                m.extend(need(t, &[11], tmpl));
+            }
+            if t.verification_failed {
+                m.push("reopen and reassign (step 17) after the failed verification first".into());
+            }
+            m
+        }
+        Gate::VerifyFix => {
+            let mut m = status_is(&[Open, Escalated], "the ticket must be open and not waiting");
+            m.extend(need(t, &[12], tmpl));
+            if t.verification_failed {
+                m.push("reopen and reassign (step 17) after the failed verification first".into());
+            }
+            m
+        }
+        Gate::AfterVerification | Gate::Closure | Gate::ReconcileTime | Gate::RunbookUpdate => {
+            status_is(&[Resolved], "only after the end user verified the fix (step 13)")
+        }
+        Gate::ReopenReassign => Vec::new(),
+        Gate::Close => {
+            let mut m = status_is(&[Resolved], "only after the end user verified the fix (step 13)");
+            m.extend(close_blockers(t, tmpl));
+            m
+        }
+    }
+}
+
+/// Steps that must be done before closing: every step that applies, other than the close itself.
+pub fn close_blockers(t: &Ticket, tmpl: &Template) -> Vec<String> {
+    tmpl.steps()
+        .filter(|s| s.gate != Gate::Close && applies(t, s).is_none() && !t.is_done(s.number))
+        .filter(|s| !(s.condition == Condition::AfterFailedVerification && !t.verification_failed))
+        .map(|s| format!("step {} ({}) is not done", s.number, s.title))
+        .collect()
+}
+
+pub fn step_state(t: &Ticket, tmpl: &Template, number: u8) -> StepState {
+    let Some(step) = tmpl.step(number) else {
+        return StepState::NotApplicable("no such step".into());
+    };
+    if let Some(reason) = applies(t, step) {
+        return StepState::NotApplicable(reason);
+    }
+    if t.is_done(number) {
+        return StepState::Done;
+    }
+    if t.is_closed() {
+        return StepState::Blocked("the ticket is closed".into());
+    }
+    match blockers(t, tmpl, step).into_iter().next() {
+        Some(b) => StepState::Blocked(b),
+        None => StepState::Available,
+    }
+}
+
+/// Completes (or re-completes) a step with its values, enforcing the step's gate.
+pub fn complete_step(t: &mut Ticket, tmpl: &Template, number: u8, submitted: Values, ctx: &Ctx) -> Result<Vec<Change>> {
+    if t.is_closed() {
+        return Err(Error::TicketClosed(t.number.clone()));
+    }
+    let step = tmpl.step(number).ok_or_else(|| Error::not_found("step", number))?;
+    if let Some(reason) = applies(t, step) {
+        return Err(Error::StepNotApplicable { step: step.title.clone(), reason });
+    }
+    let (vals, mut missing) = values::check(step, submitted)?;
+    missing.extend(blockers(t, tmpl, step));
+    let blocked = |missing: Vec<String>| -> Result<Vec<Change>> {
+        if step.gate == Gate::Close {
+            Err(Error::CloseBlocked { missing })
+        } else {
+            Err(Error::GateBlocked { step: step.title.clone(), missing })
+        }
+    };
+    if !missing.is_empty() {
+        return blocked(missing);
+    }
+    let before = snapshot(t);
+    let mut changes = Vec::new();
+    match step.gate {
+        Gate::VerifyCaller => verify_caller(t, &vals, ctx, &mut changes)?,
+        Gate::LinkAssets => link_assets(t, &vals, ctx.lookup)?,
+        Gate::SetPriority => set_priority(t, &vals, ctx.lookup)?,
+        Gate::ParentIncident => {
+            t.parent_incident_id = match id(&vals, "parent_incident") {
+                Some(i) => Some(ctx.lookup.incident(i)?.id),
+                None => None,
+            }
+        }
+        Gate::OpenTicket => {
+            transition(t, TicketStatus::Open)?;
+            t.problem = text(&vals, "problem_statement").unwrap_or_default().trim().to_string();
+            t.opened_at = Some(ctx.now);
+        }
+        Gate::Diagnosis => {
+            check_runbooks(t, &ids(&vals, "runbooks"), ctx.lookup)?;
+        }
+        Gate::EscalationDecision => {
+            let escalate = text(&vals, "decision") == Some(b::ESCALATE);
+            t.escalated = escalate;
+            let to = if escalate { TicketStatus::Escalated } else { TicketStatus::Open };
+            if t.status != to {
+                transition(t, to)?;
+            }
+        }
+        Gate::TierTwoHandOff => {
+            let p = t.priority;
+            if matches!(p, Some(Priority::P1) | Some(Priority::P2)) && sla_at_risk(t, ctx)? {
+                t.page_on_call = true;
+                changes.push(Change::new(
+                    "page_on_call",
+                    json!(null),
+                    json!({"priority": p, "reason": "SLA response at risk"}),
+                ));
+            }
+        }
+        Gate::ApplyFix => {
+            if text(&vals, "infrastructure") == Some(b::SHARED_INFRA) && !vals.contains_key("change_reference") {
+                return blocked(vec!["shared infrastructure needs a change-management reference".into()]);
+            }
+        }
+        Gate::VerifyFix => {
+            let verified = text(&vals, "outcome") == Some(b::VERIFIED);
+            match (verified, vals.contains_key("signature")) {
+                (true, false) => return blocked(vec!["a verified fix needs the end user's signature".into()]),
+                (false, true) => {
+                    return Err(Error::invalid("signature", "a signature only confirms a verified fix"));
+                }
+                _ => {}
+            }
+            if verified {
+                transition(t, TicketStatus::Resolved)?;
+                t.resolved_at = Some(ctx.now);
+            } else {
+                // The ticket stays open: a failing fix goes to reopen-and-reassign, never to closure.
+                t.verification_failed = true;
+            }
+        }
+        Gate::AfterVerification | Gate::Closure => {}
+        Gate::ReopenReassign => reopen(t, &vals)?,
+        Gate::ReconcileTime => {
+            if ctx.lookup.time_entry_count(t.id)? == 0 {
+                return blocked(vec!["add at least one time entry".into()]);
+            }
+            let (fr, res) = sla_status(t, ctx.lookup, ctx.now, ctx.at_risk_ratio)?;
+            let breached = [fr, res].iter().flatten().any(|s| s.state == SlaState::Breached);
+            if breached && !vals.contains_key("breach_note") {
+                return blocked(vec!["an SLA was breached: flag it for the service coordinator".into()]);
+            }
+        }
+        Gate::RunbookUpdate => {
+            let links = ids(&vals, "runbooks");
+            if text(&vals, "outcome") != Some(b::RUNBOOK_NOTHING_NEW) && links.is_empty() {
+                return blocked(vec!["link the runbook entry you created or updated".into()]);
+            }
+            check_runbooks(t, &links, ctx.lookup)?;
+        }
+        Gate::Close => {
+            transition(t, TicketStatus::Closed)?;
+            t.closed_at = Some(ctx.now);
+            t.resolution_code = text(&vals, "resolution_code").map(str::to_string);
+        }
+    }
+    if t.first_response_at.is_none() && (6..=15).contains(&number) {
+        // The first technician work after opening is the first response.
+        t.first_response_at = Some(ctx.now);
+    }
+    for r in t.steps.iter_mut().filter(|r| r.step == number) {
+        r.superseded = true;
+    }
+    t.steps.push(StepRecord {
+        id: None,
+        step: number,
+        completed_by: ctx.actor.to_string(),
+        completed_at: ctx.now,
+        values: vals.clone(),
+        superseded: false,
+    });
+    changes.insert(
+        0,
+        Change::new(
+            &format!("step_{number}_completed"),
+            before,
+            json!({"ticket": snapshot(t), "values": vals}),
+        ),
+    );
+    Ok(changes)
+}
+
+/// The ticket's scalar state as recorded in audit events.
+fn snapshot(t: &Ticket) -> serde_json::Value {
+    json!({
+        "status": t.status,
+        "contact_id": t.contact_id,
+        "company_id": t.company_id,
+        "asset_ids": t.asset_ids,
+        "priority": t.priority,
+        "escalated": t.escalated,
+        "verification_failed": t.verification_failed,
+    })
+}
+
+fn transition(t: &mut Ticket, to: TicketStatus) -> Result<()> {
+    if !t.status.can_become(to) {
+        return Err(Error::InvalidTransition { from: t.status.to_string(), to: to.to_string() });
+    }
+    t.status = to;
+    Ok(())
+}
+
+fn verify_caller(t: &mut Ticket, vals: &Values, ctx: &Ctx, changes: &mut Vec<Change>) -> Result<()> {
+    let contact = ctx.lookup.contact(id(vals, "contact").unwrap_or_default())?;
+    let outcome = text(vals, "authorization");
+    let reason = text(vals, "override_reason").map(str::trim).filter(|r| !r.is_empty());
+    if outcome == Some(b::OVERRIDE) && reason.is_none() {
+        return Err(Error::OverrideReasonRequired);
+    }
+    match (contact.refusal(ctx.now.date_naive()), outcome) {
+        (Some(why), Some(b::OVERRIDE)) => {
+            changes.push(Change::new(
+                "caller_override",
+                json!({"contact_id": contact.id, "refusal": why}),
+                json!({"reason": reason}),
+            ));
+            t.caller_override_reason = reason.map(str::to_string);
+        }
+        (Some(why), _) => return Err(Error::CallerNotAuthorized(why)),
+        (None, _) => t.caller_override_reason = None,
+    }
+    if t.company_id.is_some_and(|c| c != contact.company_id) {
+        // A different client invalidates what intake captured for the first one.
+        t.asset_ids.clear();
+        for r in t.steps.iter_mut().filter(|r| r.step == 2 || r.step == 3) {
+            r.superseded = true;
+        }
+        t.priority = None;
+    }
+    t.company_id = Some(contact.company_id);
+    t.contact_id = Some(contact.id);
+    Ok(())
+}
+
+fn link_assets(t: &mut Ticket, vals: &Values, lookup: &dyn Lookup) -> Result<()> {
+    let mut linked = Vec::new();
+    for asset_id in ids(vals, "assets") {
+        let asset = lookup.asset(asset_id)?;
+        if Some(asset.company_id) != t.company_id {
+            return Err(Error::invalid("assets", format!("{} belongs to another client", asset.hostname)));
+        }
+        if !linked.contains(&asset.id) {
+            linked.push(asset.id);
+        }
+    }
+    t.asset_ids = linked;
+    Ok(())
+}
+
+fn set_priority(t: &mut Ticket, vals: &Values, lookup: &dyn Lookup) -> Result<()> {
+    let impact: Impact = text(vals, "impact").unwrap_or_default().parse()?;
+    let urgency: Urgency = text(vals, "urgency").unwrap_or_default().parse()?;
+    let chosen: Priority = text(vals, "priority").unwrap_or_default().parse()?;
+    let decision = lookup
+        .priority_matrix()?
+        .decide(impact, urgency, Some(chosen), text(vals, "override_reason"))?;
+    t.impact = Some(impact);
+    t.urgency = Some(urgency);
+    t.priority = Some(decision.priority);
+    t.priority_computed = Some(decision.computed);
+    t.priority_override_reason = decision.override_reason;
+    Ok(())
+}
+
+fn check_runbooks(t: &Ticket, links: &[i64], lookup: &dyn Lookup) -> Result<()> {
+    for r in links {
+        if Some(lookup.runbook_company(*r)?) != t.company_id {
+            return Err(Error::invalid("runbooks", format!("runbook entry {r} belongs to another client")));
+        }
+    }
+    Ok(())
+}
+
+fn reopen(t: &mut Ticket, vals: &Values) -> Result<()> {
+    let to_tier2 = text(vals, "route") == Some(b::ROUTE_TIER2);
+    // The earlier attempt stays in history but no longer counts: the fix, its verification and,
+    // when going back to diagnosis, the escalation decision and hand-off must be done again.
+    let redo: &[u8] = if to_tier2 { &[11, 12, 13] } else { &[10, 11, 12, 13] };
+    for r in t.steps.iter_mut().filter(|r| redo.contains(&r.step)) {
+        r.superseded = true;
+    }
+    t.verification_failed = false;
+    t.escalated = to_tier2;
+    let to = if to_tier2 { TicketStatus::Escalated } else { TicketStatus::Open };
+    if t.status != to {
+        transition(t, to)?;
+    }
+    if to_tier2 {
+        // Reassigned: the Tier 2 queue picks it up.
+        t.assignee = None;
+    }
+    Ok(())
+}
+
+fn sla_at_risk(t: &Ticket, ctx: &Ctx) -> Result<bool> {
+    let (fr, res) = sla_status(t, ctx.lookup, ctx.now, ctx.at_risk_ratio)?;
+    Ok([fr, res]
+        .iter()
+        .flatten()
+        .any(|s| matches!(s.state, SlaState::AtRisk | SlaState::Breached)))
+}
+
+/// First-response and resolution SLA of a ticket, when it has a clock (opened, prioritized).
+pub fn sla_status(
+    t: &Ticket,
+    lookup: &dyn Lookup,
+    now: chrono::DateTime<chrono::Utc>,
+    at_risk_ratio: f64,
+) -> Result<(Option<SlaStatus>, Option<SlaStatus>)> {
+    let (Some(opened), Some(priority), Some(company_id)) = (t.opened_at, t.priority, t.company_id) else {
+        return Ok((None, None));
+    };
+    let company = lookup.company(company_id)?;
+    let Some(policy) = policy_for(&lookup.sla_policies()?, company.tier, priority) else {
+        return Ok((None, None));
+    };
+    let timer = |minutes: u32, stopped| Timer {
+        started_at: opened,
+        target: chrono::Duration::minutes(minutes.into()),
+        pauses: &t.pauses,
+        stopped_at: stopped,
+    };
+    let fr = evaluate(&company.calendar, &timer(policy.first_response_minutes, t.first_response_at), now, at_risk_ratio);
+    let res = evaluate(&company.calendar, &timer(policy.resolution_minutes, t.resolved_at), now, at_risk_ratio);
+    Ok((Some(fr), Some(res)))
+}
+
+/// The customer owes us an answer: SLA clocks pause until they reply.
+pub fn wait_on_customer(t: &mut Ticket, ctx: &Ctx) -> Result<Vec<Change>> {
+    if t.is_closed() {
+        return Err(Error::TicketClosed(t.number.clone()));
+    }
+    let from = t.status;
+    transition(t, TicketStatus::WaitingOnCustomer)?;
+    t.resume_status = Some(from);
+    t.pauses.push(Pause { from: ctx.now, to: None });
+    Ok(vec![Change::new("waiting_on_customer", json!({"status": from}), json!({"status": t.status}))])
+}
+
+/// The customer answered: SLA clocks run again.
+pub fn resume(t: &mut Ticket, ctx: &Ctx) -> Result<Vec<Change>> {
+    if t.is_closed() {
+        return Err(Error::TicketClosed(t.number.clone()));
+    }
+    if t.status != TicketStatus::WaitingOnCustomer {
+        return Err(Error::InvalidTransition { from: t.status.to_string(), to: "resumed".into() });
+    }
+    let to = t.resume_status.take().unwrap_or(TicketStatus::Open);
+    transition(t, to)?;
+    if let Some(p) = t.pauses.iter_mut().rev().find(|p| p.to.is_none()) {
+        p.to = Some(ctx.now.max(p.from));
+    }
+    Ok(vec![Change::new("customer_replied", json!({"status": TicketStatus::WaitingOnCustomer}), json!({"status": to}))])
+}
