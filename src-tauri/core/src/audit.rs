@@ -51,14 +51,33 @@ fn link_hash(
 }
 
 /// Appends one event; call inside the transaction that makes the change.
-pub fn append(conn: &Connection, ticket_id: Option<i64>, actor: &str, at: DateTime<Utc>, change: &Change) -> Result<AuditEvent> {
+pub fn append(
+    conn: &Connection,
+    ticket_id: Option<i64>,
+    actor: &str,
+    at: DateTime<Utc>,
+    change: &Change,
+) -> Result<AuditEvent> {
     let (last_id, prev_hash): (i64, String) = conn
-        .query_row("SELECT last_id, last_hash FROM audit_head WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?
         .unwrap_or((0, GENESIS.to_string()));
     let id = last_id + 1;
     let at = timestamp(at);
-    let hash = link_hash(id, ticket_id, actor, &at, &change.action, &change.before, &change.after, &prev_hash)?;
+    let hash = link_hash(
+        id,
+        ticket_id,
+        actor,
+        &at,
+        &change.action,
+        &change.before,
+        &change.after,
+        &prev_hash,
+    )?;
     conn.execute(
         "INSERT INTO audit_events (id, ticket_id, actor, at, action, before, after, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -69,7 +88,17 @@ pub fn append(conn: &Connection, ticket_id: Option<i64>, actor: &str, at: DateTi
          ON CONFLICT (id) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash",
         params![id, hash],
     )?;
-    Ok(AuditEvent { id, ticket_id, actor: actor.into(), at, action: change.action.clone(), before: change.before.clone(), after: change.after.clone(), prev_hash, hash })
+    Ok(AuditEvent {
+        id,
+        ticket_id,
+        actor: actor.into(),
+        at,
+        action: change.action.clone(),
+        before: change.before.clone(),
+        after: change.after.clone(),
+        prev_hash,
+        hash,
+    })
 }
 
 fn row_to_event(r: &rusqlite::Row) -> rusqlite::Result<(AuditEvent, String, String)> {
@@ -90,18 +119,27 @@ fn row_to_event(r: &rusqlite::Row) -> rusqlite::Result<(AuditEvent, String, Stri
     ))
 }
 
-const SELECT: &str = "SELECT id, ticket_id, actor, at, action, before, after, prev_hash, hash FROM audit_events";
+const SELECT: &str =
+    "SELECT id, ticket_id, actor, at, action, before, after, prev_hash, hash FROM audit_events";
 
 fn parse(row: (AuditEvent, String, String)) -> Result<AuditEvent> {
     let (mut e, before, after) = row;
-    e.before = serde_json::from_str(&before).map_err(|_| Error::AuditBroken { event_id: e.id, reason: "before is not JSON".into() })?;
-    e.after = serde_json::from_str(&after).map_err(|_| Error::AuditBroken { event_id: e.id, reason: "after is not JSON".into() })?;
+    e.before = serde_json::from_str(&before).map_err(|_| Error::AuditBroken {
+        event_id: e.id,
+        reason: "before is not JSON".into(),
+    })?;
+    e.after = serde_json::from_str(&after).map_err(|_| Error::AuditBroken {
+        event_id: e.id,
+        reason: "after is not JSON".into(),
+    })?;
     Ok(e)
 }
 
 /// Events of one ticket, newest first.
 pub fn for_ticket(conn: &Connection, ticket_id: i64, limit: u32) -> Result<Vec<AuditEvent>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE ticket_id = ?1 ORDER BY id DESC LIMIT ?2"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE ticket_id = ?1 ORDER BY id DESC LIMIT ?2"
+    ))?;
     let rows = stmt.query_map(params![ticket_id, limit], row_to_event)?;
     rows.map(|r| parse(r?)).collect()
 }
@@ -119,18 +157,31 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
     let (mut expected_id, mut prev) = (1i64, GENESIS.to_string());
     let mut count = 0u64;
     while let Some(row) = rows.next()? {
-        let e = match parse(row_to_event(row)?) {
-            Ok(e) => e,
-            Err(err) => return Err(err),
+        let e = parse(row_to_event(row)?)?;
+        let broken = |reason: String| {
+            Err(Error::AuditBroken {
+                event_id: e.id,
+                reason,
+            })
         };
-        let broken = |reason: String| Err(Error::AuditBroken { event_id: e.id, reason });
         if e.id != expected_id {
-            return broken(format!("expected event {expected_id} next: an event was removed or reordered"));
+            return broken(format!(
+                "expected event {expected_id} next: an event was removed or reordered"
+            ));
         }
         if e.prev_hash != prev {
             return broken("its link to the previous event does not match".into());
         }
-        let recomputed = link_hash(e.id, e.ticket_id, &e.actor, &e.at, &e.action, &e.before, &e.after, &e.prev_hash)?;
+        let recomputed = link_hash(
+            e.id,
+            e.ticket_id,
+            &e.actor,
+            &e.at,
+            &e.action,
+            &e.before,
+            &e.after,
+            &e.prev_hash,
+        )?;
         if recomputed != e.hash {
             return broken("its content was altered after it was written".into());
         }
@@ -139,7 +190,11 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
         count += 1;
     }
     let head: Option<(i64, String)> = conn
-        .query_row("SELECT last_id, last_hash FROM audit_head WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     let (head_id, head_hash) = head.unwrap_or((0, GENESIS.to_string()));
     if head_id != expected_id - 1 || head_hash != prev {
@@ -148,5 +203,8 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
             reason: format!("the chain ends at event {} but its head records event {head_id}: events were removed from the end", expected_id - 1),
         });
     }
-    Ok(ChainReport { events: count, head: prev })
+    Ok(ChainReport {
+        events: count,
+        head: prev,
+    })
 }

@@ -8,7 +8,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub fn canonical_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
-    serde_jcs::to_string(value).map_err(|e| Error::invalid("record", format!("cannot canonicalize: {e}")))
+    serde_jcs::to_string(value)
+        .map_err(|e| Error::invalid("record", format!("cannot canonicalize: {e}")))
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -28,13 +29,20 @@ mod tests {
     #[test]
     fn key_order_does_not_change_the_hash() {
         let a = json!({"b": 1, "a": [1, 2, {"y": "é", "x": null}]});
-        let b: serde_json::Value = serde_json::from_str(r#"{"a":[1,2,{"x":null,"y":"é"}],"b":1}"#).unwrap();
+        let b: serde_json::Value =
+            serde_json::from_str(r#"{"a":[1,2,{"x":null,"y":"é"}],"b":1}"#).unwrap();
         assert_eq!(hash_of(&a).unwrap(), hash_of(&b).unwrap());
-        assert_eq!(canonical_json(&a).unwrap(), r#"{"a":[1,2,{"x":null,"y":"é"}],"b":1}"#);
+        assert_eq!(
+            canonical_json(&a).unwrap(),
+            r#"{"a":[1,2,{"x":null,"y":"é"}],"b":1}"#
+        );
     }
 
     #[test]
     fn content_changes_the_hash() {
-        assert_ne!(hash_of(&json!({"a": 1})).unwrap(), hash_of(&json!({"a": 2})).unwrap());
+        assert_ne!(
+            hash_of(&json!({"a": 1})).unwrap(),
+            hash_of(&json!({"a": 2})).unwrap()
+        );
     }
 }

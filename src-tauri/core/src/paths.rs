@@ -15,5 +15,10 @@ pub fn data_dir() -> Result<PathBuf> {
     }
     dirs::data_dir()
         .map(|d| d.join(APP_IDENTIFIER))
-        .ok_or_else(|| Error::invalid("data_dir", format!("no OS data directory; set {DATA_DIR_ENV}")))
+        .ok_or_else(|| {
+            Error::invalid(
+                "data_dir",
+                format!("no OS data directory; set {DATA_DIR_ENV}"),
+            )
+        })
 }

@@ -115,7 +115,10 @@ mod tests {
     #[test]
     fn spec_anchor_points() {
         let m = PriorityMatrix::default();
-        assert_eq!(m.priority(Impact::Organization, Urgency::Blocked), Priority::P1);
+        assert_eq!(
+            m.priority(Impact::Organization, Urgency::Blocked),
+            Priority::P1
+        );
         assert_eq!(m.priority(Impact::User, Urgency::Blocked), Priority::P2);
         assert_eq!(m.priority(Impact::User, Urgency::Degraded), Priority::P3);
         assert_eq!(m.priority(Impact::User, Urgency::Request), Priority::P4);
@@ -125,11 +128,21 @@ mod tests {
     fn override_without_reason_is_refused() {
         let m = PriorityMatrix::default();
         let err = m
-            .decide(Impact::User, Urgency::Degraded, Some(Priority::P1), Some("  "))
+            .decide(
+                Impact::User,
+                Urgency::Degraded,
+                Some(Priority::P1),
+                Some("  "),
+            )
             .unwrap_err();
         assert_eq!(err.code(), "OVERRIDE_REASON_REQUIRED");
         let d = m
-            .decide(Impact::User, Urgency::Degraded, Some(Priority::P1), Some("CEO laptop"))
+            .decide(
+                Impact::User,
+                Urgency::Degraded,
+                Some(Priority::P1),
+                Some("CEO laptop"),
+            )
             .unwrap();
         assert_eq!((d.computed, d.priority), (Priority::P3, Priority::P1));
         assert_eq!(d.override_reason.as_deref(), Some("CEO laptop"));
@@ -139,7 +152,12 @@ mod tests {
     fn choosing_the_computed_priority_needs_no_reason() {
         let m = PriorityMatrix::default();
         let d = m
-            .decide(Impact::Organization, Urgency::Blocked, Some(Priority::P1), None)
+            .decide(
+                Impact::Organization,
+                Urgency::Blocked,
+                Some(Priority::P1),
+                None,
+            )
             .unwrap();
         assert_eq!(d.priority, Priority::P1);
         assert!(d.override_reason.is_none());

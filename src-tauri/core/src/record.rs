@@ -16,7 +16,11 @@ pub fn canonical_record(conn: &Connection, t: &Ticket, audit_head: &str) -> Resu
     let db = crate::store::lookup_over(conn);
     let company = t.company_id.map(|id| db.company(id)).transpose()?;
     let contact = t.contact_id.map(|id| db.contact(id)).transpose()?;
-    let assets = t.asset_ids.iter().map(|id| db.asset(*id)).collect::<Result<Vec<_>>>()?;
+    let assets = t
+        .asset_ids
+        .iter()
+        .map(|id| db.asset(*id))
+        .collect::<Result<Vec<_>>>()?;
     let time_entries: Vec<TimeEntry> = crate::store::time_entries_over(conn, t.id)?;
     let steps: Vec<&crate::ticket::StepRecord> = t.steps.iter().filter(|s| !s.superseded).collect();
     Ok(json!({

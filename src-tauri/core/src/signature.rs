@@ -39,17 +39,30 @@ impl Signature {
             return Err(Error::invalid("signature", "signed by the wrong role"));
         }
         if self.signer_name.trim().is_empty() || self.signer_name.chars().count() > 200 {
-            return Err(Error::invalid("signature", "the signer's printed name is required"));
+            return Err(Error::invalid(
+                "signature",
+                "the signer's printed name is required",
+            ));
         }
-        if !(self.width > 0.0 && self.height > 0.0 && self.width <= 10_000.0 && self.height <= 10_000.0) {
+        if !(self.width > 0.0
+            && self.height > 0.0
+            && self.width <= 10_000.0
+            && self.height <= 10_000.0)
+        {
             return Err(Error::invalid("signature", "the pad size is invalid"));
         }
         let points: usize = self.strokes.iter().map(Vec::len).sum();
         if points < MIN_POINTS {
-            return Err(Error::invalid("signature", "the signature is empty or too small"));
+            return Err(Error::invalid(
+                "signature",
+                "the signature is empty or too small",
+            ));
         }
         if points > MAX_POINTS {
-            return Err(Error::invalid("signature", "the signature has too many points"));
+            return Err(Error::invalid(
+                "signature",
+                "the signature has too many points",
+            ));
         }
         let inside = |p: &Point| {
             p.x.is_finite()
@@ -81,8 +94,14 @@ impl Signature {
                     .map(|i| {
                         let u = i as f64 / 39.0;
                         let x = 30.0 + s as f64 * 115.0 + u * 100.0;
-                        let y = 75.0 + 40.0 * ((u * 6.0 + phase * 6.28 + s as f64).sin());
-                        Point { x, y, pressure: 0.5, t: i as f64 * 8.0 }
+                        let y = 75.0
+                            + 40.0 * ((u * 6.0 + phase * std::f64::consts::TAU + s as f64).sin());
+                        Point {
+                            x,
+                            y,
+                            pressure: 0.5,
+                            t: i as f64 * 8.0,
+                        }
                     })
                     .collect()
             })
@@ -117,7 +136,10 @@ mod tests {
     fn empty_or_tiny_signature_is_rejected() {
         let mut s = Signature::synthetic("Ana", SignerRole::Technician, "m", at(), 3);
         s.strokes = vec![s.strokes[0][..3].to_vec()];
-        assert_eq!(s.validate(SignerRole::Technician).unwrap_err().code(), "INVALID_INPUT");
+        assert_eq!(
+            s.validate(SignerRole::Technician).unwrap_err().code(),
+            "INVALID_INPUT"
+        );
     }
 
     #[test]

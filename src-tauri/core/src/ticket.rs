@@ -96,7 +96,13 @@ pub struct Ticket {
 }
 
 impl Ticket {
-    pub fn new(id: i64, number: String, template_key: &str, template_version: u32, at: DateTime<Utc>) -> Ticket {
+    pub fn new(
+        id: i64,
+        number: String,
+        template_key: &str,
+        template_version: u32,
+        at: DateTime<Utc>,
+    ) -> Ticket {
         Ticket {
             id,
             number,
@@ -133,7 +139,10 @@ impl Ticket {
 
     /// The current (not superseded) completion of a step.
     pub fn completion(&self, step: u8) -> Option<&StepRecord> {
-        self.steps.iter().rev().find(|r| r.step == step && !r.superseded)
+        self.steps
+            .iter()
+            .rev()
+            .find(|r| r.step == step && !r.superseded)
     }
 
     pub fn is_done(&self, step: u8) -> bool {
@@ -163,13 +172,20 @@ mod tests {
     #[test]
     fn only_a_resolved_ticket_can_close() {
         for from in TicketStatus::ALL {
-            assert_eq!(from.can_become(Closed), *from == Resolved, "{from} -> closed");
+            assert_eq!(
+                from.can_become(Closed),
+                *from == Resolved,
+                "{from} -> closed"
+            );
         }
     }
 
     #[test]
     fn new_only_opens() {
-        let reachable: Vec<_> = TicketStatus::ALL.iter().filter(|t| New.can_become(**t)).collect();
+        let reachable: Vec<_> = TicketStatus::ALL
+            .iter()
+            .filter(|t| New.can_become(**t))
+            .collect();
         assert_eq!(reachable, vec![&Open]);
     }
 }

@@ -5,7 +5,9 @@
 //! daylight-saving change moves them in UTC but never stretches or shrinks a 9–17 day.
 //!
 //! The maths walks one local day at a time (never minute by minute), so a year-long span costs a
-//! few hundred time-zone lookups.
+//! few hundred time-zone lookups. Business hours exist only in local years 1970 to 2999: no ticket
+//! predates the first or is due after the last, and the bound keeps a corrupt timestamp from
+//! costing seconds of CPU.
 
 use crate::error::{Error, Result};
 use chrono::{
@@ -19,8 +21,9 @@ use serde::{Deserialize, Serialize};
 /// cap keeps the search for the next working day short.
 pub const MAX_HOLIDAYS: usize = 366 * 5;
 
-/// The business-hours walk stops after this year, so no input can make it run for ever.
-const LAST_YEAR: i32 = 9999;
+/// First and last local years with business hours; the walk never leaves them.
+const FIRST_YEAR: i32 = 1970;
+const LAST_YEAR: i32 = 2999;
 
 /// Empty working weekdays tolerated on top of the holidays before a calendar is taken to have no
 /// working time left: the day before the start, and days whose hours fall wholly in a DST gap.
@@ -50,10 +53,10 @@ pub struct BusinessHours {
     pub holidays: Vec<NaiveDate>,
 }
 
-/// The instant returned when a calendar has no working time left: end of year 9999, which every
-/// consumer (SQLite text, JSON, JavaScript `Date`) can still represent.
+/// "Never": what [`Calendar::add_working_time`] returns when the calendar has no working time
+/// left. End of year 9999, which SQLite text, JSON and JavaScript `Date` can all still hold.
 pub fn far_future() -> DateTime<Utc> {
-    NaiveDate::from_ymd_opt(LAST_YEAR, 12, 31)
+    NaiveDate::from_ymd_opt(9999, 12, 31)
         .and_then(|d| d.and_hms_opt(23, 59, 59))
         .map(|t| t.and_utc())
         .unwrap_or(DateTime::<Utc>::MAX_UTC)
@@ -235,6 +238,7 @@ impl Hours {
         let first = from.with_timezone(&self.tz).date_naive();
         // Start a day early: a local day's hours can begin before `from`'s local midnight.
         let first = first.pred_opt().unwrap_or(first);
+        let first = NaiveDate::from_ymd_opt(FIRST_YEAR, 1, 1).map_or(first, |d| first.max(d));
         Spans {
             hours: self,
             next_date: has_time.then_some(first),
@@ -692,14 +696,38 @@ mod tests {
             );
             assert_eq!(c.add_working_time(from, hours(1)), far_future());
         }
-        // Working time beyond the last representable year is never found.
-        let late = utc("9999-12-31T23:59:59.5Z");
-        assert_eq!(berlin_office().add_working_time(late, hours(1)), late);
+        assert_eq!(far_future(), utc("9999-12-31T23:59:59Z"));
+    }
+
+    #[test]
+    fn business_hours_exist_only_from_1970_to_2999() {
+        let c = berlin_office();
+        // Only Thursday 1970-01-01 counts, not the last days of 1969.
         assert_eq!(
-            berlin_office().add_working_time(utc("9999-12-20T00:00:00Z"), hours(1000)),
+            c.working_time(utc("1969-12-29T00:00:00Z"), utc("1970-01-02T00:00:00Z")),
+            hours(8)
+        );
+        assert_eq!(
+            c.add_working_time(utc("1900-06-01T00:00:00Z"), hours(1)),
+            utc("1970-01-01T09:00:00Z")
+        );
+        // Monday 2999-12-30 and Tuesday 2999-12-31 are the last working days.
+        assert_eq!(
+            c.add_working_time(utc("2999-12-30T08:00:00Z"), hours(16)),
+            utc("2999-12-31T16:00:00Z")
+        );
+        assert_eq!(
+            c.add_working_time(utc("2999-12-30T08:00:00Z"), hours(17)),
             far_future()
         );
-        assert_eq!(far_future(), utc("9999-12-31T23:59:59Z"));
+        // Past "never" there is nothing to wait for: the start is returned, not an earlier time.
+        let late = utc("9999-12-31T23:59:59.5Z");
+        assert_eq!(c.add_working_time(late, hours(1)), late);
+        // The widest possible span is bounded by the window, not by the input.
+        assert_eq!(
+            c.working_time(utc("2999-12-30T00:00:00Z"), DateTime::<Utc>::MAX_UTC),
+            hours(16)
+        );
     }
 
     #[test]

@@ -17,7 +17,10 @@ fn text_field(field: &str, value: &str, max: usize) -> Result<()> {
         return Err(Error::invalid(field, "is required"));
     }
     if value.chars().count() > max {
-        return Err(Error::invalid(field, format!("longer than {max} characters")));
+        return Err(Error::invalid(
+            field,
+            format!("longer than {max} characters"),
+        ));
     }
     Ok(())
 }
@@ -36,7 +39,12 @@ fn company_row(r: &Row) -> rusqlite::Result<(i64, String, Tier, String)> {
 fn to_company((id, name, tier, calendar): (i64, String, Tier, String)) -> Result<Company> {
     let calendar: Calendar =
         serde_json::from_str(&calendar).map_err(|e| Error::invalid("calendar", e.to_string()))?;
-    Ok(Company { id, name, tier, calendar })
+    Ok(Company {
+        id,
+        name,
+        tier,
+        calendar,
+    })
 }
 
 fn contact_row(r: &Row) -> rusqlite::Result<Contact> {
@@ -74,7 +82,11 @@ pub(crate) struct Db<'a>(pub &'a Connection);
 impl Lookup for Db<'_> {
     fn contact(&self, id: i64) -> Result<Contact> {
         found(
-            self.0.query_row(&format!("SELECT {CONTACT_COLS} FROM contacts WHERE id = ?1"), [id], contact_row),
+            self.0.query_row(
+                &format!("SELECT {CONTACT_COLS} FROM contacts WHERE id = ?1"),
+                [id],
+                contact_row,
+            ),
             "contact",
             id,
         )
@@ -82,7 +94,11 @@ impl Lookup for Db<'_> {
 
     fn company(&self, id: i64) -> Result<Company> {
         to_company(found(
-            self.0.query_row("SELECT id, name, tier, calendar FROM companies WHERE id = ?1", [id], company_row),
+            self.0.query_row(
+                "SELECT id, name, tier, calendar FROM companies WHERE id = ?1",
+                [id],
+                company_row,
+            ),
             "company",
             id,
         )?)
@@ -90,7 +106,11 @@ impl Lookup for Db<'_> {
 
     fn asset(&self, id: i64) -> Result<Asset> {
         found(
-            self.0.query_row(&format!("SELECT {ASSET_COLS} FROM assets WHERE id = ?1"), [id], asset_row),
+            self.0.query_row(
+                &format!("SELECT {ASSET_COLS} FROM assets WHERE id = ?1"),
+                [id],
+                asset_row,
+            ),
             "asset",
             id,
         )
@@ -118,14 +138,22 @@ impl Lookup for Db<'_> {
 
     fn runbook_company(&self, id: i64) -> Result<i64> {
         found(
-            self.0.query_row("SELECT company_id FROM runbook_entries WHERE id = ?1", [id], |r| r.get(0)),
+            self.0.query_row(
+                "SELECT company_id FROM runbook_entries WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            ),
             "runbook entry",
             id,
         )
     }
 
     fn time_entry_count(&self, ticket_id: i64) -> Result<i64> {
-        Ok(self.0.query_row("SELECT count(*) FROM time_entries WHERE ticket_id = ?1", [ticket_id], |r| r.get(0))?)
+        Ok(self.0.query_row(
+            "SELECT count(*) FROM time_entries WHERE ticket_id = ?1",
+            [ticket_id],
+            |r| r.get(0),
+        )?)
     }
 
     fn sla_policies(&self) -> Result<Vec<SlaPolicy>> {
@@ -146,10 +174,15 @@ impl Lookup for Db<'_> {
     fn priority_matrix(&self) -> Result<PriorityMatrix> {
         let stored: Option<String> = self
             .0
-            .query_row("SELECT value FROM settings WHERE key = 'priority_matrix'", [], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'priority_matrix'",
+                [],
+                |r| r.get(0),
+            )
             .ok();
         match stored {
-            Some(json) => serde_json::from_str(&json).map_err(|e| Error::invalid("priority_matrix", e.to_string())),
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| Error::invalid("priority_matrix", e.to_string())),
             None => Ok(PriorityMatrix::default()),
         }
     }
@@ -160,27 +193,49 @@ impl Store {
         Db(self.conn())
     }
 
-    pub fn add_company(&mut self, c: &NewCompany, actor: &str, now: DateTime<Utc>) -> Result<Company> {
+    pub fn add_company(
+        &mut self,
+        c: &NewCompany,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Company> {
         text_field("name", &c.name, NAME_MAX)?;
         c.calendar.validate()?;
-        let calendar = serde_json::to_string(&c.calendar).map_err(|e| Error::invalid("calendar", e.to_string()))?;
+        let calendar = serde_json::to_string(&c.calendar)
+            .map_err(|e| Error::invalid("calendar", e.to_string()))?;
         self.write(Durability::Normal, |tx| {
-            let exists: bool =
-                tx.query_row("SELECT EXISTS (SELECT 1 FROM companies WHERE name = ?1)", [&c.name], |r| r.get(0))?;
+            let exists: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM companies WHERE name = ?1)",
+                [&c.name],
+                |r| r.get(0),
+            )?;
             if exists {
-                return Err(Error::invalid("name", format!("a company named {:?} exists", c.name)));
+                return Err(Error::invalid(
+                    "name",
+                    format!("a company named {:?} exists", c.name),
+                ));
             }
             tx.execute(
                 "INSERT INTO companies (name, tier, calendar) VALUES (?1, ?2, ?3)",
                 params![c.name, c.tier, calendar],
             )?;
-            let company = Company { id: tx.last_insert_rowid(), name: c.name.clone(), tier: c.tier, calendar: c.calendar.clone() };
+            let company = Company {
+                id: tx.last_insert_rowid(),
+                name: c.name.clone(),
+                tier: c.tier,
+                calendar: c.calendar.clone(),
+            };
             audit_directory(tx, actor, now, "company_added", &company)?;
             Ok(company)
         })
     }
 
-    pub fn add_contact(&mut self, c: &NewContact, actor: &str, now: DateTime<Utc>) -> Result<Contact> {
+    pub fn add_contact(
+        &mut self,
+        c: &NewContact,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Contact> {
         text_field("name", &c.name, NAME_MAX)?;
         for (f, v) in [("email", &c.email), ("phone", &c.phone), ("upn", &c.upn)] {
             optional_field(f, v)?;
@@ -201,7 +256,12 @@ impl Store {
     pub fn add_asset(&mut self, a: &NewAsset, actor: &str, now: DateTime<Utc>) -> Result<Asset> {
         text_field("hostname", &a.hostname, NAME_MAX)?;
         text_field("kind", &a.kind, NAME_MAX)?;
-        for (f, v) in [("serial", &a.serial), ("assigned_upn", &a.assigned_upn), ("rmm_id", &a.rmm_id), ("rmm_url", &a.rmm_url)] {
+        for (f, v) in [
+            ("serial", &a.serial),
+            ("assigned_upn", &a.assigned_upn),
+            ("rmm_id", &a.rmm_id),
+            ("rmm_url", &a.rmm_url),
+        ] {
             optional_field(f, v)?;
         }
         self.write(Durability::Normal, |tx| {
@@ -217,23 +277,45 @@ impl Store {
         })
     }
 
-    pub fn add_technician(&mut self, name: &str, tier: TechTier, actor: &str, now: DateTime<Utc>) -> Result<Technician> {
+    pub fn add_technician(
+        &mut self,
+        name: &str,
+        tier: TechTier,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Technician> {
         text_field("name", name, NAME_MAX)?;
         self.write(Durability::Normal, |tx| {
-            tx.execute("INSERT INTO technicians (name, tier) VALUES (?1, ?2)", params![name, tier])
-                .map_err(|e| match e {
-                    rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-                        Error::invalid("name", format!("a technician named {name:?} exists"))
-                    }
-                    e => e.into(),
-                })?;
-            let t = Technician { id: tx.last_insert_rowid(), name: name.into(), tier };
+            tx.execute(
+                "INSERT INTO technicians (name, tier) VALUES (?1, ?2)",
+                params![name, tier],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    Error::invalid("name", format!("a technician named {name:?} exists"))
+                }
+                e => e.into(),
+            })?;
+            let t = Technician {
+                id: tx.last_insert_rowid(),
+                name: name.into(),
+                tier,
+            };
             audit_directory(tx, actor, now, "technician_added", &t)?;
             Ok(t)
         })
     }
 
-    pub fn add_incident(&mut self, title: &str, source: &str, started_at: DateTime<Utc>, actor: &str, now: DateTime<Utc>) -> Result<Incident> {
+    pub fn add_incident(
+        &mut self,
+        title: &str,
+        source: &str,
+        started_at: DateTime<Utc>,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Incident> {
         text_field("title", title, NAME_MAX)?;
         text_field("source", source, NAME_MAX)?;
         self.write(Durability::Normal, |tx| {
@@ -259,21 +341,31 @@ impl Store {
     }
 
     pub fn companies(&self) -> Result<Vec<Company>> {
-        let mut stmt = self.conn().prepare_cached("SELECT id, name, tier, calendar FROM companies ORDER BY name")?;
-        let rows = stmt.query_map([], company_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, name, tier, calendar FROM companies ORDER BY name")?;
+        let rows = stmt
+            .query_map([], company_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter().map(to_company).collect()
     }
 
     pub fn assets_of(&self, company_id: i64) -> Result<Vec<Asset>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&format!("SELECT {ASSET_COLS} FROM assets WHERE company_id = ?1 ORDER BY hostname"))?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {ASSET_COLS} FROM assets WHERE company_id = ?1 ORDER BY hostname"
+        ))?;
         let rows = stmt.query_map([company_id], asset_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    pub fn set_priority_matrix(&mut self, m: &PriorityMatrix, actor: &str, now: DateTime<Utc>) -> Result<()> {
-        let json = serde_json::to_string(m).map_err(|e| Error::invalid("priority_matrix", e.to_string()))?;
+    pub fn set_priority_matrix(
+        &mut self,
+        m: &PriorityMatrix,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let json = serde_json::to_string(m)
+            .map_err(|e| Error::invalid("priority_matrix", e.to_string()))?;
         self.write(Durability::Normal, |tx| {
             let before = Db(tx).priority_matrix()?;
             tx.execute(
@@ -297,8 +389,21 @@ impl Store {
     }
 }
 
-fn audit_directory<T: serde::Serialize>(tx: &Connection, actor: &str, now: DateTime<Utc>, action: &str, record: &T) -> Result<()> {
-    let after = serde_json::to_value(record).map_err(|e| Error::invalid("record", e.to_string()))?;
-    crate::audit::append(tx, None, actor, now, &crate::workflow::Change::new(action, serde_json::Value::Null, after))?;
+fn audit_directory<T: serde::Serialize>(
+    tx: &Connection,
+    actor: &str,
+    now: DateTime<Utc>,
+    action: &str,
+    record: &T,
+) -> Result<()> {
+    let after =
+        serde_json::to_value(record).map_err(|e| Error::invalid("record", e.to_string()))?;
+    crate::audit::append(
+        tx,
+        None,
+        actor,
+        now,
+        &crate::workflow::Change::new(action, serde_json::Value::Null, after),
+    )?;
     Ok(())
 }

@@ -5,11 +5,15 @@ use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../../migrations/0001_initial.sql"))])
+    Migrations::new(vec![M::up(include_str!(
+        "../../migrations/0001_initial.sql"
+    ))])
 }
 
 pub fn apply(conn: &mut Connection) -> Result<()> {
-    migrations().to_latest(conn).map_err(|e| Error::Migration(e.to_string()))
+    migrations()
+        .to_latest(conn)
+        .map_err(|e| Error::Migration(e.to_string()))
 }
 
 #[cfg(test)]
@@ -40,7 +44,9 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         apply(&mut conn).unwrap();
         apply(&mut conn).unwrap();
-        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, 1);
     }
 }

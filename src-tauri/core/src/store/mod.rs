@@ -22,6 +22,8 @@ pub struct Store {
     conn: Connection,
     /// Templates are immutable per version, so a cache never goes stale.
     templates: RwLock<HashMap<(String, u32), Template>>,
+    /// Bulk loading (demo data, imports): commits skip fsync entirely until it is turned off.
+    bulk: bool,
 }
 
 /// How hard a commit must be on disk before it is acknowledged.
@@ -51,14 +53,23 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.busy_timeout(Duration::from_secs(5))?;
         migrations::apply(&mut conn)?;
-        let store = Store { conn, templates: RwLock::new(HashMap::new()) };
+        let store = Store {
+            conn,
+            templates: RwLock::new(HashMap::new()),
+            bulk: false,
+        };
         store.seed()?;
         Ok(store)
     }
 
     /// Runs `f` in one IMMEDIATE transaction: all of it is written, or none of it.
-    pub(crate) fn write<T>(&mut self, durability: Durability, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        if durability == Durability::Full {
+    pub(crate) fn write<T>(
+        &mut self,
+        durability: Durability,
+        f: impl FnOnce(&Transaction) -> Result<T>,
+    ) -> Result<T> {
+        let full = durability == Durability::Full && !self.bulk;
+        if full {
             self.conn.pragma_update(None, "synchronous", "FULL")?;
         }
         let result = (|| {
@@ -67,10 +78,18 @@ impl Store {
             tx.commit()?;
             Ok(value)
         })();
-        if durability == Durability::Full {
+        if full {
             self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
         result
+    }
+
+    /// Trades durability for speed while loading many records; a crash may lose the load.
+    pub fn set_bulk_load(&mut self, on: bool) -> Result<()> {
+        self.conn
+            .pragma_update(None, "synchronous", if on { "OFF" } else { "NORMAL" })?;
+        self.bulk = on;
+        Ok(())
     }
 
     pub(crate) fn conn(&self) -> &Connection {
@@ -80,7 +99,10 @@ impl Store {
     /// SQLite online backup to `dest`, consistent even while the app writes.
     pub fn backup(&self, dest: &Path) -> Result<()> {
         if dest.exists() {
-            return Err(Error::invalid("backup", format!("{} already exists", dest.display())));
+            return Err(Error::invalid(
+                "backup",
+                format!("{} already exists", dest.display()),
+            ));
         }
         self.conn
             .backup(rusqlite::MAIN_DB, dest, None)
@@ -92,7 +114,9 @@ impl Store {
     }
 
     pub fn integrity_check(&self) -> Result<String> {
-        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
     /// Built-in template and default SLA policies, written once.
@@ -119,7 +143,12 @@ impl Store {
 
     pub fn template(&self, key: &str, version: u32) -> Result<Template> {
         let k = (key.to_string(), version);
-        if let Some(t) = self.templates.read().unwrap_or_else(|e| e.into_inner()).get(&k) {
+        if let Some(t) = self
+            .templates
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&k)
+        {
             return Ok(t.clone());
         }
         let body: String = self
@@ -130,11 +159,17 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::not_found("template", format!("{key} v{version}")),
+                rusqlite::Error::QueryReturnedNoRows => {
+                    Error::not_found("template", format!("{key} v{version}"))
+                }
                 e => e.into(),
             })?;
-        let t: Template = serde_json::from_str(&body).map_err(|e| Error::Migration(format!("template {key}: {e}")))?;
-        self.templates.write().unwrap_or_else(|e| e.into_inner()).insert(k, t.clone());
+        let t: Template = serde_json::from_str(&body)
+            .map_err(|e| Error::Migration(format!("template {key}: {e}")))?;
+        self.templates
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(k, t.clone());
         Ok(t)
     }
 }

@@ -64,13 +64,26 @@ impl Store {
             args.push(SqlValue::Integer(c));
         }
         for word in q.search.as_deref().unwrap_or("").split_whitespace().take(8) {
-            let like = format!("%{}%", word.chars().take(100).filter(|c| *c != '%' && *c != '_').collect::<String>());
-            sql.push_str(" AND (t.number LIKE ? OR c.name LIKE ? OR k.name LIKE ? OR t.problem LIKE ?)");
+            let like = format!(
+                "%{}%",
+                word.chars()
+                    .take(100)
+                    .filter(|c| *c != '%' && *c != '_')
+                    .collect::<String>()
+            );
+            sql.push_str(
+                " AND (t.number LIKE ? OR c.name LIKE ? OR k.name LIKE ? OR t.problem LIKE ?)",
+            );
             args.extend(std::iter::repeat_n(SqlValue::Text(like), 4));
         }
         // Tickets without a running clock (new, paused, resolved) come after those with a deadline.
         sql.push_str(" ORDER BY t.sla_due_at IS NULL, t.sla_due_at, t.id LIMIT ? OFFSET ?");
-        args.push(SqlValue::Integer(q.limit.unwrap_or(QUEUE_PAGE_DEFAULT).clamp(1, QUEUE_PAGE_MAX).into()));
+        args.push(SqlValue::Integer(
+            q.limit
+                .unwrap_or(QUEUE_PAGE_DEFAULT)
+                .clamp(1, QUEUE_PAGE_MAX)
+                .into(),
+        ));
         args.push(SqlValue::Integer(q.offset.unwrap_or(0).into()));
         let ids: Vec<i64> = {
             let mut stmt = self.conn().prepare_cached(&sql)?;
@@ -81,7 +94,8 @@ impl Store {
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let t = super::tickets::load(self.conn(), id)?;
-            let (first_response, resolution) = crate::workflow::sla_status(&t, &db, now, DEFAULT_AT_RISK_RATIO)?;
+            let (first_response, resolution) =
+                crate::workflow::sla_status(&t, &db, now, DEFAULT_AT_RISK_RATIO)?;
             let (company, contact) = self.conn().query_row(
                 "SELECT coalesce((SELECT name FROM companies WHERE id = ?1), ''), (SELECT name FROM contacts WHERE id = ?2)",
                 rusqlite::params![t.company_id, t.contact_id],

@@ -85,7 +85,11 @@ pub(crate) fn sync_csat(conn: &Connection, t: &Ticket, now: DateTime<Utc>) -> Re
         return Ok(());
     };
     let rating = rec.values.get("rating").and_then(|v| v.as_i64());
-    let comment = rec.values.get("comment").and_then(|v| v.as_str()).unwrap_or_default();
+    let comment = rec
+        .values
+        .get("comment")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
     conn.execute(
         "INSERT INTO csat_responses (ticket_id, rating, comment, recorded_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (ticket_id) DO UPDATE SET rating = excluded.rating, comment = excluded.comment,
@@ -120,7 +124,13 @@ fn open_ticket(conn: &Connection, ticket_id: i64) -> Result<()> {
 }
 
 impl Store {
-    pub fn add_time_entry(&mut self, ticket_id: i64, e: &NewTimeEntry, actor: &str, now: DateTime<Utc>) -> Result<TimeEntry> {
+    pub fn add_time_entry(
+        &mut self,
+        ticket_id: i64,
+        e: &NewTimeEntry,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<TimeEntry> {
         check_time_entry(e)?;
         self.write(Durability::Normal, |tx| {
             open_ticket(tx, ticket_id)?;
@@ -139,7 +149,13 @@ impl Store {
         })
     }
 
-    pub fn update_time_entry(&mut self, id: i64, e: &NewTimeEntry, actor: &str, now: DateTime<Utc>) -> Result<TimeEntry> {
+    pub fn update_time_entry(
+        &mut self,
+        id: i64,
+        e: &NewTimeEntry,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<TimeEntry> {
         check_time_entry(e)?;
         self.write(Durability::Normal, |tx| {
             let ticket_id: i64 = super::found(
@@ -167,12 +183,23 @@ impl Store {
         time_entries(self.conn(), ticket_id)
     }
 
-    pub fn add_runbook_entry(&mut self, e: &NewRunbookEntry, actor: &str, now: DateTime<Utc>) -> Result<RunbookEntry> {
+    pub fn add_runbook_entry(
+        &mut self,
+        e: &NewRunbookEntry,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<RunbookEntry> {
         if e.title.trim().is_empty() || e.title.chars().count() > 300 {
-            return Err(Error::invalid("title", "is required (at most 300 characters)"));
+            return Err(Error::invalid(
+                "title",
+                "is required (at most 300 characters)",
+            ));
         }
         if e.body.chars().count() > RUNBOOK_BODY_MAX {
-            return Err(Error::invalid("body", format!("longer than {RUNBOOK_BODY_MAX} characters")));
+            return Err(Error::invalid(
+                "body",
+                format!("longer than {RUNBOOK_BODY_MAX} characters"),
+            ));
         }
         self.write(Durability::Normal, |tx| {
             Db(tx).company(e.company_id)?;
@@ -194,7 +221,12 @@ impl Store {
 
     /// Full-text search of one client's runbooks. The query is taken as plain words (each a
     /// prefix), never as FTS5 syntax, so user input cannot produce a syntax error.
-    pub fn search_runbooks(&self, company_id: i64, query: &str, limit: u32) -> Result<Vec<RunbookHit>> {
+    pub fn search_runbooks(
+        &self,
+        company_id: i64,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<RunbookHit>> {
         let terms: Vec<String> = query
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
@@ -211,7 +243,11 @@ impl Store {
              ORDER BY bm25(runbook_fts, 5.0, 1.0) LIMIT ?3",
         )?;
         let rows = stmt.query_map(params![terms.join(" "), company_id, limit.min(100)], |r| {
-            Ok(RunbookHit { id: r.get(0)?, title: r.get(1)?, snippet: r.get(2)? })
+            Ok(RunbookHit {
+                id: r.get(0)?,
+                title: r.get(1)?,
+                snippet: r.get(2)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -16,67 +16,97 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
 
-const TICKET_COLS: &str = "id, number, template_key, template_version, status, resume_status, company_id, contact_id,
+const TICKET_COLS: &str =
+    "id, number, template_key, template_version, status, resume_status, company_id, contact_id,
     caller_override_reason, impact, urgency, priority, priority_computed, priority_override_reason,
     parent_incident_id, problem, assignee, escalated, page_on_call, verification_failed, created_at,
     opened_at, first_response_at, resolved_at, closed_at, resolution_code, record_hash";
 
 pub(crate) fn load(conn: &Connection, id: i64) -> Result<Ticket> {
     let mut t = found(
-        conn.query_row(&format!("SELECT {TICKET_COLS} FROM tickets WHERE id = ?1"), [id], |r| {
-            Ok(Ticket {
-                id: r.get(0)?,
-                number: r.get(1)?,
-                template_key: r.get(2)?,
-                template_version: r.get(3)?,
-                status: r.get(4)?,
-                resume_status: r.get(5)?,
-                company_id: r.get(6)?,
-                contact_id: r.get(7)?,
-                caller_override_reason: r.get(8)?,
-                impact: r.get(9)?,
-                urgency: r.get(10)?,
-                priority: r.get(11)?,
-                priority_computed: r.get(12)?,
-                priority_override_reason: r.get(13)?,
-                parent_incident_id: r.get(14)?,
-                problem: r.get(15)?,
-                assignee: r.get(16)?,
-                escalated: r.get(17)?,
-                page_on_call: r.get(18)?,
-                verification_failed: r.get(19)?,
-                created_at: r.get(20)?,
-                opened_at: r.get(21)?,
-                first_response_at: r.get(22)?,
-                resolved_at: r.get(23)?,
-                closed_at: r.get(24)?,
-                resolution_code: r.get(25)?,
-                record_hash: r.get(26)?,
-                asset_ids: Vec::new(),
-                pauses: Vec::new(),
-                steps: Vec::new(),
-            })
-        }),
+        conn.query_row(
+            &format!("SELECT {TICKET_COLS} FROM tickets WHERE id = ?1"),
+            [id],
+            |r| {
+                Ok(Ticket {
+                    id: r.get(0)?,
+                    number: r.get(1)?,
+                    template_key: r.get(2)?,
+                    template_version: r.get(3)?,
+                    status: r.get(4)?,
+                    resume_status: r.get(5)?,
+                    company_id: r.get(6)?,
+                    contact_id: r.get(7)?,
+                    caller_override_reason: r.get(8)?,
+                    impact: r.get(9)?,
+                    urgency: r.get(10)?,
+                    priority: r.get(11)?,
+                    priority_computed: r.get(12)?,
+                    priority_override_reason: r.get(13)?,
+                    parent_incident_id: r.get(14)?,
+                    problem: r.get(15)?,
+                    assignee: r.get(16)?,
+                    escalated: r.get(17)?,
+                    page_on_call: r.get(18)?,
+                    verification_failed: r.get(19)?,
+                    created_at: r.get(20)?,
+                    opened_at: r.get(21)?,
+                    first_response_at: r.get(22)?,
+                    resolved_at: r.get(23)?,
+                    closed_at: r.get(24)?,
+                    resolution_code: r.get(25)?,
+                    record_hash: r.get(26)?,
+                    asset_ids: Vec::new(),
+                    pauses: Vec::new(),
+                    steps: Vec::new(),
+                })
+            },
+        ),
         "ticket",
         id,
     )?;
-    let mut stmt = conn.prepare_cached("SELECT asset_id FROM ticket_assets WHERE ticket_id = ?1 ORDER BY asset_id")?;
-    t.asset_ids = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    let mut stmt =
-        conn.prepare_cached("SELECT paused_at, resumed_at FROM ticket_pauses WHERE ticket_id = ?1 ORDER BY seq")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT asset_id FROM ticket_assets WHERE ticket_id = ?1 ORDER BY asset_id",
+    )?;
+    t.asset_ids = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT paused_at, resumed_at FROM ticket_pauses WHERE ticket_id = ?1 ORDER BY seq",
+    )?;
     t.pauses = stmt
-        .query_map([id], |r| Ok(Pause { from: r.get(0)?, to: r.get(1)? }))?
+        .query_map([id], |r| {
+            Ok(Pause {
+                from: r.get(0)?,
+                to: r.get(1)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare_cached(
         "SELECT id, step, completed_by, completed_at, vals, superseded FROM step_records WHERE ticket_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([id], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?, r.get(5)?))
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get::<_, String>(4)?,
+            r.get(5)?,
+        ))
     })?;
     for row in rows {
         let (rid, step, completed_by, completed_at, vals, superseded) = row?;
-        let values: Values = serde_json::from_str(&vals).map_err(|e| Error::invalid("step values", e.to_string()))?;
-        t.steps.push(StepRecord { id: Some(rid), step, completed_by, completed_at, values, superseded });
+        let values: Values = serde_json::from_str(&vals)
+            .map_err(|e| Error::invalid("step values", e.to_string()))?;
+        t.steps.push(StepRecord {
+            id: Some(rid),
+            step,
+            completed_by,
+            completed_at,
+            values,
+            superseded,
+        });
     }
     Ok(t)
 }
@@ -87,11 +117,17 @@ fn opt_ts(t: Option<DateTime<Utc>>) -> Option<String> {
 
 /// Writes the changed aggregate. Child rows first: once the ticket row says closed, the seal
 /// triggers refuse any further write to it.
-fn save(conn: &Connection, before: &Ticket, t: &Ticket, sla_due_at: Option<DateTime<Utc>>) -> Result<()> {
+fn save(
+    conn: &Connection,
+    before: &Ticket,
+    t: &Ticket,
+    sla_due_at: Option<DateTime<Utc>>,
+) -> Result<()> {
     for r in &t.steps {
         match r.id {
             None => {
-                let vals = serde_json::to_string(&r.values).map_err(|e| Error::invalid("values", e.to_string()))?;
+                let vals = serde_json::to_string(&r.values)
+                    .map_err(|e| Error::invalid("values", e.to_string()))?;
                 conn.execute(
                     "INSERT INTO step_records (ticket_id, step, completed_by, completed_at, vals, superseded)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -99,9 +135,16 @@ fn save(conn: &Connection, before: &Ticket, t: &Ticket, sla_due_at: Option<DateT
                 )?;
             }
             Some(id) => {
-                let was = before.steps.iter().find(|b| b.id == Some(id)).map(|b| b.superseded);
+                let was = before
+                    .steps
+                    .iter()
+                    .find(|b| b.id == Some(id))
+                    .map(|b| b.superseded);
                 if was != Some(r.superseded) {
-                    conn.execute("UPDATE step_records SET superseded = ?1 WHERE id = ?2", params![r.superseded, id])?;
+                    conn.execute(
+                        "UPDATE step_records SET superseded = ?1 WHERE id = ?2",
+                        params![r.superseded, id],
+                    )?;
                 }
             }
         }
@@ -109,7 +152,10 @@ fn save(conn: &Connection, before: &Ticket, t: &Ticket, sla_due_at: Option<DateT
     if before.asset_ids != t.asset_ids {
         conn.execute("DELETE FROM ticket_assets WHERE ticket_id = ?1", [t.id])?;
         for a in &t.asset_ids {
-            conn.execute("INSERT INTO ticket_assets (ticket_id, asset_id) VALUES (?1, ?2)", params![t.id, a])?;
+            conn.execute(
+                "INSERT INTO ticket_assets (ticket_id, asset_id) VALUES (?1, ?2)",
+                params![t.id, a],
+            )?;
         }
     }
     if before.pauses != t.pauses {
@@ -172,7 +218,10 @@ impl Store {
 
     pub fn ticket_id_by_number(&self, number: &str) -> Result<i64> {
         found(
-            self.conn().query_row("SELECT id FROM tickets WHERE number = ?1", [number], |r| r.get(0)),
+            self.conn()
+                .query_row("SELECT id FROM tickets WHERE number = ?1", [number], |r| {
+                    r.get(0)
+                }),
             "ticket",
             number,
         )
@@ -198,7 +247,12 @@ impl Store {
             }
             let mut t = before.clone();
             let lookup = Db(tx);
-            let ctx = Ctx { now, actor, lookup: &lookup, at_risk_ratio: DEFAULT_AT_RISK_RATIO };
+            let ctx = Ctx {
+                now,
+                actor,
+                lookup: &lookup,
+                at_risk_ratio: DEFAULT_AT_RISK_RATIO,
+            };
             let changes = rule(&mut t, &ctx)?;
             let mut events: Vec<AuditEvent> = Vec::with_capacity(changes.len());
             for c in &changes {
@@ -215,31 +269,61 @@ impl Store {
         })
     }
 
-    pub fn complete_step(&mut self, id: i64, step: u8, values: Values, actor: &str, now: DateTime<Utc>) -> Result<Ticket> {
+    pub fn complete_step(
+        &mut self,
+        id: i64,
+        step: u8,
+        values: Values,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
         let template = {
             let t = load(self.conn(), id)?;
             self.template(&t.template_key, t.template_version)?
         };
         // Signatures and the close are evidence: they must survive a power loss once acknowledged.
-        let durable = template
-            .step(step)
-            .is_some_and(|s| s.fields.iter().any(|f| matches!(f.kind, crate::template::FieldKind::Signature { .. })));
-        let durability = if durable { Durability::Full } else { Durability::Normal };
-        self.change(id, actor, now, durability, |t, ctx| workflow::complete_step(t, &template, step, values, ctx))
+        let durable = template.step(step).is_some_and(|s| {
+            s.fields
+                .iter()
+                .any(|f| matches!(f.kind, crate::template::FieldKind::Signature { .. }))
+        });
+        let durability = if durable {
+            Durability::Full
+        } else {
+            Durability::Normal
+        };
+        self.change(id, actor, now, durability, |t, ctx| {
+            workflow::complete_step(t, &template, step, values, ctx)
+        })
     }
 
     pub fn wait_on_customer(&mut self, id: i64, actor: &str, now: DateTime<Utc>) -> Result<Ticket> {
-        self.change(id, actor, now, Durability::Normal, workflow::wait_on_customer)
+        self.change(
+            id,
+            actor,
+            now,
+            Durability::Normal,
+            workflow::wait_on_customer,
+        )
     }
 
     pub fn customer_replied(&mut self, id: i64, actor: &str, now: DateTime<Utc>) -> Result<Ticket> {
         self.change(id, actor, now, Durability::Normal, workflow::resume)
     }
 
-    pub fn assign(&mut self, id: i64, technician: Option<&str>, actor: &str, now: DateTime<Utc>) -> Result<Ticket> {
+    pub fn assign(
+        &mut self,
+        id: i64,
+        technician: Option<&str>,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
         let name = match technician {
             Some(n) => Some(found(
-                self.conn().query_row("SELECT name FROM technicians WHERE name = ?1", [n], |r| r.get::<_, String>(0)),
+                self.conn()
+                    .query_row("SELECT name FROM technicians WHERE name = ?1", [n], |r| {
+                        r.get::<_, String>(0)
+                    }),
                 "technician",
                 n,
             )?),
@@ -248,7 +332,11 @@ impl Store {
         self.change(id, actor, now, Durability::Normal, move |t, _| {
             let before = json!({"assignee": t.assignee});
             t.assignee = name;
-            Ok(vec![Change::new("assigned", before, json!({"assignee": t.assignee}))])
+            Ok(vec![Change::new(
+                "assigned",
+                before,
+                json!({"assignee": t.assignee}),
+            )])
         })
     }
 
@@ -257,14 +345,18 @@ impl Store {
     }
 
     pub fn ticket_count(&self) -> Result<i64> {
-        Ok(self.conn().query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?)
     }
 
     /// The stored record hash of a closed ticket.
     pub fn record_hash(&self, id: i64) -> Result<Option<String>> {
         Ok(self
             .conn()
-            .query_row("SELECT record_hash FROM tickets WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT record_hash FROM tickets WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?
             .flatten())
     }

@@ -65,7 +65,14 @@ fn typed(key: &str, label: &str, kind: FieldKind, required: bool) -> Field {
     }
 }
 
-fn step(number: u8, key: &str, title: &str, guidance: &str, fields: Vec<Field>, gate: Gate) -> Step {
+fn step(
+    number: u8,
+    key: &str,
+    title: &str,
+    guidance: &str,
+    fields: Vec<Field>,
+    gate: Gate,
+) -> Step {
     Step {
         number,
         key: key.into(),
@@ -265,10 +272,26 @@ pub fn msp_support_ticket() -> Template {
                       desk or in-house IT helpdesk."
             .into(),
         phases: vec![
-            Phase { key: "intake".into(), title: "Ticket Intake and Triage".into(), steps: intake },
-            Phase { key: "diagnosis".into(), title: "Diagnosis and Investigation".into(), steps: diagnosis },
-            Phase { key: "resolution".into(), title: "Resolution".into(), steps: resolution },
-            Phase { key: "closure".into(), title: "Closure and Follow-Up".into(), steps: closure },
+            Phase {
+                key: "intake".into(),
+                title: "Ticket Intake and Triage".into(),
+                steps: intake,
+            },
+            Phase {
+                key: "diagnosis".into(),
+                title: "Diagnosis and Investigation".into(),
+                steps: diagnosis,
+            },
+            Phase {
+                key: "resolution".into(),
+                title: "Resolution".into(),
+                steps: resolution,
+            },
+            Phase {
+                key: "closure".into(),
+                title: "Closure and Follow-Up".into(),
+                steps: closure,
+            },
         ],
     }
 }
@@ -302,7 +325,12 @@ mod tests {
             let mut f: Vec<&str> = s.fields.iter().map(|f| f.key.as_str()).collect();
             f.sort();
             f.dedup();
-            assert_eq!(f.len(), s.fields.len(), "duplicate field in step {}", s.number);
+            assert_eq!(
+                f.len(),
+                s.fields.len(),
+                "duplicate field in step {}",
+                s.number
+            );
         }
     }
 
@@ -310,8 +338,14 @@ mod tests {
     fn conditional_steps_are_hand_off_and_reopen() {
         let t = msp_support_ticket();
         assert_eq!(t.step(11).unwrap().condition, Condition::WhenEscalated);
-        assert_eq!(t.step(17).unwrap().condition, Condition::AfterFailedVerification);
-        let others = t.steps().filter(|s| s.condition == Condition::Always).count();
+        assert_eq!(
+            t.step(17).unwrap().condition,
+            Condition::AfterFailedVerification
+        );
+        let others = t
+            .steps()
+            .filter(|s| s.condition == Condition::Always)
+            .count();
         assert_eq!(others, 19);
     }
 }

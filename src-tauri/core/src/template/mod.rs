@@ -52,9 +52,17 @@ pub struct Field {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FieldKind {
-    List { options: Vec<String>, multiple: bool },
-    Paragraph { max_chars: u32 },
-    Signature { role: SignerRole, meaning: String },
+    List {
+        options: Vec<String>,
+        multiple: bool,
+    },
+    Paragraph {
+        max_chars: u32,
+    },
+    Signature {
+        role: SignerRole,
+        meaning: String,
+    },
     Contact,
     Assets,
     Impact,

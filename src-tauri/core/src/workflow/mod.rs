@@ -8,7 +8,9 @@
 mod rules;
 pub mod values;
 
-pub use rules::{close_blockers, complete_step, resume, sla_status, step_state, wait_on_customer, StepState};
+pub use rules::{
+    close_blockers, complete_step, resume, sla_status, step_state, wait_on_customer, StepState,
+};
 
 use crate::directory::{Asset, Company, Contact, Incident};
 use crate::error::Result;

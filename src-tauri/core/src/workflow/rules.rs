@@ -70,7 +70,10 @@ fn blockers(t: &Ticket, tmpl: &Template, step: &Step) -> Vec<String> {
             "open the ticket (step 5) first; diagnosis ends when the fix is verified",
         ),
         Gate::EscalationDecision => {
-            let mut m = status_is(&[Open, Escalated], "the ticket must be open and not waiting");
+            let mut m = status_is(
+                &[Open, Escalated],
+                "the ticket must be open and not waiting",
+            );
             m.extend(need(t, &[6, 7, 8, 9], tmpl));
             m
         }
@@ -80,7 +83,10 @@ fn blockers(t: &Ticket, tmpl: &Template, step: &Step) -> Vec<String> {
             m
         }
         Gate::ApplyFix => {
-            let mut m = status_is(&[Open, Escalated], "the ticket must be open and not waiting");
+            let mut m = status_is(
+                &[Open, Escalated],
+                "the ticket must be open and not waiting",
+            );
             m.extend(need(t, &[10], tmpl));
             if t.escalated {
                 m.extend(need(t, &[11], tmpl));
@@ -91,7 +97,10 @@ fn blockers(t: &Ticket, tmpl: &Template, step: &Step) -> Vec<String> {
             m
         }
         Gate::VerifyFix => {
-            let mut m = status_is(&[Open, Escalated], "the ticket must be open and not waiting");
+            let mut m = status_is(
+                &[Open, Escalated],
+                "the ticket must be open and not waiting",
+            );
             m.extend(need(t, &[12], tmpl));
             if t.verification_failed {
                 m.push("reopen and reassign (step 17) after the failed verification first".into());
@@ -99,11 +108,17 @@ fn blockers(t: &Ticket, tmpl: &Template, step: &Step) -> Vec<String> {
             m
         }
         Gate::AfterVerification | Gate::Closure | Gate::ReconcileTime | Gate::RunbookUpdate => {
-            status_is(&[Resolved], "only after the end user verified the fix (step 13)")
+            status_is(
+                &[Resolved],
+                "only after the end user verified the fix (step 13)",
+            )
         }
         Gate::ReopenReassign => Vec::new(),
         Gate::Close => {
-            let mut m = status_is(&[Resolved], "only after the end user verified the fix (step 13)");
+            let mut m = status_is(
+                &[Resolved],
+                "only after the end user verified the fix (step 13)",
+            );
             m.extend(close_blockers(t, tmpl));
             m
         }
@@ -114,7 +129,6 @@ fn blockers(t: &Ticket, tmpl: &Template, step: &Step) -> Vec<String> {
 pub fn close_blockers(t: &Ticket, tmpl: &Template) -> Vec<String> {
     tmpl.steps()
         .filter(|s| s.gate != Gate::Close && applies(t, s).is_none() && !t.is_done(s.number))
-        .filter(|s| !(s.condition == Condition::AfterFailedVerification && !t.verification_failed))
         .map(|s| format!("step {} ({}) is not done", s.number, s.title))
         .collect()
 }
@@ -139,13 +153,24 @@ pub fn step_state(t: &Ticket, tmpl: &Template, number: u8) -> StepState {
 }
 
 /// Completes (or re-completes) a step with its values, enforcing the step's gate.
-pub fn complete_step(t: &mut Ticket, tmpl: &Template, number: u8, submitted: Values, ctx: &Ctx) -> Result<Vec<Change>> {
+pub fn complete_step(
+    t: &mut Ticket,
+    tmpl: &Template,
+    number: u8,
+    submitted: Values,
+    ctx: &Ctx,
+) -> Result<Vec<Change>> {
     if t.is_closed() {
         return Err(Error::TicketClosed(t.number.clone()));
     }
-    let step = tmpl.step(number).ok_or_else(|| Error::not_found("step", number))?;
+    let step = tmpl
+        .step(number)
+        .ok_or_else(|| Error::not_found("step", number))?;
     if let Some(reason) = applies(t, step) {
-        return Err(Error::StepNotApplicable { step: step.title.clone(), reason });
+        return Err(Error::StepNotApplicable {
+            step: step.title.clone(),
+            reason,
+        });
     }
     let (vals, mut missing) = values::check(step, submitted)?;
     missing.extend(blockers(t, tmpl, step));
@@ -153,7 +178,10 @@ pub fn complete_step(t: &mut Ticket, tmpl: &Template, number: u8, submitted: Val
         if step.gate == Gate::Close {
             Err(Error::CloseBlocked { missing })
         } else {
-            Err(Error::GateBlocked { step: step.title.clone(), missing })
+            Err(Error::GateBlocked {
+                step: step.title.clone(),
+                missing,
+            })
         }
     };
     if !missing.is_empty() {
@@ -173,7 +201,10 @@ pub fn complete_step(t: &mut Ticket, tmpl: &Template, number: u8, submitted: Val
         }
         Gate::OpenTicket => {
             transition(t, TicketStatus::Open)?;
-            t.problem = text(&vals, "problem_statement").unwrap_or_default().trim().to_string();
+            t.problem = text(&vals, "problem_statement")
+                .unwrap_or_default()
+                .trim()
+                .to_string();
             t.opened_at = Some(ctx.now);
         }
         Gate::Diagnosis => {
@@ -182,7 +213,11 @@ pub fn complete_step(t: &mut Ticket, tmpl: &Template, number: u8, submitted: Val
         Gate::EscalationDecision => {
             let escalate = text(&vals, "decision") == Some(b::ESCALATE);
             t.escalated = escalate;
-            let to = if escalate { TicketStatus::Escalated } else { TicketStatus::Open };
+            let to = if escalate {
+                TicketStatus::Escalated
+            } else {
+                TicketStatus::Open
+            };
             if t.status != to {
                 transition(t, to)?;
             }
@@ -199,16 +234,25 @@ pub fn complete_step(t: &mut Ticket, tmpl: &Template, number: u8, submitted: Val
             }
         }
         Gate::ApplyFix => {
-            if text(&vals, "infrastructure") == Some(b::SHARED_INFRA) && !vals.contains_key("change_reference") {
-                return blocked(vec!["shared infrastructure needs a change-management reference".into()]);
+            if text(&vals, "infrastructure") == Some(b::SHARED_INFRA)
+                && !vals.contains_key("change_reference")
+            {
+                return blocked(vec![
+                    "shared infrastructure needs a change-management reference".into(),
+                ]);
             }
         }
         Gate::VerifyFix => {
             let verified = text(&vals, "outcome") == Some(b::VERIFIED);
             match (verified, vals.contains_key("signature")) {
-                (true, false) => return blocked(vec!["a verified fix needs the end user's signature".into()]),
+                (true, false) => {
+                    return blocked(vec!["a verified fix needs the end user's signature".into()])
+                }
                 (false, true) => {
-                    return Err(Error::invalid("signature", "a signature only confirms a verified fix"));
+                    return Err(Error::invalid(
+                        "signature",
+                        "a signature only confirms a verified fix",
+                    ));
                 }
                 _ => {}
             }
@@ -227,9 +271,14 @@ pub fn complete_step(t: &mut Ticket, tmpl: &Template, number: u8, submitted: Val
                 return blocked(vec!["add at least one time entry".into()]);
             }
             let (fr, res) = sla_status(t, ctx.lookup, ctx.now, ctx.at_risk_ratio)?;
-            let breached = [fr, res].iter().flatten().any(|s| s.state == SlaState::Breached);
+            let breached = [fr, res]
+                .iter()
+                .flatten()
+                .any(|s| s.state == SlaState::Breached);
             if breached && !vals.contains_key("breach_note") {
-                return blocked(vec!["an SLA was breached: flag it for the service coordinator".into()]);
+                return blocked(vec![
+                    "an SLA was breached: flag it for the service coordinator".into(),
+                ]);
             }
         }
         Gate::RunbookUpdate => {
@@ -286,16 +335,28 @@ fn snapshot(t: &Ticket) -> serde_json::Value {
 
 fn transition(t: &mut Ticket, to: TicketStatus) -> Result<()> {
     if !t.status.can_become(to) {
-        return Err(Error::InvalidTransition { from: t.status.to_string(), to: to.to_string() });
+        return Err(Error::InvalidTransition {
+            from: t.status.to_string(),
+            to: to.to_string(),
+        });
     }
     t.status = to;
     Ok(())
 }
 
-fn verify_caller(t: &mut Ticket, vals: &Values, ctx: &Ctx, changes: &mut Vec<Change>) -> Result<()> {
-    let contact = ctx.lookup.contact(id(vals, "contact").unwrap_or_default())?;
+fn verify_caller(
+    t: &mut Ticket,
+    vals: &Values,
+    ctx: &Ctx,
+    changes: &mut Vec<Change>,
+) -> Result<()> {
+    let contact = ctx
+        .lookup
+        .contact(id(vals, "contact").unwrap_or_default())?;
     let outcome = text(vals, "authorization");
-    let reason = text(vals, "override_reason").map(str::trim).filter(|r| !r.is_empty());
+    let reason = text(vals, "override_reason")
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
     if outcome == Some(b::OVERRIDE) && reason.is_none() {
         return Err(Error::OverrideReasonRequired);
     }
@@ -329,7 +390,10 @@ fn link_assets(t: &mut Ticket, vals: &Values, lookup: &dyn Lookup) -> Result<()>
     for asset_id in ids(vals, "assets") {
         let asset = lookup.asset(asset_id)?;
         if Some(asset.company_id) != t.company_id {
-            return Err(Error::invalid("assets", format!("{} belongs to another client", asset.hostname)));
+            return Err(Error::invalid(
+                "assets",
+                format!("{} belongs to another client", asset.hostname),
+            ));
         }
         if !linked.contains(&asset.id) {
             linked.push(asset.id);
@@ -343,9 +407,12 @@ fn set_priority(t: &mut Ticket, vals: &Values, lookup: &dyn Lookup) -> Result<()
     let impact: Impact = text(vals, "impact").unwrap_or_default().parse()?;
     let urgency: Urgency = text(vals, "urgency").unwrap_or_default().parse()?;
     let chosen: Priority = text(vals, "priority").unwrap_or_default().parse()?;
-    let decision = lookup
-        .priority_matrix()?
-        .decide(impact, urgency, Some(chosen), text(vals, "override_reason"))?;
+    let decision = lookup.priority_matrix()?.decide(
+        impact,
+        urgency,
+        Some(chosen),
+        text(vals, "override_reason"),
+    )?;
     t.impact = Some(impact);
     t.urgency = Some(urgency);
     t.priority = Some(decision.priority);
@@ -357,7 +424,10 @@ fn set_priority(t: &mut Ticket, vals: &Values, lookup: &dyn Lookup) -> Result<()
 fn check_runbooks(t: &Ticket, links: &[i64], lookup: &dyn Lookup) -> Result<()> {
     for r in links {
         if Some(lookup.runbook_company(*r)?) != t.company_id {
-            return Err(Error::invalid("runbooks", format!("runbook entry {r} belongs to another client")));
+            return Err(Error::invalid(
+                "runbooks",
+                format!("runbook entry {r} belongs to another client"),
+            ));
         }
     }
     Ok(())
@@ -367,13 +437,21 @@ fn reopen(t: &mut Ticket, vals: &Values) -> Result<()> {
     let to_tier2 = text(vals, "route") == Some(b::ROUTE_TIER2);
     // The earlier attempt stays in history but no longer counts: the fix, its verification and,
     // when going back to diagnosis, the escalation decision and hand-off must be done again.
-    let redo: &[u8] = if to_tier2 { &[11, 12, 13] } else { &[10, 11, 12, 13] };
+    let redo: &[u8] = if to_tier2 {
+        &[11, 12, 13]
+    } else {
+        &[10, 11, 12, 13]
+    };
     for r in t.steps.iter_mut().filter(|r| redo.contains(&r.step)) {
         r.superseded = true;
     }
     t.verification_failed = false;
     t.escalated = to_tier2;
-    let to = if to_tier2 { TicketStatus::Escalated } else { TicketStatus::Open };
+    let to = if to_tier2 {
+        TicketStatus::Escalated
+    } else {
+        TicketStatus::Open
+    };
     if t.status != to {
         transition(t, to)?;
     }
@@ -399,7 +477,8 @@ pub fn sla_status(
     now: chrono::DateTime<chrono::Utc>,
     at_risk_ratio: f64,
 ) -> Result<(Option<SlaStatus>, Option<SlaStatus>)> {
-    let (Some(opened), Some(priority), Some(company_id)) = (t.opened_at, t.priority, t.company_id) else {
+    let (Some(opened), Some(priority), Some(company_id)) = (t.opened_at, t.priority, t.company_id)
+    else {
         return Ok((None, None));
     };
     let company = lookup.company(company_id)?;
@@ -412,8 +491,18 @@ pub fn sla_status(
         pauses: &t.pauses,
         stopped_at: stopped,
     };
-    let fr = evaluate(&company.calendar, &timer(policy.first_response_minutes, t.first_response_at), now, at_risk_ratio);
-    let res = evaluate(&company.calendar, &timer(policy.resolution_minutes, t.resolved_at), now, at_risk_ratio);
+    let fr = evaluate(
+        &company.calendar,
+        &timer(policy.first_response_minutes, t.first_response_at),
+        now,
+        at_risk_ratio,
+    );
+    let res = evaluate(
+        &company.calendar,
+        &timer(policy.resolution_minutes, t.resolved_at),
+        now,
+        at_risk_ratio,
+    );
     Ok((Some(fr), Some(res)))
 }
 
@@ -425,8 +514,15 @@ pub fn wait_on_customer(t: &mut Ticket, ctx: &Ctx) -> Result<Vec<Change>> {
     let from = t.status;
     transition(t, TicketStatus::WaitingOnCustomer)?;
     t.resume_status = Some(from);
-    t.pauses.push(Pause { from: ctx.now, to: None });
-    Ok(vec![Change::new("waiting_on_customer", json!({"status": from}), json!({"status": t.status}))])
+    t.pauses.push(Pause {
+        from: ctx.now,
+        to: None,
+    });
+    Ok(vec![Change::new(
+        "waiting_on_customer",
+        json!({"status": from}),
+        json!({"status": t.status}),
+    )])
 }
 
 /// The customer answered: SLA clocks run again.
@@ -435,12 +531,19 @@ pub fn resume(t: &mut Ticket, ctx: &Ctx) -> Result<Vec<Change>> {
         return Err(Error::TicketClosed(t.number.clone()));
     }
     if t.status != TicketStatus::WaitingOnCustomer {
-        return Err(Error::InvalidTransition { from: t.status.to_string(), to: "resumed".into() });
+        return Err(Error::InvalidTransition {
+            from: t.status.to_string(),
+            to: "resumed".into(),
+        });
     }
     let to = t.resume_status.take().unwrap_or(TicketStatus::Open);
     transition(t, to)?;
     if let Some(p) = t.pauses.iter_mut().rev().find(|p| p.to.is_none()) {
         p.to = Some(ctx.now.max(p.from));
     }
-    Ok(vec![Change::new("customer_replied", json!({"status": TicketStatus::WaitingOnCustomer}), json!({"status": to}))])
+    Ok(vec![Change::new(
+        "customer_replied",
+        json!({"status": TicketStatus::WaitingOnCustomer}),
+        json!({"status": to}),
+    )])
 }

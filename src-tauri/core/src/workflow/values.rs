@@ -81,7 +81,12 @@ fn check_value(key: &str, kind: &FieldKind, v: &Value) -> Result<()> {
             _ => bad("must be a record id"),
         },
         FieldKind::Assets | FieldKind::RunbookLinks => match v.as_array() {
-            Some(ids) if ids.len() <= MAX_ITEMS && ids.iter().all(|i| i.as_i64().is_some_and(|n| n > 0)) => Ok(()),
+            Some(ids)
+                if ids.len() <= MAX_ITEMS
+                    && ids.iter().all(|i| i.as_i64().is_some_and(|n| n > 0)) =>
+            {
+                Ok(())
+            }
             _ => bad("must be a list of record ids"),
         },
         FieldKind::Impact => v
