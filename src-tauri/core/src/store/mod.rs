@@ -26,6 +26,15 @@ pub struct Store {
     bulk: bool,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionSettings {
+    pub journal_mode: String,
+    /// 0 off, 1 normal, 2 full.
+    pub synchronous: String,
+    pub foreign_keys: bool,
+    pub busy_timeout_ms: u64,
+}
+
 /// How hard a commit must be on disk before it is acknowledged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
@@ -111,6 +120,28 @@ impl Store {
 
     pub fn verify_audit(&self) -> Result<crate::audit::ChainReport> {
         crate::audit::verify(&self.conn)
+    }
+
+    /// The connection's settings as SQLite reports them, for diagnostics and tests.
+    pub fn connection_settings(&self) -> Result<ConnectionSettings> {
+        let get = |pragma: &str| -> Result<String> {
+            Ok(self
+                .conn
+                .query_row(&format!("PRAGMA {pragma}"), [], |r| {
+                    r.get::<_, rusqlite::types::Value>(0)
+                })
+                .map(|v| match v {
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    other => format!("{other:?}"),
+                })?)
+        };
+        Ok(ConnectionSettings {
+            journal_mode: get("journal_mode")?,
+            synchronous: get("synchronous")?,
+            foreign_keys: get("foreign_keys")? == "1",
+            busy_timeout_ms: get("busy_timeout")?.parse().unwrap_or(0),
+        })
     }
 
     pub fn integrity_check(&self) -> Result<String> {

@@ -1,0 +1,284 @@
+//! A small desk for tests: one client of each calendar kind, contacts, assets and a clock.
+#![allow(dead_code)]
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use serde_json::{json, Value};
+use ticketflow_core::directory::*;
+use ticketflow_core::signature::Signature;
+use ticketflow_core::sla::Calendar;
+use ticketflow_core::store::{NewTimeEntry, Store};
+use ticketflow_core::template::{builtin as b, SignerRole};
+use ticketflow_core::ticket::{Ticket, Values};
+
+pub const TECH: &str = "Alex Morgan";
+
+pub struct Desk {
+    pub store: Store,
+    pub now: DateTime<Utc>,
+    pub company: Company,
+    pub other_company: Company,
+    pub caller: Contact,
+    pub terminated: Contact,
+    pub unauthorized: Contact,
+    pub asset: Asset,
+    pub foreign_asset: Asset,
+}
+
+pub fn vals(v: Value) -> Values {
+    serde_json::from_value(v).expect("test values are an object")
+}
+
+/// Monday 2026-03-02 10:00 in Berlin: inside business hours.
+pub fn monday_morning() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+}
+
+pub fn berlin_hours() -> Calendar {
+    Calendar::business(
+        "Europe/Berlin",
+        &[
+            Weekday::Mon,
+            Weekday::Tue,
+            Weekday::Wed,
+            Weekday::Thu,
+            Weekday::Fri,
+        ],
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+        NaiveTime::from_hms_opt(17, 0, 0).unwrap(),
+        &[],
+    )
+    .unwrap()
+}
+
+impl Desk {
+    pub fn new() -> Desk {
+        let mut store = Store::open_in_memory().unwrap();
+        let now = monday_morning();
+        let company = store
+            .add_company(
+                &NewCompany {
+                    name: "Contoso Legal".into(),
+                    tier: Tier::Gold,
+                    calendar: berlin_hours(),
+                },
+                "admin",
+                now,
+            )
+            .unwrap();
+        let other_company = store
+            .add_company(
+                &NewCompany {
+                    name: "Fabrikam".into(),
+                    tier: Tier::Bronze,
+                    calendar: Calendar::AlwaysOn,
+                },
+                "admin",
+                now,
+            )
+            .unwrap();
+        let contact = |name: &str, authorized, terminated_on: Option<NaiveDate>| NewContact {
+            company_id: company.id,
+            name: name.into(),
+            email: Some(format!(
+                "{}@contoso.example",
+                name.to_lowercase().replace(' ', ".")
+            )),
+            phone: None,
+            upn: None,
+            authorized,
+            terminated_on,
+        };
+        let caller = store
+            .add_contact(&contact("Dana Reyes", true, None), "admin", now)
+            .unwrap();
+        let terminated = store
+            .add_contact(
+                &contact("Old Employee", true, NaiveDate::from_ymd_opt(2026, 1, 31)),
+                "admin",
+                now,
+            )
+            .unwrap();
+        let unauthorized = store
+            .add_contact(&contact("Temp Worker", false, None), "admin", now)
+            .unwrap();
+        let asset = |company_id, hostname: &str| NewAsset {
+            company_id,
+            hostname: hostname.into(),
+            kind: "laptop".into(),
+            serial: None,
+            assigned_upn: None,
+            rmm_id: None,
+            rmm_url: None,
+        };
+        let a = store
+            .add_asset(&asset(company.id, "CONTOSO-LT-001"), "admin", now)
+            .unwrap();
+        let f = store
+            .add_asset(&asset(other_company.id, "FAB-SRV-01"), "admin", now)
+            .unwrap();
+        store
+            .add_technician(TECH, TechTier::Tier1, "admin", now)
+            .unwrap();
+        Desk {
+            store,
+            now,
+            company,
+            other_company,
+            caller,
+            terminated,
+            unauthorized,
+            asset: a,
+            foreign_asset: f,
+        }
+    }
+
+    pub fn tick(&mut self, minutes: i64) -> DateTime<Utc> {
+        self.now += Duration::minutes(minutes);
+        self.now
+    }
+
+    pub fn step(&mut self, id: i64, step: u8, v: Value) -> ticketflow_core::Result<Ticket> {
+        let now = self.tick(1);
+        self.store.complete_step(id, step, vals(v), TECH, now)
+    }
+
+    pub fn new_ticket(&mut self) -> i64 {
+        let now = self.now;
+        self.store.create_ticket(TECH, now).unwrap().id
+    }
+
+    /// Steps 1–4 done for the authorized caller with an asset linked: ready to open.
+    pub fn intake(&mut self) -> i64 {
+        let id = self.new_ticket();
+        let (caller, asset) = (self.caller.id, self.asset.id);
+        self.step(
+            id,
+            1,
+            json!({"contact": caller, "authorization": b::AUTHORIZED}),
+        )
+        .unwrap();
+        self.step(id, 2, json!({"assets": [asset]})).unwrap();
+        self.step(
+            id,
+            3,
+            json!({"impact": "user", "urgency": "blocked", "priority": "P2"}),
+        )
+        .unwrap();
+        self.step(id, 4, json!({})).unwrap();
+        id
+    }
+
+    /// Opened and diagnosed (steps 5–9).
+    pub fn diagnosed(&mut self) -> i64 {
+        let id = self.intake();
+        self.step(
+            id,
+            5,
+            json!({"problem_statement": "Outlook prompts for a password"}),
+        )
+        .unwrap();
+        for n in 6..=9 {
+            self.step(id, n, json!({"notes": "seen it fail"})).unwrap();
+        }
+        id
+    }
+
+    pub fn fixed(&mut self, escalate: bool) -> i64 {
+        let id = self.diagnosed();
+        let decision = if escalate {
+            b::ESCALATE
+        } else {
+            b::RESOLVE_TIER1
+        };
+        self.step(id, 10, json!({"decision": decision})).unwrap();
+        if escalate {
+            self.handoff(id).unwrap();
+        }
+        self.step(
+            id,
+            12,
+            json!({"notes": "cleared cached credentials", "infrastructure": b::NO_SHARED_INFRA}),
+        )
+        .unwrap();
+        id
+    }
+
+    pub fn handoff(&mut self, id: i64) -> ticketflow_core::Result<Ticket> {
+        self.step(
+            id,
+            11,
+            json!({"symptom": "s", "repro_steps": "r", "diagnostics_run": "d", "ruled_out": "o"}),
+        )
+    }
+
+    pub fn signature(&self, role: SignerRole) -> Value {
+        let meaning = match role {
+            SignerRole::EndUser => "fix verified",
+            SignerRole::Technician => "closure sign-off",
+        };
+        serde_json::to_value(Signature::synthetic(
+            "Dana Reyes",
+            role,
+            meaning,
+            self.now.fixed_offset(),
+            1,
+        ))
+        .unwrap()
+    }
+
+    pub fn verified(&mut self) -> i64 {
+        let id = self.fixed(false);
+        let sig = self.signature(SignerRole::EndUser);
+        self.step(id, 13, json!({"outcome": b::VERIFIED, "signature": sig}))
+            .unwrap();
+        id
+    }
+
+    pub fn add_time(&mut self, id: i64) {
+        let now = self.now;
+        self.store
+            .add_time_entry(
+                id,
+                &NewTimeEntry {
+                    technician: TECH.into(),
+                    started_at: now,
+                    minutes: 30,
+                    billable: true,
+                    work_type: "Remote".into(),
+                    note: String::new(),
+                },
+                TECH,
+                now,
+            )
+            .unwrap();
+    }
+
+    /// Everything but the close (steps 14–20 done).
+    pub fn ready_to_close(&mut self) -> i64 {
+        let id = self.verified();
+        self.step(id, 14, json!({"notes": "green"})).unwrap();
+        self.step(
+            id,
+            15,
+            json!({"root_cause": "stale token", "changes": "cleared cache"}),
+        )
+        .unwrap();
+        self.step(id, 16, json!({"summary": "We fixed your sign-in."}))
+            .unwrap();
+        self.step(id, 18, json!({"rating": 5})).unwrap();
+        self.add_time(id);
+        self.step(id, 19, json!({"breach_note": "none"})).unwrap();
+        self.step(id, 20, json!({"outcome": b::RUNBOOK_NOTHING_NEW}))
+            .unwrap();
+        id
+    }
+
+    pub fn close(&mut self, id: i64) -> ticketflow_core::Result<Ticket> {
+        let sig = self.signature(SignerRole::Technician);
+        self.step(
+            id,
+            21,
+            json!({"resolution_code": b::RESOLUTION_CODES[0], "closure_notes": "none", "signature": sig}),
+        )
+    }
+}
