@@ -812,3 +812,25 @@ fn tickets_pin_their_template_version() {
         "NOT_FOUND"
     );
 }
+
+#[test]
+fn audit_binds_signature_strokes_by_hash() {
+    let mut d = Desk::new();
+    let id = d.verified();
+    let t = d.store.ticket(id).unwrap();
+    let strokes = &t.value(13, "signature").unwrap()["strokes"];
+    let e = d
+        .store
+        .ticket_audit(id, 10)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "step_13_completed")
+        .unwrap();
+    let sig = &e.after["values"]["signature"];
+    assert!(sig.get("strokes").is_none());
+    assert_eq!(
+        sig["strokes_sha256"],
+        ticketflow_core::canonical::hash_of(strokes).unwrap()
+    );
+    assert_eq!(sig["signer_name"], "Dana Reyes");
+}

@@ -314,10 +314,34 @@ pub fn complete_step(
         Change::new(
             &format!("step_{number}_completed"),
             before,
-            json!({"ticket": snapshot(t), "values": vals}),
+            json!({"ticket": snapshot(t), "values": audit_view(&vals)?}),
         ),
     );
     Ok(changes)
+}
+
+/// Values as the audit trail keeps them: signature strokes (kilobytes each) are replaced by their
+/// hash, which still binds the event to the exact strokes stored with the step.
+fn audit_view(vals: &Values) -> Result<serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    for (k, v) in vals {
+        let kept = match v.get("strokes") {
+            Some(strokes) => {
+                let mut sig = v.clone();
+                if let Some(o) = sig.as_object_mut() {
+                    o.remove("strokes");
+                    o.insert(
+                        "strokes_sha256".into(),
+                        json!(crate::canonical::hash_of(strokes)?),
+                    );
+                }
+                sig
+            }
+            None => v.clone(),
+        };
+        out.insert(k.clone(), kept);
+    }
+    Ok(serde_json::Value::Object(out))
 }
 
 /// The ticket's scalar state as recorded in audit events.
