@@ -1,0 +1,35 @@
+//! The Tauri shell: it adapts `ticketflow-core` to IPC and owns nothing else.
+//!
+//! Rules live in the core so they can be tested in milliseconds without a window; the shell opens
+//! the store, hands commands their arguments and turns core errors into `{code, message}`.
+//! [`configure`] is shared by [`run`] and the tests, so the tests drive the very same command
+//! table through the mock runtime.
+
+pub mod commands;
+mod state;
+
+pub use state::{AppState, INTERNAL_ERROR};
+
+use tauri::{Builder, Runtime};
+
+/// Registers the app's state and commands on a builder of any runtime (Wry or the mock one).
+pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
+    builder
+        .manage(state)
+        .manage(commands::diagnostics::LaunchTime(std::time::Instant::now()))
+        .invoke_handler(tauri::generate_handler![
+            commands::queue::list_queue,
+            commands::diagnostics::ui_painted
+        ])
+}
+
+/// Starts the desktop app. A store that cannot be opened does not stop the window from opening:
+/// the UI shows the coded error that every command then returns.
+pub fn run() {
+    let state = AppState::open_default();
+    let result = configure(tauri::Builder::default(), state).run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("ticketflow: the window could not be started: {error}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,144 @@
+//! What every command shares: the store (or why it could not be opened) and the clock.
+//!
+//! The store is opened once at start-up. If that fails the failure is kept instead of panicking,
+//! so the window still opens and each command answers with the same coded error.
+//! `Store` is `Send` but not `Sync`, hence the mutex; a panic while it was held poisons it, and
+//! the next caller takes it back (SQLite rolls back an unfinished transaction on its own) rather
+//! than failing forever.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::{DateTime, Utc};
+use ticketflow_core::clock::{Clock, SystemClock};
+use ticketflow_core::error::ErrorPayload;
+use ticketflow_core::paths;
+use ticketflow_core::store::Store;
+
+/// Code of a failure the core did not name: a panic caught at the IPC boundary.
+pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
+
+pub struct AppState {
+    store: Result<Mutex<Store>, ErrorPayload>,
+    clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        AppState {
+            store: Ok(Mutex::new(store)),
+            clock,
+        }
+    }
+
+    /// A state whose every store access fails with `error` (the store could not be opened).
+    pub fn unavailable(error: ErrorPayload, clock: Arc<dyn Clock>) -> Self {
+        AppState {
+            store: Err(error),
+            clock,
+        }
+    }
+
+    /// The app's state at start-up, on the system clock: the store in `TICKETFLOW_DATA_DIR` when
+    /// set, else in the OS app-data directory (the core's [`paths::data_dir`], shared with the CLI).
+    pub fn open_default() -> Self {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let opened = paths::data_dir()
+            .map_err(|error| error.payload())
+            .and_then(|dir| open_store_in(&dir));
+        match opened {
+            Ok(store) => AppState::new(store, clock),
+            Err(error) => {
+                eprintln!(
+                    "ticketflow: the store is unavailable: {}: {}",
+                    error.code, error.message
+                );
+                AppState::unavailable(error, clock)
+            }
+        }
+    }
+
+    /// Runs `f` on the store (exclusively: reads and writes alike) with the current time, turning
+    /// every failure into a payload: the store's open error, a core error, or a panic
+    /// (`INTERNAL_ERROR`).
+    pub(crate) fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store, DateTime<Utc>) -> ticketflow_core::Result<T>,
+    ) -> Result<T, ErrorPayload> {
+        let store = self.store.as_ref().map_err(ErrorPayload::clone)?;
+        let now = self.clock.now();
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let mut store = store.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&mut store, now)
+        }));
+        match outcome {
+            Ok(result) => result.map_err(|error| error.payload()),
+            Err(_) => Err(ErrorPayload {
+                code: INTERNAL_ERROR.to_string(),
+                message: "an internal error interrupted the request; it was not completed"
+                    .to_string(),
+            }),
+        }
+    }
+}
+
+/// Opens (creating if needed) the database in `dir`. The path is added to the message, since
+/// "cannot open" alone does not tell a technician where to look.
+fn open_store_in(dir: &Path) -> Result<Store, ErrorPayload> {
+    let db = dir.join(paths::DB_FILE);
+    Store::open(&db).map_err(|error| at_path(error.payload(), &db))
+}
+
+fn at_path(mut payload: ErrorPayload, path: &Path) -> ErrorPayload {
+    payload.message = format!("{} ({})", payload.message, path.display());
+    payload
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ticketflow_core::store::QueueQuery;
+
+    fn state() -> AppState {
+        let store = Store::open_in_memory().expect("in-memory store opens");
+        AppState::new(store, Arc::new(SystemClock))
+    }
+
+    #[test]
+    fn a_panic_becomes_a_coded_error_and_the_store_stays_usable() {
+        let state = state();
+        let result: Result<(), _> = state.with_store(|_, _| panic!("boom"));
+        assert_eq!(result.unwrap_err().code, INTERNAL_ERROR);
+
+        let rows = state.with_store(|store, now| store.queue(&QueueQuery::default(), now));
+        assert!(rows.is_ok(), "poisoned mutex was not recovered: {rows:?}");
+    }
+
+    #[test]
+    fn an_unopened_store_answers_with_its_open_error() {
+        let error = ErrorPayload {
+            code: "STORE_ERROR".into(),
+            message: "unable to open database file (/nowhere/ticketflow.db)".into(),
+        };
+        let state = AppState::unavailable(error.clone(), Arc::new(SystemClock));
+        let result = state.with_store(|store, now| store.queue(&QueueQuery::default(), now));
+        assert_eq!(result.unwrap_err(), error);
+    }
+
+    #[test]
+    fn an_unwritable_data_dir_is_a_coded_error_not_a_panic() {
+        let file =
+            std::env::temp_dir().join(format!("ticketflow-not-a-dir-{}", std::process::id()));
+        std::fs::write(&file, b"x").expect("temp file");
+        let result = open_store_in(&file.join("sub"));
+        let _ = std::fs::remove_file(&file);
+        let error = result.err().expect("opening under a file fails");
+        assert_eq!(error.code, "IO_ERROR");
+        assert!(
+            error.message.contains("ticketflow-not-a-dir"),
+            "{}",
+            error.message
+        );
+    }
+}
