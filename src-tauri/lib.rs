@@ -18,8 +18,32 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
         .manage(state)
         .manage(commands::diagnostics::LaunchTime(std::time::Instant::now()))
         .invoke_handler(tauri::generate_handler![
+            commands::diagnostics::ui_painted,
             commands::queue::list_queue,
-            commands::diagnostics::ui_painted
+            commands::queue::queue_count,
+            commands::tickets::create_ticket,
+            commands::tickets::get_ticket,
+            commands::tickets::complete_step,
+            commands::tickets::save_draft,
+            commands::tickets::wait_on_customer,
+            commands::tickets::customer_replied,
+            commands::tickets::assign_ticket,
+            commands::tickets::link_runbook,
+            commands::directory::search_contacts,
+            commands::directory::search_assets,
+            commands::directory::list_incidents,
+            commands::directory::list_companies,
+            commands::directory::save_company,
+            commands::directory::list_contacts,
+            commands::directory::save_contact,
+            commands::directory::list_assets,
+            commands::directory::save_asset,
+            commands::directory::list_technicians,
+            commands::directory::get_current_technician,
+            commands::directory::set_current_technician,
+            commands::records::add_time_entry,
+            commands::records::update_time_entry,
+            commands::records::search_runbooks,
         ])
 }
 

@@ -4,27 +4,15 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
+mod support;
+
 use serde_json::{json, Value};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
-use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use support::{app_with, invoke, Mock};
+use tauri::WebviewWindow;
 use ticketflow_core::clock::ManualClock;
 use ticketflow_core::error::ErrorPayload;
 use ticketflow_core::store::{QueueQuery, Store, QUEUE_PAGE_MAX};
 use ticketflow_lib::AppState;
-
-type Mock = tauri::test::MockRuntime;
-
-fn app_with(state: AppState) -> (App<Mock>, WebviewWindow<Mock>) {
-    let app = ticketflow_lib::configure(mock_builder(), state)
-        .build(mock_context(noop_assets()))
-        .expect("the mock app builds");
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("the mock window opens");
-    (app, window)
-}
 
 fn clock() -> Arc<ManualClock> {
     Arc::new(ManualClock::new(
@@ -38,22 +26,6 @@ fn demo_store(tickets: usize) -> Store {
     let mut store = Store::open_in_memory().expect("in-memory store");
     ticketflow_core::demo::generate(&mut store, tickets, 7, |_, _| {}).expect("demo data");
     store
-}
-
-fn invoke(window: &WebviewWindow<Mock>, cmd: &str, args: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().expect("a valid url"),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_string(),
-    };
-    get_ipc_response(window, request).map(|body| {
-        body.deserialize::<Value>()
-            .expect("the response body is JSON")
-    })
 }
 
 fn list_queue(window: &WebviewWindow<Mock>, query: Value) -> Result<Value, Value> {

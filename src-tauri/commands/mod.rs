@@ -1,4 +1,8 @@
 //! IPC commands, one module per domain. Each is thin: arguments -> core call -> `{code, message}`.
+//! Commands that touch the store are `async` so SQLite never runs on the window's main thread.
 
 pub mod diagnostics;
+pub mod directory;
 pub mod queue;
+pub mod records;
+pub mod tickets;

@@ -6,12 +6,17 @@ use ticketflow_core::store::{QueueQuery, QueueRow};
 
 use crate::AppState;
 
-/// One page of the queue. Filtering, ordering, SLA figures and the `limit` clamp are the core's;
-/// `async` keeps the SQLite query off the window's main thread.
+/// One page of the queue. Filtering, ordering, SLA figures and the `limit` clamp are the core's.
 #[tauri::command(async)]
 pub fn list_queue(
     state: State<'_, AppState>,
     query: QueueQuery,
 ) -> Result<Vec<QueueRow>, ErrorPayload> {
     state.with_store(|store, now| store.queue(&query, now))
+}
+
+/// How many tickets the query matches, so the virtual list can size its scroll area.
+#[tauri::command(async)]
+pub fn queue_count(state: State<'_, AppState>, query: QueueQuery) -> Result<i64, ErrorPayload> {
+    state.with_store(|store, now| store.queue_count(&query, now))
 }

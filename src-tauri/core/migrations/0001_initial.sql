@@ -99,11 +99,15 @@ CREATE TABLE tickets (
     -- The next SLA deadline (first response, then resolution); NULL while paused or stopped.
     -- Kept on the row so the queue can sort by it with an index.
     sla_due_at               TEXT,
+    -- When that deadline becomes "at risk" (75% of its target used); NULL like sla_due_at.
+    sla_risk_at              TEXT,
     FOREIGN KEY (template_key, template_version) REFERENCES templates (key, version)
 ) STRICT;
 CREATE INDEX tickets_status_due ON tickets (status, sla_due_at);
 CREATE INDEX tickets_company_status ON tickets (company_id, status);
 CREATE INDEX tickets_due ON tickets (sla_due_at);
+CREATE INDEX tickets_risk ON tickets (sla_risk_at);
+CREATE INDEX tickets_assignee_due ON tickets (assignee, sla_due_at);
 
 CREATE TABLE ticket_assets (
     ticket_id INTEGER NOT NULL REFERENCES tickets (id),
@@ -129,6 +133,22 @@ CREATE TABLE step_records (
     superseded   INTEGER NOT NULL CHECK (superseded IN (0, 1))
 ) STRICT;
 CREATE INDEX step_records_ticket ON step_records (ticket_id, step);
+
+-- Paragraphs as typed, before the step is completed: autosave must never lose a word.
+CREATE TABLE drafts (
+    ticket_id  INTEGER NOT NULL REFERENCES tickets (id),
+    step       INTEGER NOT NULL,
+    field      TEXT NOT NULL,
+    text       TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (ticket_id, step, field)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE ticket_runbooks (
+    ticket_id  INTEGER NOT NULL REFERENCES tickets (id),
+    runbook_id INTEGER NOT NULL REFERENCES runbook_entries (id),
+    PRIMARY KEY (ticket_id, runbook_id)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE time_entries (
     id         INTEGER PRIMARY KEY,
@@ -212,5 +232,13 @@ CREATE TRIGGER time_entries_sealed BEFORE INSERT ON time_entries
 END;
 CREATE TRIGGER time_entries_sealed_update BEFORE UPDATE ON time_entries
     WHEN (SELECT status FROM tickets WHERE id = old.ticket_id) = 'closed' BEGIN
+    SELECT RAISE(ABORT, 'TICKET_CLOSED');
+END;
+CREATE TRIGGER drafts_sealed BEFORE INSERT ON drafts
+    WHEN (SELECT status FROM tickets WHERE id = new.ticket_id) = 'closed' BEGIN
+    SELECT RAISE(ABORT, 'TICKET_CLOSED');
+END;
+CREATE TRIGGER ticket_runbooks_sealed BEFORE INSERT ON ticket_runbooks
+    WHEN (SELECT status FROM tickets WHERE id = new.ticket_id) = 'closed' BEGIN
     SELECT RAISE(ABORT, 'TICKET_CLOSED');
 END;

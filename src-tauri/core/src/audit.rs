@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct AuditEvent {
     pub id: i64,
     pub ticket_id: Option<i64>,
@@ -144,7 +144,7 @@ pub fn for_ticket(conn: &Connection, ticket_id: i64, limit: u32) -> Result<Vec<A
     rows.map(|r| parse(r?)).collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ChainReport {
     pub events: u64,
     pub head: String,

@@ -190,12 +190,23 @@ pub fn generate(
     store: &mut Store,
     tickets: usize,
     seed: u64,
+    progress: impl FnMut(usize, usize),
+) -> Result<DemoSummary> {
+    generate_at(store, tickets, seed, anchor(), progress)
+}
+
+/// As [`generate`], with the data set's "now" at `anchor` (e.g. the real time, so live tickets'
+/// SLA clocks are current when the app opens it).
+pub fn generate_at(
+    store: &mut Store,
+    tickets: usize,
+    seed: u64,
+    anchor: DateTime<Utc>,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<DemoSummary> {
     let mut g = Gen {
         rng: ChaCha8Rng::seed_from_u64(seed),
     };
-    let anchor = anchor();
     let setup = anchor - Duration::days(400);
     let sys = "demo-data";
     store.set_bulk_load(true)?;
@@ -204,6 +215,9 @@ pub fn generate(
     let (mut n_contacts, mut n_assets) = (0, 0);
     for t in TECHS {
         store.add_technician(t.0, t.1, sys, setup)?;
+    }
+    if store.current_technician()?.is_none() {
+        store.set_current_technician(TECHS[0].0)?;
     }
     let incident = store.add_incident(
         "Microsoft 365 Exchange Online degradation",
@@ -310,6 +324,7 @@ pub fn generate(
         let tech = g.pick(&TECHS[..6]).0;
         let mut at = start;
         let t = store.create_ticket(tech, at)?;
+        store.assign(t.id, Some(tech), tech, at)?;
         let id = t.id;
         let step = |store: &mut Store,
                     g: &mut Gen,

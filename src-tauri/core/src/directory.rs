@@ -25,7 +25,7 @@ text_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Company {
     pub id: i64,
     pub name: String,
@@ -34,14 +34,14 @@ pub struct Company {
     pub calendar: Calendar,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct NewCompany {
     pub name: String,
     pub tier: Tier,
     pub calendar: Calendar,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Contact {
     pub id: i64,
     pub company_id: i64,
@@ -53,7 +53,7 @@ pub struct Contact {
     pub terminated_on: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct NewContact {
     pub company_id: i64,
     pub name: String,
@@ -82,7 +82,7 @@ impl Contact {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Asset {
     pub id: i64,
     pub company_id: i64,
@@ -94,7 +94,7 @@ pub struct Asset {
     pub rmm_url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct NewAsset {
     pub company_id: i64,
     pub hostname: String,
@@ -105,14 +105,14 @@ pub struct NewAsset {
     pub rmm_url: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Technician {
     pub id: i64,
     pub name: String,
     pub tier: TechTier,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Incident {
     pub id: i64,
     pub title: String,

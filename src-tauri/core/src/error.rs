@@ -9,6 +9,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    #[error("choose who you are (the current technician) before changing tickets")]
+    NoTechnician,
     #[error("ticket {0} is closed and sealed; it cannot change")]
     TicketClosed(String),
     #[error("{what} {id} was not found")]
@@ -35,12 +37,31 @@ pub enum Error {
     Store(#[from] rusqlite::Error),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("ticket {0} is not closed; only a closed ticket has a closure report")]
+    NotClosed(String),
+    #[error("the stored record of ticket {ticket} does not match its data: sealed {stored}, now {computed}")]
+    RecordMismatch {
+        ticket: String,
+        stored: String,
+        computed: String,
+    },
+    #[error("the closure report could not be made: {0}")]
+    ReportFailed(String),
+    #[error("the report could not be signed: {0}")]
+    SigningFailed(String),
+    #[error("the OS keychain is unavailable: {0}")]
+    KeychainUnavailable(String),
+    #[error("the signing key is not in the OS keychain: {0}")]
+    SigningKeyMissing(String),
+    #[error("the report failed verification: {0}")]
+    ReportInvalid(String),
 }
 
 impl Error {
     /// Stable machine code of this error.
     pub fn code(&self) -> &'static str {
         match self {
+            Error::NoTechnician => "NO_TECHNICIAN",
             Error::TicketClosed(_) => "TICKET_CLOSED",
             Error::NotFound { .. } => "NOT_FOUND",
             Error::InvalidInput { .. } => "INVALID_INPUT",
@@ -54,6 +75,13 @@ impl Error {
             Error::Migration(_) => "MIGRATION_FAILED",
             Error::Store(_) => "STORE_ERROR",
             Error::Io(_) => "IO_ERROR",
+            Error::NotClosed(_) => "NOT_CLOSED",
+            Error::RecordMismatch { .. } => "RECORD_MISMATCH",
+            Error::ReportFailed(_) => "REPORT_FAILED",
+            Error::SigningFailed(_) => "SIGNING_FAILED",
+            Error::KeychainUnavailable(_) => "KEYCHAIN_UNAVAILABLE",
+            Error::SigningKeyMissing(_) => "SIGNING_KEY_MISSING",
+            Error::ReportInvalid(_) => "REPORT_INVALID",
         }
     }
 
@@ -80,7 +108,7 @@ impl Error {
 }
 
 /// What crosses a process boundary (IPC, CLI stderr): a code and a human message.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq, ts_rs::TS)]
 pub struct ErrorPayload {
     pub code: String,
     pub message: String,

@@ -12,12 +12,16 @@ pub mod error;
 pub mod paths;
 pub mod priority;
 pub mod record;
+pub mod report;
+pub mod secrets;
 pub mod signature;
+pub mod signing;
 pub mod sla;
 pub mod store;
 pub mod template;
 mod text_enum;
 pub mod ticket;
+pub mod view;
 pub mod workflow;
 
 pub use error::{Error, ErrorPayload, Result};

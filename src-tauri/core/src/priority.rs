@@ -42,7 +42,7 @@ text_enum! {
 }
 
 /// impact × urgency -> priority; configurable per installation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PriorityMatrix {
     /// Rows by impact (organization, department, user), columns by urgency (blocked, degraded, request).
     pub cells: [[Priority; 3]; 3],
@@ -101,7 +101,7 @@ impl PriorityMatrix {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PriorityDecision {
     pub computed: Priority,
     pub priority: Priority,

@@ -1,19 +1,181 @@
-//! The canonical record of a closed ticket: what the closure report shows, as RFC 8785 JSON.
+//! The canonical record of a closed ticket: everything the closure report shows, as RFC 8785 JSON.
 //!
 //! Its SHA-256 is stored in the same transaction that seals the ticket, so any later change to
-//! what was closed is detectable by recomputing it.
+//! what was closed is detectable by recomputing it. The report is drawn from this record (not from
+//! the live tables), so what a client reads is exactly what was hashed; the record also travels
+//! inside the PDF as an attachment so anyone can recompute the hash printed in the footer.
+//!
+//! The record is rebuilt from stored rows, so it must not depend on anything that is not stored:
+//! times are taken at the stored (microsecond) precision and database ids of step records are
+//! left out.
 
-use crate::canonical::hash_of;
-use crate::error::Result;
-use crate::store::TimeEntry;
-use crate::ticket::Ticket;
+use crate::audit::timestamp;
+use crate::canonical::{canonical_json, sha256_hex};
+use crate::directory::{Asset, Company, Contact, Incident};
+use crate::error::{Error, Result};
+use crate::priority::{Impact, Priority, Urgency};
+use crate::sla::{policy_for, Calendar, Pause, SlaPolicy, SlaStatus, DEFAULT_AT_RISK_RATIO};
+use crate::store::{Store, TimeEntry};
+use crate::template::{FieldKind, Template};
+use crate::ticket::{Ticket, TicketStatus, Values};
 use crate::workflow::Lookup;
-use rusqlite::Connection;
-use serde_json::{json, Value};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-/// Everything the closure report shows, in one JSON value.
-pub fn canonical_record(conn: &Connection, t: &Ticket, audit_head: &str) -> Result<Value> {
+/// Names the shape of the record, so a reader can tell versions apart.
+pub const RECORD_FORMAT: &str = "ticketflow-closure-record/2";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClosureRecord {
+    pub format: String,
+    pub ticket: TicketPart,
+    pub company: Option<Company>,
+    pub contact: Option<Contact>,
+    pub assets: Vec<Asset>,
+    pub parent_incident: Option<Incident>,
+    pub priority: PriorityPart,
+    pub sla: Option<SlaPart>,
+    /// Every step completion in the order it happened, earlier (superseded) attempts included.
+    pub steps: Vec<StepPart>,
+    /// Step 11's notes from the latest hand-off to Tier 2, if there was one.
+    pub handoff: Option<Values>,
+    pub time: TimePart,
+    pub csat: Option<CsatPart>,
+    pub resolution: ResolutionPart,
+    /// Signatures with their strokes, printed name, role, meaning and time (removed from the
+    /// step values they were collected in, so they are held once).
+    pub signatures: Vec<SignaturePart>,
+    /// Hash of the last audit event written when the ticket closed: binds the record to the chain.
+    pub audit_head: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketPart {
+    pub number: String,
+    pub template_key: String,
+    pub template_version: u32,
+    pub template_name: String,
+    pub status: TicketStatus,
+    pub problem: String,
+    pub assignee: Option<String>,
+    pub escalated: bool,
+    pub page_on_call: bool,
+    pub caller_override_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub opened_at: Option<DateTime<Utc>>,
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub resolution_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriorityPart {
+    pub priority: Option<Priority>,
+    /// What the impact × urgency matrix gave.
+    pub computed: Option<Priority>,
+    pub override_reason: Option<String>,
+    pub impact: Option<Impact>,
+    pub urgency: Option<Urgency>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SlaPart {
+    pub policy: Option<SlaPolicy>,
+    pub calendar: Calendar,
+    pub first_response: Option<SlaStatus>,
+    pub resolution: Option<SlaStatus>,
+    /// Waiting-on-customer segments, during which the clocks did not run.
+    pub pauses: Vec<Pause>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepPart {
+    pub number: u8,
+    pub key: String,
+    pub title: String,
+    pub phase: String,
+    pub completed_by: String,
+    pub completed_at: DateTime<Utc>,
+    /// A later completion of the same step replaced this one.
+    pub superseded: bool,
+    pub values: Values,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimePart {
+    pub entries: Vec<TimeEntry>,
+    pub billable_minutes: u64,
+    pub non_billable_minutes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CsatPart {
+    /// 1–5, or `None` when the survey was sent and not answered.
+    pub rating: Option<i64>,
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ResolutionPart {
+    pub code: Option<String>,
+    pub root_cause: Option<String>,
+    pub changes: Option<String>,
+    pub references: Option<String>,
+    pub summary: Option<String>,
+    pub closure_notes: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignaturePart {
+    pub step: u8,
+    pub field: String,
+    /// The stored signature as collected (see [`crate::signature::Signature`]).
+    pub signature: Value,
+}
+
+/// The record with its canonical form and hash.
+#[derive(Debug, Clone)]
+pub struct SealedRecord {
+    pub record: ClosureRecord,
+    pub canonical_json: String,
+    pub hash: String,
+}
+
+/// Times as stored: the database keeps microseconds, so the record must too.
+fn stored(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&timestamp(at))
+        .map(|d| d.with_timezone(&Utc))
+        .unwrap_or(at)
+}
+
+fn stored_opt(at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    at.map(stored)
+}
+
+fn template_over(conn: &Connection, key: &str, version: u32) -> Result<Template> {
+    let body: String = crate::store::found(
+        conn.query_row(
+            "SELECT body FROM templates WHERE key = ?1 AND version = ?2",
+            rusqlite::params![key, version],
+            |r| r.get(0),
+        ),
+        "template",
+        format!("{key} v{version}"),
+    )?;
+    serde_json::from_str(&body).map_err(|e| Error::invalid("template", e.to_string()))
+}
+
+fn text_of(values: &Values, key: &str) -> Option<String> {
+    values.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+/// Builds the record of a ticket as it is at close.
+pub fn build(conn: &Connection, t: &Ticket, audit_head: &str) -> Result<ClosureRecord> {
     let db = crate::store::lookup_over(conn);
+    let template = template_over(conn, &t.template_key, t.template_version)?;
     let company = t.company_id.map(|id| db.company(id)).transpose()?;
     let contact = t.contact_id.map(|id| db.contact(id)).transpose()?;
     let assets = t
@@ -21,35 +183,213 @@ pub fn canonical_record(conn: &Connection, t: &Ticket, audit_head: &str) -> Resu
         .iter()
         .map(|id| db.asset(*id))
         .collect::<Result<Vec<_>>>()?;
-    let time_entries: Vec<TimeEntry> = crate::store::time_entries_over(conn, t.id)?;
-    let steps: Vec<&crate::ticket::StepRecord> = t.steps.iter().filter(|s| !s.superseded).collect();
-    Ok(json!({
-        "format": "ticketflow-closure-record/1",
-        "ticket": {
-            "number": t.number,
-            "template": {"key": t.template_key, "version": t.template_version},
-            "status": t.status,
-            "problem": t.problem,
-            "impact": t.impact, "urgency": t.urgency,
-            "priority": t.priority, "priority_computed": t.priority_computed,
-            "priority_override_reason": t.priority_override_reason,
-            "caller_override_reason": t.caller_override_reason,
-            "parent_incident_id": t.parent_incident_id,
-            "escalated": t.escalated, "page_on_call": t.page_on_call,
-            "created_at": t.created_at, "opened_at": t.opened_at,
-            "first_response_at": t.first_response_at, "resolved_at": t.resolved_at,
-            "closed_at": t.closed_at, "resolution_code": t.resolution_code,
-            "pauses": t.pauses,
+    let parent_incident = t.parent_incident_id.map(|id| db.incident(id)).transpose()?;
+    let entries: Vec<TimeEntry> = crate::store::time_entries_over(conn, t.id)?;
+    let closed_at = stored_opt(t.closed_at);
+
+    // SLA figures as they stood at the close; times at stored precision so a rebuild agrees.
+    let mut at_close = t.clone();
+    at_close.opened_at = stored_opt(t.opened_at);
+    at_close.first_response_at = stored_opt(t.first_response_at);
+    at_close.resolved_at = stored_opt(t.resolved_at);
+    at_close.closed_at = closed_at;
+    at_close.pauses = t
+        .pauses
+        .iter()
+        .map(|p| Pause {
+            from: stored(p.from),
+            to: stored_opt(p.to),
+        })
+        .collect();
+    let sla = match &company {
+        Some(c) => {
+            let now = closed_at.unwrap_or_else(|| stored(t.created_at));
+            let (fr, res) =
+                crate::workflow::sla_status(&at_close, &db, now, DEFAULT_AT_RISK_RATIO)?;
+            let policy = match t.priority {
+                Some(p) => policy_for(&db.sla_policies()?, c.tier, p),
+                None => None,
+            };
+            Some(SlaPart {
+                policy,
+                calendar: c.calendar.clone(),
+                first_response: fr,
+                resolution: res,
+                pauses: at_close.pauses.clone(),
+            })
+        }
+        None => None,
+    };
+
+    let mut signatures = Vec::new();
+    let mut steps = Vec::new();
+    for r in &t.steps {
+        let step = template.step(r.step);
+        let mut values = r.values.clone();
+        if let Some(step) = step {
+            for f in &step.fields {
+                if matches!(f.kind, FieldKind::Signature { .. }) {
+                    if let Some(sig) = values.remove(&f.key) {
+                        if !r.superseded {
+                            signatures.push(SignaturePart {
+                                step: r.step,
+                                field: f.key.clone(),
+                                signature: sig,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        steps.push(StepPart {
+            number: r.step,
+            key: step.map(|s| s.key.clone()).unwrap_or_default(),
+            title: step.map(|s| s.title.clone()).unwrap_or_default(),
+            phase: template
+                .phase_of(r.step)
+                .map(|p| p.title.clone())
+                .unwrap_or_default(),
+            completed_by: r.completed_by.clone(),
+            completed_at: stored(r.completed_at),
+            superseded: r.superseded,
+            values,
+        });
+    }
+
+    let current = |n: u8| t.completion(n).map(|r| &r.values);
+    // The hand-off happened even if a later reopen superseded it: report the latest one.
+    let handoff = t
+        .steps
+        .iter()
+        .rev()
+        .find(|r| r.step == 11)
+        .map(|r| r.values.clone());
+    let csat = current(18).map(|v| CsatPart {
+        rating: v.get("rating").and_then(Value::as_i64),
+        comment: text_of(v, "comment"),
+    });
+    let from = |n: u8, key: &str| current(n).and_then(|v| text_of(v, key));
+    let resolution = ResolutionPart {
+        code: t.resolution_code.clone(),
+        root_cause: from(15, "root_cause"),
+        changes: from(15, "changes"),
+        references: from(15, "references"),
+        summary: from(16, "summary"),
+        closure_notes: from(21, "closure_notes"),
+    };
+    let billable_minutes = entries
+        .iter()
+        .filter(|e| e.billable)
+        .map(|e| u64::from(e.minutes))
+        .sum();
+    let non_billable_minutes = entries
+        .iter()
+        .filter(|e| !e.billable)
+        .map(|e| u64::from(e.minutes))
+        .sum();
+
+    Ok(ClosureRecord {
+        format: RECORD_FORMAT.into(),
+        ticket: TicketPart {
+            number: t.number.clone(),
+            template_key: t.template_key.clone(),
+            template_version: t.template_version,
+            template_name: template.name.clone(),
+            status: t.status,
+            problem: t.problem.clone(),
+            assignee: t.assignee.clone(),
+            escalated: t.escalated,
+            page_on_call: t.page_on_call,
+            caller_override_reason: t.caller_override_reason.clone(),
+            created_at: stored(t.created_at),
+            opened_at: stored_opt(t.opened_at),
+            first_response_at: stored_opt(t.first_response_at),
+            resolved_at: stored_opt(t.resolved_at),
+            closed_at,
+            resolution_code: t.resolution_code.clone(),
         },
-        "company": company,
-        "contact": contact,
-        "assets": assets,
-        "steps": steps,
-        "time_entries": time_entries,
-        "audit_head": audit_head,
-    }))
+        company,
+        contact,
+        assets,
+        parent_incident,
+        priority: PriorityPart {
+            priority: t.priority,
+            computed: t.priority_computed,
+            override_reason: t.priority_override_reason.clone(),
+            impact: t.impact,
+            urgency: t.urgency,
+        },
+        sla,
+        steps,
+        handoff,
+        time: TimePart {
+            entries,
+            billable_minutes,
+            non_billable_minutes,
+        },
+        csat,
+        resolution,
+        signatures,
+        audit_head: audit_head.to_string(),
+    })
+}
+
+/// Everything the closure report shows, in one JSON value.
+pub fn canonical_record(conn: &Connection, t: &Ticket, audit_head: &str) -> Result<Value> {
+    serde_json::to_value(build(conn, t, audit_head)?)
+        .map_err(|e| Error::invalid("record", e.to_string()))
+}
+
+fn seal(record: ClosureRecord) -> Result<SealedRecord> {
+    let canonical_json = canonical_json(&record)?;
+    let hash = sha256_hex(canonical_json.as_bytes());
+    Ok(SealedRecord {
+        record,
+        canonical_json,
+        hash,
+    })
 }
 
 pub(crate) fn seal_hash(conn: &Connection, t: &Ticket, audit_head: &str) -> Result<String> {
-    hash_of(&canonical_record(conn, t, audit_head)?)
+    Ok(seal(build(conn, t, audit_head)?)?.hash)
+}
+
+/// The audit head the close wrote: the last event of the closing transaction, which all carry
+/// the close time.
+fn close_head(conn: &Connection, t: &Ticket) -> Result<String> {
+    let closed_at = t
+        .closed_at
+        .ok_or_else(|| Error::NotClosed(t.number.clone()))?;
+    conn.query_row(
+        "SELECT hash FROM audit_events WHERE ticket_id = ?1 AND at = ?2 ORDER BY id DESC LIMIT 1",
+        rusqlite::params![t.id, timestamp(closed_at)],
+        |r| r.get::<_, String>(0),
+    )
+    .optional()?
+    .ok_or_else(|| Error::AuditBroken {
+        event_id: 0,
+        reason: format!("the closing event of {} is missing", t.number),
+    })
+}
+
+impl Store {
+    /// The sealed record of a closed ticket, rebuilt from the store and checked against the
+    /// hash stored when it closed: RECORD_MISMATCH if anything it was built from has changed.
+    pub fn closure_record(&self, ticket_id: i64) -> Result<SealedRecord> {
+        let t = self.ticket(ticket_id)?;
+        if !t.is_closed() {
+            return Err(Error::NotClosed(t.number));
+        }
+        let head = close_head(self.conn(), &t)?;
+        let sealed = seal(build(self.conn(), &t, &head)?)?;
+        let stored_hash = t.record_hash.clone().unwrap_or_default();
+        if stored_hash != sealed.hash {
+            return Err(Error::RecordMismatch {
+                ticket: t.number,
+                stored: stored_hash,
+                computed: sealed.hash,
+            });
+        }
+        Ok(sealed)
+    }
 }

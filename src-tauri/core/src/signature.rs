@@ -6,7 +6,7 @@ use crate::template::SignerRole;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Point {
     pub x: f64,
     pub y: f64,
@@ -16,7 +16,7 @@ pub struct Point {
     pub t: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Signature {
     pub signer_name: String,
     pub role: SignerRole,

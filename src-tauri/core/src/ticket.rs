@@ -48,7 +48,7 @@ pub type Values = BTreeMap<String, serde_json::Value>;
 
 /// One completion of a step. A step can be completed again (after a failed verification, say);
 /// the older record is kept, marked superseded, so history is never rewritten.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct StepRecord {
     /// Database id; `None` until stored.
     pub id: Option<i64>,
@@ -59,7 +59,7 @@ pub struct StepRecord {
     pub superseded: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Ticket {
     pub id: i64,
     pub number: String,

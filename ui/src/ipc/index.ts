@@ -2,55 +2,29 @@
 // functions, so a change of transport or command name touches one file, and every failure
 // reaches the UI in one shape: `IpcError` with a stable `code` to switch on.
 //
-// The payload types mirror the Rust types of `ticketflow-core` (store::QueueQuery, QueueRow,
-// sla::SlaStatus, error::ErrorPayload) by hand for now.
+// The payload types are generated from the Rust types of `ticketflow-core` (bindings.ts, kept
+// fresh by a test), so the two sides cannot drift apart.
 
 import { invoke, isTauri } from "@tauri-apps/api/core";
+import type {
+  Asset,
+  Company,
+  Contact,
+  ContactHit,
+  Incident,
+  NewAsset,
+  NewCompany,
+  NewContact,
+  NewTimeEntry,
+  QueueQuery,
+  QueueRow,
+  RunbookHit,
+  Technician,
+  TicketView,
+  TimeEntry,
+} from "./bindings";
 
-export type Priority = "P1" | "P2" | "P3" | "P4";
-
-export type TicketStatus =
-  | "new"
-  | "open"
-  | "escalated"
-  | "waiting_on_customer"
-  | "resolved"
-  | "closed";
-
-export type SlaState = "running" | "at_risk" | "paused" | "breached" | "met";
-
-export interface SlaStatus {
-  state: SlaState;
-  /** RFC 3339 UTC; absent while paused or when the target is not yet known. */
-  due_at: string | null;
-  elapsed_secs: number;
-  remaining_secs: number;
-  paused_secs: number;
-  target_secs: number;
-}
-
-export interface QueueQuery {
-  status?: TicketStatus | null;
-  priority?: Priority | null;
-  company_id?: number | null;
-  search?: string | null;
-  limit?: number | null;
-  offset?: number | null;
-}
-
-export interface QueueRow {
-  id: number;
-  number: string;
-  company: string;
-  contact: string | null;
-  priority: Priority | null;
-  status: TicketStatus;
-  assignee: string | null;
-  problem: string;
-  created_at: string;
-  first_response: SlaStatus | null;
-  resolution: SlaStatus | null;
-}
+export type * from "./bindings";
 
 /** What every failed call rejects with. `code` is stable; `message` is for people. */
 export class IpcError extends Error {
@@ -101,6 +75,107 @@ async function call<T>(command: string, args: Record<string, unknown>): Promise<
 /** One page of the ticket queue, in the core's order. The core clamps `limit`. */
 export function listQueue(query: QueueQuery = {}): Promise<QueueRow[]> {
   return call<QueueRow[]>("list_queue", { query });
+}
+
+export function queueCount(query: QueueQuery = {}): Promise<number> {
+  return call<number>("queue_count", { query });
+}
+
+export function createTicket(): Promise<TicketView> {
+  return call<TicketView>("create_ticket", {});
+}
+
+export function getTicket(id: number): Promise<TicketView> {
+  return call<TicketView>("get_ticket", { id });
+}
+
+export function completeStep(
+  id: number,
+  step: number,
+  values: Record<string, unknown>,
+): Promise<TicketView> {
+  return call<TicketView>("complete_step", { id, step, values });
+}
+
+/** Autosave of a paragraph the technician is typing. */
+export function saveDraft(id: number, step: number, field: string, text: string): Promise<void> {
+  return call<void>("save_draft", { id, step, field, text });
+}
+
+export function waitOnCustomer(id: number): Promise<TicketView> {
+  return call<TicketView>("wait_on_customer", { id });
+}
+
+export function customerReplied(id: number): Promise<TicketView> {
+  return call<TicketView>("customer_replied", { id });
+}
+
+export function assignTicket(id: number, technician: string | null): Promise<TicketView> {
+  return call<TicketView>("assign_ticket", { id, technician });
+}
+
+export function linkRunbook(ticketId: number, runbookId: number): Promise<TicketView> {
+  return call<TicketView>("link_runbook", { ticketId, runbookId });
+}
+
+export function searchContacts(query: string): Promise<ContactHit[]> {
+  return call<ContactHit[]>("search_contacts", { query });
+}
+
+export function searchAssets(companyId: number, query: string): Promise<Asset[]> {
+  return call<Asset[]>("search_assets", { companyId, query });
+}
+
+export function listIncidents(): Promise<Incident[]> {
+  return call<Incident[]>("list_incidents", {});
+}
+
+export function listCompanies(): Promise<Company[]> {
+  return call<Company[]>("list_companies", {});
+}
+
+export function saveCompany(id: number | null, input: NewCompany): Promise<Company> {
+  return call<Company>("save_company", { id, input });
+}
+
+export function listContacts(companyId: number): Promise<Contact[]> {
+  return call<Contact[]>("list_contacts", { companyId });
+}
+
+export function saveContact(id: number | null, input: NewContact): Promise<Contact> {
+  return call<Contact>("save_contact", { id, input });
+}
+
+export function listAssets(companyId: number): Promise<Asset[]> {
+  return call<Asset[]>("list_assets", { companyId });
+}
+
+export function saveAsset(id: number | null, input: NewAsset): Promise<Asset> {
+  return call<Asset>("save_asset", { id, input });
+}
+
+export function addTimeEntry(ticketId: number, entry: NewTimeEntry): Promise<TimeEntry> {
+  return call<TimeEntry>("add_time_entry", { ticketId, entry });
+}
+
+export function updateTimeEntry(entryId: number, entry: NewTimeEntry): Promise<TimeEntry> {
+  return call<TimeEntry>("update_time_entry", { entryId, entry });
+}
+
+export function searchRunbooks(companyId: number, query: string): Promise<RunbookHit[]> {
+  return call<RunbookHit[]>("search_runbooks", { companyId, query });
+}
+
+export function listTechnicians(): Promise<Technician[]> {
+  return call<Technician[]>("list_technicians", {});
+}
+
+export function getCurrentTechnician(): Promise<string | null> {
+  return call<string | null>("get_current_technician", {});
+}
+
+export function setCurrentTechnician(name: string): Promise<void> {
+  return call<void>("set_current_technician", { name });
 }
 
 /** Tells the shell a view finished painting (logged with the time since launch). */

@@ -30,7 +30,7 @@ const LAST_YEAR: i32 = 2999;
 const EMPTY_DAY_SLACK: usize = 8;
 
 /// How the SLA clock counts time for one client.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Calendar {
     /// 24x7: every real second counts.
@@ -40,7 +40,7 @@ pub enum Calendar {
 }
 
 /// A working week in local wall time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct BusinessHours {
     /// IANA zone name, e.g. "Europe/Berlin".
     pub time_zone: String,

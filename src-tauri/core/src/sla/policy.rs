@@ -8,7 +8,7 @@ use crate::priority::Priority;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SlaPolicy {
     pub tier: Tier,
     pub priority: Priority,

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A stretch during which the clock does not run, typically "waiting on customer".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Pause {
     pub from: DateTime<Utc>,
     /// `None` while the pause is still open.
@@ -27,7 +27,7 @@ pub struct Timer<'a> {
     pub stopped_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SlaState {
     Running,
@@ -38,7 +38,7 @@ pub enum SlaState {
     Met,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SlaStatus {
     pub state: SlaState,
     /// When running: the deadline if the clock is not paused again. When breached: the instant

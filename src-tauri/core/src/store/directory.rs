@@ -8,7 +8,7 @@ use crate::priority::PriorityMatrix;
 use crate::sla::{Calendar, SlaPolicy};
 use crate::workflow::Lookup;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 const NAME_MAX: usize = 200;
 
@@ -387,6 +387,208 @@ impl Store {
             Ok(())
         })
     }
+}
+
+impl Store {
+    pub fn update_company(
+        &mut self,
+        id: i64,
+        c: &NewCompany,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Company> {
+        text_field("name", &c.name, NAME_MAX)?;
+        c.calendar.validate()?;
+        let calendar = serde_json::to_string(&c.calendar)
+            .map_err(|e| Error::invalid("calendar", e.to_string()))?;
+        self.write(Durability::Normal, |tx| {
+            let before = Db(tx).company(id)?;
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM companies WHERE name = ?1 AND id <> ?2)",
+                params![c.name, id],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Err(Error::invalid(
+                    "name",
+                    format!("a company named {:?} exists", c.name),
+                ));
+            }
+            tx.execute(
+                "UPDATE companies SET name = ?2, tier = ?3, calendar = ?4 WHERE id = ?1",
+                params![id, c.name, c.tier, calendar],
+            )?;
+            let after = Db(tx).company(id)?;
+            audit_change(tx, actor, now, "company_changed", &before, &after)?;
+            Ok(after)
+        })
+    }
+
+    pub fn update_contact(
+        &mut self,
+        id: i64,
+        c: &NewContact,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Contact> {
+        text_field("name", &c.name, NAME_MAX)?;
+        for (f, v) in [("email", &c.email), ("phone", &c.phone), ("upn", &c.upn)] {
+            optional_field(f, v)?;
+        }
+        self.write(Durability::Normal, |tx| {
+            let before = Db(tx).contact(id)?;
+            Db(tx).company(c.company_id)?;
+            tx.execute(
+                "UPDATE contacts SET company_id = ?2, name = ?3, email = ?4, phone = ?5, upn = ?6,
+                    authorized = ?7, terminated_on = ?8 WHERE id = ?1",
+                params![
+                    id,
+                    c.company_id,
+                    c.name,
+                    c.email,
+                    c.phone,
+                    c.upn,
+                    c.authorized,
+                    c.terminated_on
+                ],
+            )?;
+            let after = Db(tx).contact(id)?;
+            audit_change(tx, actor, now, "contact_changed", &before, &after)?;
+            Ok(after)
+        })
+    }
+
+    pub fn update_asset(
+        &mut self,
+        id: i64,
+        a: &NewAsset,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Asset> {
+        text_field("hostname", &a.hostname, NAME_MAX)?;
+        text_field("kind", &a.kind, NAME_MAX)?;
+        for (f, v) in [
+            ("serial", &a.serial),
+            ("assigned_upn", &a.assigned_upn),
+            ("rmm_id", &a.rmm_id),
+            ("rmm_url", &a.rmm_url),
+        ] {
+            optional_field(f, v)?;
+        }
+        self.write(Durability::Normal, |tx| {
+            let before = Db(tx).asset(id)?;
+            Db(tx).company(a.company_id)?;
+            tx.execute(
+                "UPDATE assets SET company_id = ?2, hostname = ?3, kind = ?4, serial = ?5, assigned_upn = ?6,
+                    rmm_id = ?7, rmm_url = ?8 WHERE id = ?1",
+                params![id, a.company_id, a.hostname, a.kind, a.serial, a.assigned_upn, a.rmm_id, a.rmm_url],
+            )?;
+            let after = Db(tx).asset(id)?;
+            audit_change(tx, actor, now, "asset_changed", &before, &after)?;
+            Ok(after)
+        })
+    }
+
+    pub fn contacts_of(&self, company_id: i64) -> Result<Vec<Contact>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {CONTACT_COLS} FROM contacts WHERE company_id = ?1 ORDER BY name"
+        ))?;
+        let rows = stmt.query_map([company_id], contact_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Type-ahead over one client's assets by hostname or assigned UPN.
+    pub fn search_assets(&self, company_id: i64, query: &str, limit: u32) -> Result<Vec<Asset>> {
+        let pattern = format!("%{}%", query.trim().replace(['%', '_'], ""));
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {ASSET_COLS} FROM assets WHERE company_id = ?1 AND (hostname LIKE ?2 OR assigned_upn LIKE ?2)
+             ORDER BY hostname LIMIT ?3"
+        ))?;
+        let rows = stmt.query_map(params![company_id, pattern, limit.min(100)], asset_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Incidents still active, newest first: the ones a new ticket may belong to.
+    pub fn active_incidents(&self) -> Result<Vec<Incident>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id FROM incidents WHERE resolved_at IS NULL ORDER BY started_at DESC LIMIT 100",
+        )?;
+        let ids: Vec<i64> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.into_iter()
+            .map(|id| Db(self.conn()).incident(id))
+            .collect()
+    }
+
+    pub fn technicians(&self) -> Result<Vec<Technician>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, name, tier FROM technicians ORDER BY name")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Technician {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                tier: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Who is at the keyboard: the actor of every command the window sends.
+    pub fn current_technician(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'current_technician'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The current technician, required: every change is attributed to someone.
+    pub fn actor(&self) -> Result<String> {
+        self.current_technician()?.ok_or(Error::NoTechnician)
+    }
+
+    pub fn set_current_technician(&mut self, name: &str) -> Result<()> {
+        self.write(Durability::Normal, |tx| {
+            found(
+                tx.query_row("SELECT 1 FROM technicians WHERE name = ?1", [name], |_| {
+                    Ok(())
+                }),
+                "technician",
+                name,
+            )?;
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES ('current_technician', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [name],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+fn audit_change<T: serde::Serialize>(
+    tx: &Connection,
+    actor: &str,
+    now: DateTime<Utc>,
+    action: &str,
+    before: &T,
+    after: &T,
+) -> Result<()> {
+    let to_json =
+        |v: &T| serde_json::to_value(v).map_err(|e| Error::invalid("record", e.to_string()));
+    crate::audit::append(
+        tx,
+        None,
+        actor,
+        now,
+        &crate::workflow::Change::new(action, to_json(before)?, to_json(after)?),
+    )?;
+    Ok(())
 }
 
 fn audit_directory<T: serde::Serialize>(

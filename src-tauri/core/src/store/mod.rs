@@ -2,11 +2,14 @@
 //! migrations, and the commands that change tickets, each in one transaction with its audit events.
 
 mod directory;
+mod drafts;
 mod migrations;
 mod queue;
 mod records;
+mod settings;
 mod tickets;
 
+pub use drafts::Drafts;
 pub use queue::{QueueQuery, QueueRow, QUEUE_PAGE_MAX};
 pub use records::{NewRunbookEntry, NewTimeEntry, RunbookEntry, RunbookHit, TimeEntry};
 

@@ -14,19 +14,24 @@ use serde::{Deserialize, Serialize};
 pub const QUEUE_PAGE_MAX: u32 = 500;
 const QUEUE_PAGE_DEFAULT: u32 = 50;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default, deny_unknown_fields)]
+#[ts(optional_fields)]
 pub struct QueueQuery {
     pub status: Option<TicketStatus>,
     pub priority: Option<Priority>,
     pub company_id: Option<i64>,
+    /// Only tickets assigned to the current technician.
+    pub mine: Option<bool>,
+    /// Only tickets whose running SLA deadline is at risk or breached.
+    pub at_risk: Option<bool>,
     /// Plain words matched against the ticket number, client, contact and problem statement.
     pub search: Option<String>,
     pub limit: Option<u32>,
     pub offset: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct QueueRow {
     pub id: i64,
     pub number: String,
@@ -42,9 +47,10 @@ pub struct QueueRow {
 }
 
 impl Store {
-    pub fn queue(&self, q: &QueueQuery, now: DateTime<Utc>) -> Result<Vec<QueueRow>> {
+    /// The WHERE clause and its arguments for a query (shared by the page and the count).
+    fn queue_filter(&self, q: &QueueQuery, now: DateTime<Utc>) -> Result<(String, Vec<SqlValue>)> {
         let mut sql = String::from(
-            "SELECT t.id FROM tickets t
+            " FROM tickets t
              LEFT JOIN companies c ON c.id = t.company_id
              LEFT JOIN contacts k ON k.id = t.contact_id WHERE 1 = 1",
         );
@@ -63,6 +69,17 @@ impl Store {
             sql.push_str(" AND t.company_id = ?");
             args.push(SqlValue::Integer(c));
         }
+        if q.mine == Some(true) {
+            sql.push_str(" AND t.assignee = ?");
+            args.push(match self.current_technician()? {
+                Some(me) => SqlValue::Text(me),
+                None => SqlValue::Null,
+            });
+        }
+        if q.at_risk == Some(true) {
+            sql.push_str(" AND t.sla_risk_at <= ?");
+            args.push(SqlValue::Text(crate::audit::timestamp(now)));
+        }
         for word in q.search.as_deref().unwrap_or("").split_whitespace().take(8) {
             let like = format!(
                 "%{}%",
@@ -76,6 +93,21 @@ impl Store {
             );
             args.extend(std::iter::repeat_n(SqlValue::Text(like), 4));
         }
+        Ok((sql, args))
+    }
+
+    /// How many tickets match, for a scroller sized to the whole result.
+    pub fn queue_count(&self, q: &QueueQuery, now: DateTime<Utc>) -> Result<i64> {
+        let (filter, args) = self.queue_filter(q, now)?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!("SELECT count(*){filter}"))?;
+        Ok(stmt.query_row(rusqlite::params_from_iter(args), |r| r.get(0))?)
+    }
+
+    pub fn queue(&self, q: &QueueQuery, now: DateTime<Utc>) -> Result<Vec<QueueRow>> {
+        let (filter, mut args) = self.queue_filter(q, now)?;
+        let mut sql = format!("SELECT t.id{filter}");
         // Tickets without a running clock (new, paused, resolved) come after those with a deadline.
         sql.push_str(" ORDER BY t.sla_due_at IS NULL, t.sla_due_at, t.id LIMIT ? OFFSET ?");
         args.push(SqlValue::Integer(

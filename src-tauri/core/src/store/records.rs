@@ -11,7 +11,7 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct TimeEntry {
     pub id: i64,
     pub ticket_id: i64,
@@ -23,7 +23,7 @@ pub struct TimeEntry {
     pub note: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct NewTimeEntry {
     pub technician: String,
     pub started_at: DateTime<Utc>,
@@ -33,7 +33,7 @@ pub struct NewTimeEntry {
     pub note: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RunbookEntry {
     pub id: i64,
     pub company_id: i64,
@@ -42,14 +42,14 @@ pub struct RunbookEntry {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct NewRunbookEntry {
     pub company_id: i64,
     pub title: String,
     pub body: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RunbookHit {
     pub id: i64,
     pub title: String,
@@ -131,6 +131,8 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<TimeEntry> {
+        // The seal is reported before anything else is wrong with the input.
+        open_ticket(self.conn(), ticket_id)?;
         check_time_entry(e)?;
         self.write(Durability::Normal, |tx| {
             open_ticket(tx, ticket_id)?;
@@ -156,7 +158,6 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<TimeEntry> {
-        check_time_entry(e)?;
         self.write(Durability::Normal, |tx| {
             let ticket_id: i64 = super::found(
                 tx.query_row("SELECT ticket_id FROM time_entries WHERE id = ?1", [id], |r| r.get(0)),
@@ -164,6 +165,7 @@ impl Store {
                 id,
             )?;
             open_ticket(tx, ticket_id)?;
+            check_time_entry(e)?;
             let before = time_entries(tx, ticket_id)?.into_iter().find(|t| t.id == id);
             tx.execute(
                 "UPDATE time_entries SET technician = ?2, started_at = ?3, minutes = ?4, billable = ?5,

@@ -11,7 +11,7 @@ use crate::record;
 use crate::sla::{Pause, DEFAULT_AT_RISK_RATIO};
 use crate::template::{BUILTIN_KEY, BUILTIN_VERSION};
 use crate::ticket::{StepRecord, Ticket, Values};
-use crate::workflow::{self, Change, Ctx};
+use crate::workflow::{self, Change, Ctx, Lookup};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
@@ -121,7 +121,7 @@ fn save(
     conn: &Connection,
     before: &Ticket,
     t: &Ticket,
-    sla_due_at: Option<DateTime<Utc>>,
+    (sla_due_at, sla_risk_at): Deadlines,
 ) -> Result<()> {
     for r in &t.steps {
         match r.id {
@@ -132,6 +132,11 @@ fn save(
                     "INSERT INTO step_records (ticket_id, step, completed_by, completed_at, vals, superseded)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     params![t.id, r.step, r.completed_by, timestamp(r.completed_at), vals, r.superseded],
+                )?;
+                // The completed values replace whatever was autosaved for the step.
+                conn.execute(
+                    "DELETE FROM drafts WHERE ticket_id = ?1 AND step = ?2",
+                    params![t.id, r.step],
                 )?;
             }
             Some(id) => {
@@ -173,27 +178,47 @@ fn save(
             priority_override_reason = ?11, parent_incident_id = ?12, problem = ?13, assignee = ?14,
             escalated = ?15, page_on_call = ?16, verification_failed = ?17, opened_at = ?18,
             first_response_at = ?19, resolved_at = ?20, closed_at = ?21, resolution_code = ?22,
-            record_hash = ?23, sla_due_at = ?24
+            record_hash = ?23, sla_due_at = ?24, sla_risk_at = ?25
          WHERE id = ?1",
         params![
             t.id, t.status, t.resume_status, t.company_id, t.contact_id, t.caller_override_reason, t.impact,
             t.urgency, t.priority, t.priority_computed, t.priority_override_reason, t.parent_incident_id,
             t.problem, t.assignee, t.escalated, t.page_on_call, t.verification_failed, opt_ts(t.opened_at),
             opt_ts(t.first_response_at), opt_ts(t.resolved_at), opt_ts(t.closed_at), t.resolution_code,
-            t.record_hash, opt_ts(sla_due_at)
+            t.record_hash, opt_ts(sla_due_at), opt_ts(sla_risk_at)
         ],
     )?;
     Ok(())
 }
 
-/// The deadline the queue sorts by: first response until it happens, then resolution.
-fn next_due(conn: &Connection, t: &Ticket, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>> {
-    let (fr, res) = workflow::sla_status(t, &Db(conn), now, DEFAULT_AT_RISK_RATIO)?;
-    Ok(match (fr, res) {
-        (Some(fr), _) if t.first_response_at.is_none() => fr.due_at,
-        (_, Some(res)) if t.resolved_at.is_none() => res.due_at,
-        _ => None,
-    })
+/// The running deadline and the instant it turns "at risk", as stored on the ticket row.
+type Deadlines = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// The deadline the queue sorts by (first response until it happens, then resolution), and the
+/// instant that deadline turns "at risk"; both `None` while no clock runs.
+fn next_due(conn: &Connection, t: &Ticket, now: DateTime<Utc>) -> Result<Deadlines> {
+    let db = Db(conn);
+    let (fr, res) = workflow::sla_status(t, &db, now, DEFAULT_AT_RISK_RATIO)?;
+    let current = match (fr, res) {
+        (Some(fr), _) if t.first_response_at.is_none() => fr,
+        (_, Some(res)) if t.resolved_at.is_none() => res,
+        _ => return Ok((None, None)),
+    };
+    let Some(due) = current.due_at else {
+        return Ok((None, None));
+    };
+    let risk_secs =
+        (current.target_secs as f64 * DEFAULT_AT_RISK_RATIO) as i64 - current.elapsed_secs;
+    let risk = if risk_secs <= 0 {
+        due.min(now)
+    } else {
+        let calendar = match t.company_id {
+            Some(id) => db.company(id)?.calendar,
+            None => return Ok((Some(due), None)),
+        };
+        calendar.add_working_time(now, chrono::Duration::seconds(risk_secs))
+    };
+    Ok((Some(due), Some(risk)))
 }
 
 impl Store {
@@ -318,6 +343,10 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
+        let current = load(self.conn(), id)?;
+        if current.is_closed() {
+            return Err(Error::TicketClosed(current.number));
+        }
         let name = match technician {
             Some(n) => Some(found(
                 self.conn()

@@ -9,7 +9,7 @@ pub use builtin::{msp_support_ticket, BUILTIN_KEY, BUILTIN_VERSION};
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Template {
     pub key: String,
     pub version: u32,
@@ -18,14 +18,14 @@ pub struct Template {
     pub phases: Vec<Phase>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Phase {
     pub key: String,
     pub title: String,
     pub steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Step {
     /// 1-based position in the whole template; stable within a template version.
     pub number: u8,
@@ -39,7 +39,7 @@ pub struct Step {
     pub gate: Gate,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Field {
     pub key: String,
     pub label: String,
@@ -49,7 +49,7 @@ pub struct Field {
 
 /// What a field collects. Lists choose from the template's options; typed fields hold references
 /// into the directory so reports can join them back to the PSA/RMM records.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FieldKind {
     List {
@@ -73,14 +73,14 @@ pub enum FieldKind {
     Rating,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SignerRole {
     EndUser,
     Technician,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
     Always,
@@ -90,7 +90,7 @@ pub enum Condition {
     AfterFailedVerification,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Gate {
     VerifyCaller,

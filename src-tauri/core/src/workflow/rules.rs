@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 
 /// Whether a step can be worked on now, and if not, why (shown to the technician as is).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "state", content = "reason", rename_all = "snake_case")]
 pub enum StepState {
     Done,
@@ -113,7 +113,10 @@ fn blockers(t: &Ticket, tmpl: &Template, step: &Step) -> Vec<String> {
                 "only after the end user verified the fix (step 13)",
             )
         }
-        Gate::ReopenReassign => Vec::new(),
+        Gate::ReopenReassign => status_is(
+            &[Open, Escalated],
+            "the ticket must be open and not waiting",
+        ),
         Gate::Close => {
             let mut m = status_is(
                 &[Resolved],

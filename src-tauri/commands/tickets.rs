@@ -1,0 +1,92 @@
+//! One ticket: create, view, complete steps, autosave drafts, waiting, assignment, runbook links.
+//! Every change is made as the current technician and answers with the refreshed view.
+
+use tauri::State;
+use ticketflow_core::error::ErrorPayload;
+use ticketflow_core::ticket::Values;
+use ticketflow_core::view::TicketView;
+
+use crate::AppState;
+
+#[tauri::command(async)]
+pub fn create_ticket(state: State<'_, AppState>) -> Result<TicketView, ErrorPayload> {
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        let id = store.create_ticket(&actor, now)?.id;
+        store.ticket_view(id, now)
+    })
+}
+
+#[tauri::command(async)]
+pub fn get_ticket(state: State<'_, AppState>, id: i64) -> Result<TicketView, ErrorPayload> {
+    state.with_store(|store, now| store.ticket_view(id, now))
+}
+
+#[tauri::command(async)]
+pub fn complete_step(
+    state: State<'_, AppState>,
+    id: i64,
+    step: u8,
+    values: Values,
+) -> Result<TicketView, ErrorPayload> {
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        store.complete_step(id, step, values, &actor, now)?;
+        store.ticket_view(id, now)
+    })
+}
+
+#[tauri::command(async)]
+pub fn save_draft(
+    state: State<'_, AppState>,
+    id: i64,
+    step: u8,
+    field: String,
+    text: String,
+) -> Result<(), ErrorPayload> {
+    state.with_store(|store, now| store.save_draft(id, step, &field, &text, now))
+}
+
+#[tauri::command(async)]
+pub fn wait_on_customer(state: State<'_, AppState>, id: i64) -> Result<TicketView, ErrorPayload> {
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        store.wait_on_customer(id, &actor, now)?;
+        store.ticket_view(id, now)
+    })
+}
+
+#[tauri::command(async)]
+pub fn customer_replied(state: State<'_, AppState>, id: i64) -> Result<TicketView, ErrorPayload> {
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        store.customer_replied(id, &actor, now)?;
+        store.ticket_view(id, now)
+    })
+}
+
+#[tauri::command(async)]
+pub fn assign_ticket(
+    state: State<'_, AppState>,
+    id: i64,
+    technician: Option<String>,
+) -> Result<TicketView, ErrorPayload> {
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        store.assign(id, technician.as_deref(), &actor, now)?;
+        store.ticket_view(id, now)
+    })
+}
+
+#[tauri::command(async)]
+pub fn link_runbook(
+    state: State<'_, AppState>,
+    ticket_id: i64,
+    runbook_id: i64,
+) -> Result<TicketView, ErrorPayload> {
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        store.link_runbook(ticket_id, runbook_id, &actor, now)?;
+        store.ticket_view(ticket_id, now)
+    })
+}

@@ -1,0 +1,451 @@
+//! Closure reports: a closed ticket's sealed record as a signed PDF a client can keep.
+//!
+//! The PDF is drawn from the canonical record (so it shows exactly what was hashed), carries the
+//! record itself as an attachment and its SHA-256 in every footer and in the document info, and
+//! is signed (PAdES) by the installation's identity as an incremental update over the whole file.
+
+mod document;
+mod fonts;
+mod layout;
+mod verify;
+
+pub use verify::{verify_report, Check, Verification};
+
+use crate::error::{Error, Result};
+use crate::record::SealedRecord;
+use crate::signing::{self, Identity};
+use crate::store::Store;
+use crate::template::Template;
+use crate::text_enum::text_enum;
+use chrono::{DateTime, Utc};
+use layout::{Block, Draw, Frame, Measure, Style, MUTED, RULE};
+use lopdf::{Dictionary, Object, Stream, StringFormat};
+use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// What the header says until the MSP sets its name.
+pub const DEFAULT_MSP_NAME: &str = "IT Service Desk";
+/// Document-info keys that carry the ticket and record hash for machines.
+pub const INFO_TICKET: &str = "TicketflowTicket";
+pub const INFO_RECORD_HASH: &str = "TicketflowRecordSHA256";
+
+text_enum! {
+    /// The report's paper.
+    pub enum PaperSize {
+        A4 = "a4",
+        Letter = "letter",
+    }
+}
+
+impl PaperSize {
+    /// Width and height in points.
+    pub fn points(self) -> (f32, f32) {
+        match self {
+            PaperSize::A4 => (595.276, 841.89),
+            PaperSize::Letter => (612.0, 792.0),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportSettings {
+    pub paper: PaperSize,
+    /// The MSP (or IT department) named in the header.
+    pub msp_name: String,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings {
+            paper: PaperSize::A4,
+            msp_name: DEFAULT_MSP_NAME.into(),
+        }
+    }
+}
+
+/// Everything a report is made from.
+#[derive(Debug, Clone)]
+pub struct ReportInput {
+    pub sealed: SealedRecord,
+    pub template: Template,
+    pub settings: ReportSettings,
+}
+
+impl Store {
+    /// The sealed record, template and settings for a closed ticket's report, by ticket number.
+    pub fn report_input(&self, ticket_number: &str) -> Result<ReportInput> {
+        let id = self.ticket_id_by_number(ticket_number.trim())?;
+        let sealed = self.closure_record(id)?;
+        let template = self.template(
+            &sealed.record.ticket.template_key,
+            sealed.record.ticket.template_version,
+        )?;
+        Ok(ReportInput {
+            sealed,
+            template,
+            settings: self.report_settings()?,
+        })
+    }
+}
+
+fn failed(e: impl std::fmt::Display) -> Error {
+    Error::ReportFailed(e.to_string())
+}
+
+fn frame(paper: PaperSize) -> Frame {
+    let (width, height) = paper.points();
+    Frame {
+        width,
+        height,
+        left: 50.0,
+        right: 50.0,
+        top: 58.0,
+        bottom: 64.0,
+    }
+}
+
+/// Running header (pages after the first) and footer (every page).
+fn page_furniture(
+    page: usize,
+    pages: usize,
+    frame: Frame,
+    header: &str,
+    hash: &str,
+    m: &Measure,
+) -> Vec<Draw> {
+    let w = frame.content_width();
+    let mut b = Block::new(0.0);
+    let small = Style::new(7.4, false, MUTED);
+    if page > 0 {
+        let h = m.fit(header, small, w);
+        b.text(0.0, -24.0, small, &h);
+        b.hline(0.0, -18.0, w, 0.5, RULE);
+    }
+    let footer_y = frame.height - frame.top - frame.bottom + 26.0;
+    b.hline(0.0, footer_y - 10.0, w, 0.5, RULE);
+    let tiny = Style::new(6.6, false, MUTED);
+    let page_text = format!("Page {} of {}", page + 1, pages);
+    let pw = m.width(&page_text, small);
+    b.text(0.0, footer_y, tiny, &format!("Record SHA-256 {hash}"));
+    b.text(w - pw, footer_y, small, &page_text);
+    b.draws
+        .iter()
+        .map(|d| d.moved(frame.left, frame.top))
+        .collect()
+}
+
+fn pdf_date(at: DateTime<Utc>) -> String {
+    format!("D:{}Z", at.format("%Y%m%d%H%M%S"))
+}
+
+fn utf16(s: &str) -> Object {
+    let mut bytes = vec![0xFE, 0xFF];
+    for unit in s.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    Object::String(bytes, StringFormat::Hexadecimal)
+}
+
+/// Lays out and writes the PDF; with an identity, also signs it.
+fn make_pdf(
+    input: &ReportInput,
+    identity: Option<&Identity>,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>> {
+    let record = &input.sealed.record;
+    let hash = &input.sealed.hash;
+    let settings = &input.settings;
+    let frame = frame(settings.paper);
+    let note = identity.map(|id| document::SignerNote {
+        signer: id.signer_name(),
+        root: signing::subject_name(&id.certificates.root),
+    });
+    let content = document::build(
+        record,
+        &input.template,
+        settings,
+        hash,
+        note.as_ref(),
+        frame,
+    )?;
+    let mut pages = layout::paginate(&content.blocks, frame, content.first_top);
+    if let Some(first) = pages.first_mut() {
+        let mut with_head = content.letterhead.clone();
+        with_head.append(first);
+        *first = with_head;
+    }
+    let fonts = fonts::Fonts::get()?;
+    let m = Measure { fonts };
+    let count = pages.len();
+    let title = format!("Closure report {}", record.ticket.number);
+    let mut pdf = PdfDocument::new(&title);
+    let regular = pdf.add_font(&fonts.regular.parsed);
+    let bold = pdf.add_font(&fonts.bold.parsed);
+    let to_mm = |pt: f32| Mm(pt * 25.4 / 72.0);
+    let pdf_pages = pages
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut draws)| {
+            draws.extend(page_furniture(
+                i,
+                count,
+                frame,
+                &content.running_header,
+                hash,
+                &m,
+            ));
+            PdfPage::new(
+                to_mm(frame.width),
+                to_mm(frame.height),
+                layout::to_ops(&draws, frame.height, &regular, &bold),
+            )
+        })
+        .collect();
+    pdf.with_pages(pdf_pages);
+    let opts = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut doc = pdf.to_lopdf_document(&opts, &mut Vec::new());
+    doc.version = "1.7".into();
+    doc.compress();
+
+    let closed = record.ticket.closed_at.unwrap_or(now);
+    let info = Dictionary::from_iter(vec![
+        ("Title", utf16(&title)),
+        ("Author", utf16(&settings.msp_name)),
+        (
+            "Subject",
+            utf16(&format!(
+                "Signed closure report of ticket {} for {}",
+                record.ticket.number,
+                record
+                    .company
+                    .as_ref()
+                    .map(|c| c.name.as_str())
+                    .unwrap_or("the client")
+            )),
+        ),
+        ("Creator", utf16("Ticketflow")),
+        ("Producer", utf16("Ticketflow (printpdf, lopdf)")),
+        (
+            "CreationDate",
+            Object::string_literal(pdf_date(closed).into_bytes()),
+        ),
+        (
+            "ModDate",
+            Object::string_literal(pdf_date(now).into_bytes()),
+        ),
+        (
+            INFO_TICKET,
+            Object::string_literal(record.ticket.number.as_bytes().to_vec()),
+        ),
+        (
+            INFO_RECORD_HASH,
+            Object::string_literal(hash.as_bytes().to_vec()),
+        ),
+    ]);
+    let info_id = doc.add_object(info);
+    doc.trailer.set("Info", Object::Reference(info_id));
+    let id_bytes = Sha256::digest(format!("ticketflow-report:{hash}").as_bytes())[..16].to_vec();
+    doc.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(id_bytes.clone(), StringFormat::Hexadecimal),
+            Object::String(id_bytes, StringFormat::Hexadecimal),
+        ]),
+    );
+
+    // The canonical record travels inside the PDF, so its hash can be recomputed by anyone.
+    let file_name = format!("{}-record.json", record.ticket.number);
+    let json = input.sealed.canonical_json.as_bytes().to_vec();
+    let mut stream = Stream::new(
+        Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"EmbeddedFile".to_vec())),
+            ("Subtype", Object::Name(b"application/json".to_vec())),
+            (
+                "Params",
+                Object::Dictionary(Dictionary::from_iter(vec![(
+                    "Size",
+                    Object::Integer(i64::try_from(json.len()).unwrap_or(i64::MAX)),
+                )])),
+            ),
+        ]),
+        json,
+    );
+    stream.compress().map_err(failed)?;
+    let ef_id = doc.add_object(stream);
+    let filespec = Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Filespec".to_vec())),
+        ("F", Object::string_literal(file_name.as_bytes().to_vec())),
+        ("UF", utf16(&file_name)),
+        (
+            "Desc",
+            utf16(&format!(
+                "Sealed closure record of {} (RFC 8785 canonical JSON); SHA-256 {hash}",
+                record.ticket.number
+            )),
+        ),
+        (
+            "EF",
+            Object::Dictionary(Dictionary::from_iter(vec![("F", Object::Reference(ef_id))])),
+        ),
+        ("AFRelationship", Object::Name(b"Data".to_vec())),
+    ]);
+    let fs_id = doc.add_object(filespec);
+    let root_id = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(failed)?;
+    let catalog = doc
+        .get_object_mut(root_id)
+        .and_then(Object::as_dict_mut)
+        .map_err(failed)?;
+    catalog.set(
+        "Names",
+        Dictionary::from_iter(vec![(
+            "EmbeddedFiles",
+            Object::Dictionary(Dictionary::from_iter(vec![(
+                "Names",
+                Object::Array(vec![
+                    Object::string_literal(file_name.as_bytes().to_vec()),
+                    Object::Reference(fs_id),
+                ]),
+            )])),
+        )]),
+    );
+    catalog.set("AF", Object::Array(vec![Object::Reference(fs_id)]));
+
+    let field = match identity {
+        Some(_) => Some(signing::add_signature_field(&mut doc, "Closure sign-off")?),
+        None => None,
+    };
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).map_err(failed)?;
+    match (identity, field) {
+        (Some(identity), Some(field)) => signing::sign_prepared(
+            bytes,
+            &field,
+            identity,
+            now.fixed_offset(),
+            &format!(
+                "Closure report of ticket {}; record SHA-256 {hash}",
+                record.ticket.number
+            ),
+        ),
+        _ => Ok(bytes),
+    }
+}
+
+/// The report as an unsigned PDF (previews, tests).
+pub fn render_unsigned(input: &ReportInput, now: DateTime<Utc>) -> Result<Vec<u8>> {
+    make_pdf(input, None, now)
+}
+
+/// The report, signed by `identity`.
+pub fn render_signed(
+    input: &ReportInput,
+    identity: &Identity,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>> {
+    make_pdf(input, Some(identity), now)
+}
+
+/// Exports a closed ticket's signed report by its number (e.g. "T-000042").
+pub fn export_ticket(
+    store: &Store,
+    ticket_number: &str,
+    identity: &Identity,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>> {
+    render_signed(&store.report_input(ticket_number)?, identity, now)
+}
+
+/// What a batch export did.
+#[derive(Debug, Clone, Default)]
+pub struct BatchSummary {
+    pub exported: usize,
+    pub bytes: u64,
+    /// Tickets that could not be exported, with the error's code and message.
+    pub failed: Vec<(String, crate::ErrorPayload)>,
+}
+
+/// Exports many closed tickets' signed reports into `out_dir` as `<number>.pdf`, on `threads`
+/// worker threads (each with its own database connection; 0 means one per core).
+pub fn export_batch(
+    db_path: &Path,
+    ticket_numbers: &[String],
+    out_dir: &Path,
+    identity: &Identity,
+    now: DateTime<Utc>,
+    threads: usize,
+) -> Result<BatchSummary> {
+    std::fs::create_dir_all(out_dir)?;
+    let threads = if threads == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    } else {
+        threads
+    }
+    .clamp(1, ticket_numbers.len().max(1));
+    let next = AtomicUsize::new(0);
+    let summary = Mutex::new(BatchSummary::default());
+    let worker = || -> Result<()> {
+        let store = Store::open(db_path)?;
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(number) = ticket_numbers.get(i) else {
+                return Ok(());
+            };
+            let result = export_ticket(&store, number, identity, now).and_then(|pdf| {
+                let path: PathBuf = out_dir.join(format!("{}.pdf", safe_file_name(number)));
+                std::fs::write(&path, &pdf)?;
+                Ok(pdf.len() as u64)
+            });
+            let mut s = summary.lock().unwrap_or_else(|e| e.into_inner());
+            match result {
+                Ok(n) => {
+                    s.exported += 1;
+                    s.bytes += n;
+                }
+                Err(e) => s.failed.push((number.clone(), e.payload())),
+            }
+        }
+    };
+    let results: Vec<Result<()>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(worker)).collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::ReportFailed("a worker thread panicked".into())))
+            })
+            .collect()
+    });
+    for r in results {
+        r?;
+    }
+    Ok(summary.into_inner().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// A ticket number as a file name: letters, digits, '-' and '_' only.
+fn safe_file_name(number: &str) -> String {
+    number
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,60 @@
+//! The UI's IPC types are generated from the Rust types; this test fails when the checked-in
+//! file is stale. Regenerate with `UPDATE_BINDINGS=1 cargo test -p ticketflow-core --test ts_bindings`.
+
+use ts_rs::{Config, TS};
+
+macro_rules! declarations {
+    ($cfg:expr; $($t:ty),+ $(,)?) => {
+        vec![$(format!("export {}", <$t as TS>::decl($cfg))),+]
+    };
+}
+
+fn generate() -> String {
+    use ticketflow_core::*;
+    // i64 ids and seconds stay far below 2^53, and serde_json sends them as plain numbers.
+    let cfg = &Config::new().with_large_int("number");
+    let decls = declarations![cfg;
+        serde_json::Value,
+        error::ErrorPayload,
+        priority::Priority, priority::Impact, priority::Urgency, priority::PriorityMatrix,
+        directory::Tier, directory::TechTier, directory::Company, directory::NewCompany,
+        directory::Contact, directory::NewContact, directory::Asset, directory::NewAsset,
+        directory::Technician, directory::Incident,
+        sla::Calendar, sla::BusinessHours, sla::SlaState, sla::SlaStatus, sla::Pause,
+        template::FieldKind, template::Field, template::SignerRole,
+        ticket::TicketStatus, ticket::StepRecord, ticket::Ticket,
+        signature::Point, signature::Signature,
+        workflow::StepState,
+        store::QueueQuery, store::QueueRow, store::TimeEntry, store::NewTimeEntry, store::RunbookHit,
+        audit::AuditEvent,
+        view::TicketView, view::PhaseView, view::StepView, view::ContactHit,
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust types of ticketflow-core by src-tauri/core/tests/ts_bindings.rs.\n\
+         // Do not edit: change the Rust type and run\n\
+         // UPDATE_BINDINGS=1 cargo test -p ticketflow-core --test ts_bindings\n\n",
+    );
+    for d in decls {
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[test]
+fn ui_bindings_are_up_to_date() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/ipc/bindings.ts");
+    let fresh = generate();
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
+        std::fs::write(&path, &fresh).expect("write bindings");
+        return;
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == fresh,
+        "ui/src/ipc/bindings.ts is stale: run UPDATE_BINDINGS=1 cargo test -p ticketflow-core --test ts_bindings"
+    );
+}

@@ -1,0 +1,315 @@
+//! The ticket, directory and record commands through the real IPC layer: every error code the
+//! UI switches on arrives as `{code, message}`, malformed payloads are refused, nothing panics.
+
+mod support;
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use serde_json::{json, Value};
+use support::{app_with, invoke, Mock};
+use tauri::WebviewWindow;
+use ticketflow_core::clock::ManualClock;
+use ticketflow_core::store::Store;
+use ticketflow_core::template::builtin as b;
+use ticketflow_lib::AppState;
+
+/// A demo desk (its current technician set) in a mock app.
+fn desk() -> (tauri::App<Mock>, WebviewWindow<Mock>) {
+    let mut store = Store::open_in_memory().expect("in-memory store");
+    ticketflow_core::demo::generate(&mut store, 40, 3, |_, _| {}).expect("demo data");
+    let clock = Arc::new(ManualClock::new(ticketflow_core::demo::anchor()));
+    app_with(AppState::new(store, clock))
+}
+
+fn code(r: Result<Value, Value>) -> String {
+    let err = r.expect_err("the command must fail");
+    assert!(
+        err["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "no message: {err}"
+    );
+    err["code"].as_str().unwrap_or_default().to_string()
+}
+
+fn contact_named(window: &WebviewWindow<Mock>, authorized: bool) -> Value {
+    let hits = invoke(window, "search_contacts", json!({"query": ""})).unwrap();
+    hits.as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["refusal"].is_null() == authorized)
+        .cloned()
+        .expect("the demo desk has such a caller")
+}
+
+#[test]
+fn changes_need_a_current_technician() {
+    let store = Store::open_in_memory().unwrap();
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+    ));
+    let (_app, w) = app_with(AppState::new(store, clock));
+    assert_eq!(
+        code(invoke(&w, "create_ticket", json!({}))),
+        "NO_TECHNICIAN"
+    );
+    assert_eq!(
+        code(invoke(
+            &w,
+            "set_current_technician",
+            json!({"name": "Nobody"})
+        )),
+        "NOT_FOUND"
+    );
+}
+
+#[test]
+fn a_ticket_goes_through_intake_over_ipc() {
+    let (_app, w) = desk();
+    let view = invoke(&w, "create_ticket", json!({})).unwrap();
+    let id = view["ticket"]["id"].as_i64().unwrap();
+    assert_eq!(view["ticket"]["status"], "new");
+    assert_eq!(view["phases"].as_array().unwrap().len(), 4);
+    assert_eq!(view["phases"][0]["steps"][0]["state"]["state"], "available");
+    assert_eq!(view["phases"][0]["steps"][1]["state"]["state"], "blocked");
+
+    let refused = contact_named(&w, false);
+    let err = invoke(
+        &w,
+        "complete_step",
+        json!({"id": id, "step": 1, "values": {"contact": refused["contact"]["id"], "authorization": b::AUTHORIZED}}),
+    );
+    assert_eq!(code(err), "CALLER_NOT_AUTHORIZED");
+    let override_without_reason = invoke(
+        &w,
+        "complete_step",
+        json!({"id": id, "step": 1, "values": {"contact": refused["contact"]["id"], "authorization": b::OVERRIDE}}),
+    );
+    assert_eq!(code(override_without_reason), "OVERRIDE_REASON_REQUIRED");
+
+    let caller = contact_named(&w, true);
+    let company = caller["contact"]["company_id"].as_i64().unwrap();
+    let v = invoke(
+        &w,
+        "complete_step",
+        json!({"id": id, "step": 1, "values": {"contact": caller["contact"]["id"], "authorization": b::AUTHORIZED}}),
+    )
+    .unwrap();
+    assert_eq!(v["company"]["id"], company);
+    let assets = invoke(
+        &w,
+        "search_assets",
+        json!({"companyId": company, "query": ""}),
+    )
+    .unwrap();
+    let asset = assets[0]["id"].as_i64().unwrap();
+    invoke(
+        &w,
+        "complete_step",
+        json!({"id": id, "step": 2, "values": {"assets": [asset]}}),
+    )
+    .unwrap();
+    invoke(
+        &w,
+        "complete_step",
+        json!({"id": id, "step": 3, "values": {"impact": "user", "urgency": "blocked", "priority": "P2"}}),
+    )
+    .unwrap();
+    invoke(
+        &w,
+        "complete_step",
+        json!({"id": id, "step": 4, "values": {}}),
+    )
+    .unwrap();
+    invoke(
+        &w,
+        "save_draft",
+        json!({"id": id, "step": 5, "field": "problem_statement", "text": "Outlook keeps"}),
+    )
+    .unwrap();
+    let v = invoke(&w, "get_ticket", json!({"id": id})).unwrap();
+    assert_eq!(
+        v["phases"][0]["steps"][4]["drafts"]["problem_statement"],
+        "Outlook keeps"
+    );
+    let v = invoke(
+        &w,
+        "complete_step",
+        json!({"id": id, "step": 5, "values": {"problem_statement": "Outlook keeps prompting"}}),
+    )
+    .unwrap();
+    assert_eq!(v["ticket"]["status"], "open");
+    assert!(v["first_response"]["due_at"].is_string());
+    assert_eq!(
+        v["phases"][0]["steps"][4]["drafts"],
+        json!({}),
+        "drafts go once the step is done"
+    );
+    assert_eq!(
+        code(invoke(
+            &w,
+            "complete_step",
+            json!({"id": id, "step": 11, "values": {}})
+        )),
+        "STEP_NOT_APPLICABLE"
+    );
+    assert_eq!(
+        code(invoke(
+            &w,
+            "complete_step",
+            json!({"id": id, "step": 10, "values": {"decision": b::ESCALATE}})
+        )),
+        "GATE_BLOCKED"
+    );
+    let n = invoke(&w, "queue_count", json!({"query": {}})).unwrap();
+    assert!(n.as_i64().unwrap() > 0);
+}
+
+#[test]
+fn a_closed_ticket_answers_ticket_closed() {
+    let (_app, w) = desk();
+    let closed = invoke(
+        &w,
+        "list_queue",
+        json!({"query": {"status": "closed", "limit": 1}}),
+    )
+    .unwrap();
+    let id = closed[0]["id"]
+        .as_i64()
+        .expect("the demo desk has a closed ticket");
+    for (cmd, args) in [
+        (
+            "complete_step",
+            json!({"id": id, "step": 14, "values": {"notes": "late"}}),
+        ),
+        (
+            "save_draft",
+            json!({"id": id, "step": 14, "field": "notes", "text": "late"}),
+        ),
+        ("wait_on_customer", json!({"id": id})),
+        ("assign_ticket", json!({"id": id, "technician": null})),
+        (
+            "add_time_entry",
+            json!({"ticketId": id, "entry": {"technician": "x", "started_at": "2026-01-01T00:00:00Z", "minutes": 5, "billable": true, "work_type": "x", "note": ""}}),
+        ),
+    ] {
+        assert_eq!(code(invoke(&w, cmd, args)), "TICKET_CLOSED", "{cmd}");
+    }
+    let v = invoke(&w, "get_ticket", json!({"id": id})).unwrap();
+    assert_eq!(v["ticket"]["status"], "closed");
+    assert_eq!(v["ticket"]["record_hash"].as_str().map(str::len), Some(64));
+}
+
+#[test]
+fn unknown_records_are_not_found() {
+    let (_app, w) = desk();
+    assert_eq!(
+        code(invoke(&w, "get_ticket", json!({"id": 999_999}))),
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        code(invoke(
+            &w,
+            "link_runbook",
+            json!({"ticketId": 999_999, "runbookId": 1})
+        )),
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        code(invoke(
+            &w,
+            "update_time_entry",
+            json!({"entryId": 999_999, "entry": {"technician": "x", "started_at": "2026-01-01T00:00:00Z", "minutes": 5, "billable": true, "work_type": "x", "note": ""}})
+        )),
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        code(invoke(
+            &w,
+            "save_company",
+            json!({"id": 999_999, "input": {"name": "X", "tier": "gold", "calendar": {"kind": "always_on"}}})
+        )),
+        "NOT_FOUND"
+    );
+}
+
+#[test]
+fn invalid_input_is_coded() {
+    let (_app, w) = desk();
+    let big = "x".repeat(20_001);
+    let id = invoke(&w, "create_ticket", json!({})).unwrap()["ticket"]["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        code(invoke(
+            &w,
+            "save_draft",
+            json!({"id": id, "step": 5, "field": "problem_statement", "text": big})
+        )),
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        code(invoke(
+            &w,
+            "save_draft",
+            json!({"id": id, "step": 1, "field": "contact", "text": "x"})
+        )),
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        code(invoke(
+            &w,
+            "complete_step",
+            json!({"id": id, "step": 1, "values": {"nope": 1}})
+        )),
+        "INVALID_INPUT"
+    );
+    let bad_calendar = json!({"name": "Tz Co", "tier": "gold", "calendar": {"kind": "business_hours", "time_zone": "Mars/Olympus", "working_days": ["Mon"], "opens": "09:00:00", "closes": "17:00:00", "holidays": []}});
+    assert_eq!(
+        code(invoke(
+            &w,
+            "save_company",
+            json!({"id": null, "input": bad_calendar})
+        )),
+        "INVALID_INPUT"
+    );
+    let saved = invoke(&w, "save_company", json!({"id": null, "input": {"name": "New Client", "tier": "silver", "calendar": {"kind": "always_on"}}})).unwrap();
+    assert_eq!(saved["tier"], "silver");
+}
+
+#[test]
+fn malformed_payloads_are_refused_not_panicked() {
+    let (_app, w) = desk();
+    for (cmd, args) in [
+        ("get_ticket", json!({"id": "seven"})),
+        ("get_ticket", json!({})),
+        ("complete_step", json!({"id": 1, "step": 300, "values": {}})),
+        (
+            "complete_step",
+            json!({"id": 1, "step": 1, "values": "not an object"}),
+        ),
+        (
+            "save_draft",
+            json!({"id": 1, "step": 1, "field": 5, "text": "x"}),
+        ),
+        ("save_company", json!({"id": null, "input": {"name": "x"}})),
+        ("search_assets", json!({"companyId": null, "query": "x"})),
+        (
+            "add_time_entry",
+            json!({"ticketId": 1, "entry": {"minutes": -5}}),
+        ),
+        ("list_queue", json!({"query": {"sneaky": true}})),
+    ] {
+        let err =
+            invoke(&w, cmd, args.clone()).expect_err(&format!("{cmd} {args} must be refused"));
+        assert!(err.is_string() || err["code"].is_string(), "{cmd}: {err}");
+    }
+    // The app still answers after all of that.
+    assert!(
+        invoke(&w, "list_technicians", json!({}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len()
+            >= 2
+    );
+}
