@@ -32,6 +32,9 @@ const STEP_INDENT: f32 = 24.0;
 /// A table cell's note never runs longer than this many lines.
 const NOTE_LINES: usize = 6;
 
+/// A table row: its cells (text and style) and an optional note printed under it.
+type Row = (Vec<(String, Style)>, Option<String>);
+
 /// What the integrity section says about the digital signature.
 pub(crate) struct SignerNote {
     pub signer: String,
@@ -159,7 +162,7 @@ impl Doc<'_> {
     fn table(
         &mut self,
         cols: &[(&str, f32, bool)],
-        rows: Vec<(Vec<(String, Style)>, Option<String>)>,
+        rows: Vec<Row>,
     ) {
         let total: f32 = cols.iter().map(|c| c.1).sum();
         let widths: Vec<f32> = cols.iter().map(|c| c.1 / total * self.w).collect();
@@ -727,7 +730,7 @@ fn time_entries(doc: &mut Doc) {
         doc.paragraph(0.0, "No time was recorded.", BODY);
         return;
     }
-    let mut rows: Vec<(Vec<(String, Style)>, Option<String>)> = rec
+    let mut rows: Vec<Row> = rec
         .time
         .entries
         .iter()

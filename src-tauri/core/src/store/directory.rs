@@ -199,6 +199,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Company> {
+        let actor = super::check_actor(actor)?;
         text_field("name", &c.name, NAME_MAX)?;
         c.calendar.validate()?;
         let calendar = serde_json::to_string(&c.calendar)
@@ -236,6 +237,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Contact> {
+        let actor = super::check_actor(actor)?;
         text_field("name", &c.name, NAME_MAX)?;
         for (f, v) in [("email", &c.email), ("phone", &c.phone), ("upn", &c.upn)] {
             optional_field(f, v)?;
@@ -254,6 +256,7 @@ impl Store {
     }
 
     pub fn add_asset(&mut self, a: &NewAsset, actor: &str, now: DateTime<Utc>) -> Result<Asset> {
+        let actor = super::check_actor(actor)?;
         text_field("hostname", &a.hostname, NAME_MAX)?;
         text_field("kind", &a.kind, NAME_MAX)?;
         for (f, v) in [
@@ -284,6 +287,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Technician> {
+        let actor = super::check_actor(actor)?;
         text_field("name", name, NAME_MAX)?;
         self.write(Durability::Normal, |tx| {
             tx.execute(
@@ -316,6 +320,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Incident> {
+        let actor = super::check_actor(actor)?;
         text_field("title", title, NAME_MAX)?;
         text_field("source", source, NAME_MAX)?;
         self.write(Durability::Normal, |tx| {
@@ -364,6 +369,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let actor = super::check_actor(actor)?;
         let json = serde_json::to_string(m)
             .map_err(|e| Error::invalid("priority_matrix", e.to_string()))?;
         self.write(Durability::Normal, |tx| {
@@ -397,6 +403,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Company> {
+        let actor = super::check_actor(actor)?;
         text_field("name", &c.name, NAME_MAX)?;
         c.calendar.validate()?;
         let calendar = serde_json::to_string(&c.calendar)
@@ -431,6 +438,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Contact> {
+        let actor = super::check_actor(actor)?;
         text_field("name", &c.name, NAME_MAX)?;
         for (f, v) in [("email", &c.email), ("phone", &c.phone), ("upn", &c.upn)] {
             optional_field(f, v)?;
@@ -465,6 +473,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Asset> {
+        let actor = super::check_actor(actor)?;
         text_field("hostname", &a.hostname, NAME_MAX)?;
         text_field("kind", &a.kind, NAME_MAX)?;
         for (f, v) in [

@@ -89,6 +89,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let actor = super::check_actor(actor)?;
         self.write(Durability::Normal, |tx| {
             let t = load(tx, ticket_id)?;
             if t.is_closed() {

@@ -208,6 +208,15 @@ impl Store {
     }
 }
 
+/// Every change is attributed to someone: a blank or absurd actor is refused.
+pub(crate) fn check_actor(actor: &str) -> Result<&str> {
+    let actor = actor.trim();
+    if actor.is_empty() || actor.chars().count() > 200 {
+        return Err(Error::invalid("actor", "who is acting must be named"));
+    }
+    Ok(actor)
+}
+
 /// Maps "no rows" to a coded NOT_FOUND.
 pub(crate) fn found<T>(r: rusqlite::Result<T>, what: &'static str, id: impl ToString) -> Result<T> {
     match r {

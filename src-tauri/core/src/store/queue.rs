@@ -2,13 +2,19 @@
 
 use super::directory::Db;
 use super::Store;
+use crate::directory::{Asset, Company, Contact, Incident};
 use crate::error::Result;
 use crate::priority::Priority;
+use crate::priority::PriorityMatrix;
+use crate::sla::SlaPolicy;
 use crate::sla::{SlaStatus, DEFAULT_AT_RISK_RATIO};
 use crate::ticket::TicketStatus;
+use crate::workflow::Lookup;
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value as SqlValue;
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// Largest page a caller may ask for; the window virtualizes, so it never needs more at once.
 pub const QUEUE_PAGE_MAX: u32 = 500;
@@ -122,17 +128,19 @@ impl Store {
             let rows = stmt.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
-        let db = Db(self.conn());
+        let db = Memo::new(Db(self.conn()));
+        let mut names = self.conn().prepare_cached(
+            "SELECT coalesce((SELECT name FROM companies WHERE id = ?1), ''), (SELECT name FROM contacts WHERE id = ?2)",
+        )?;
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            let t = super::tickets::load(self.conn(), id)?;
+            let t = super::tickets::load_head(self.conn(), id)?;
             let (first_response, resolution) =
                 crate::workflow::sla_status(&t, &db, now, DEFAULT_AT_RISK_RATIO)?;
-            let (company, contact) = self.conn().query_row(
-                "SELECT coalesce((SELECT name FROM companies WHERE id = ?1), ''), (SELECT name FROM contacts WHERE id = ?2)",
-                rusqlite::params![t.company_id, t.contact_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+            let (company, contact) = names
+                .query_row(rusqlite::params![t.company_id, t.contact_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
             out.push(QueueRow {
                 id: t.id,
                 number: t.number,
@@ -148,5 +156,59 @@ impl Store {
             });
         }
         Ok(out)
+    }
+}
+
+/// A page shows many tickets of few clients: look each company and the policies up once.
+struct Memo<'a> {
+    db: Db<'a>,
+    companies: RefCell<HashMap<i64, Company>>,
+    policies: RefCell<Option<Vec<SlaPolicy>>>,
+}
+
+impl<'a> Memo<'a> {
+    fn new(db: Db<'a>) -> Self {
+        Memo {
+            db,
+            companies: RefCell::default(),
+            policies: RefCell::default(),
+        }
+    }
+}
+
+impl Lookup for Memo<'_> {
+    fn contact(&self, id: i64) -> Result<Contact> {
+        self.db.contact(id)
+    }
+    fn company(&self, id: i64) -> Result<Company> {
+        if let Some(c) = self.companies.borrow().get(&id) {
+            return Ok(c.clone());
+        }
+        let c = self.db.company(id)?;
+        self.companies.borrow_mut().insert(id, c.clone());
+        Ok(c)
+    }
+    fn asset(&self, id: i64) -> Result<Asset> {
+        self.db.asset(id)
+    }
+    fn incident(&self, id: i64) -> Result<Incident> {
+        self.db.incident(id)
+    }
+    fn runbook_company(&self, id: i64) -> Result<i64> {
+        self.db.runbook_company(id)
+    }
+    fn time_entry_count(&self, ticket_id: i64) -> Result<i64> {
+        self.db.time_entry_count(ticket_id)
+    }
+    fn sla_policies(&self) -> Result<Vec<SlaPolicy>> {
+        if let Some(p) = self.policies.borrow().as_ref() {
+            return Ok(p.clone());
+        }
+        let p = self.db.sla_policies()?;
+        *self.policies.borrow_mut() = Some(p.clone());
+        Ok(p)
+    }
+    fn priority_matrix(&self) -> Result<PriorityMatrix> {
+        self.db.priority_matrix()
     }
 }

@@ -131,6 +131,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<TimeEntry> {
+        let actor = super::check_actor(actor)?;
         // The seal is reported before anything else is wrong with the input.
         open_ticket(self.conn(), ticket_id)?;
         check_time_entry(e)?;
@@ -158,6 +159,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<TimeEntry> {
+        let actor = super::check_actor(actor)?;
         self.write(Durability::Normal, |tx| {
             let ticket_id: i64 = super::found(
                 tx.query_row("SELECT ticket_id FROM time_entries WHERE id = ?1", [id], |r| r.get(0)),
@@ -191,6 +193,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<RunbookEntry> {
+        let actor = super::check_actor(actor)?;
         if e.title.trim().is_empty() || e.title.chars().count() > 300 {
             return Err(Error::invalid(
                 "title",

@@ -22,7 +22,8 @@ const TICKET_COLS: &str =
     parent_incident_id, problem, assignee, escalated, page_on_call, verification_failed, created_at,
     opened_at, first_response_at, resolved_at, closed_at, resolution_code, record_hash";
 
-pub(crate) fn load(conn: &Connection, id: i64) -> Result<Ticket> {
+/// The ticket row and its pauses: enough for SLA figures and the queue, without steps or assets.
+pub(crate) fn load_head(conn: &Connection, id: i64) -> Result<Ticket> {
     let mut t = found(
         conn.query_row(
             &format!("SELECT {TICKET_COLS} FROM tickets WHERE id = ?1"),
@@ -66,12 +67,6 @@ pub(crate) fn load(conn: &Connection, id: i64) -> Result<Ticket> {
         id,
     )?;
     let mut stmt = conn.prepare_cached(
-        "SELECT asset_id FROM ticket_assets WHERE ticket_id = ?1 ORDER BY asset_id",
-    )?;
-    t.asset_ids = stmt
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare_cached(
         "SELECT paused_at, resumed_at FROM ticket_pauses WHERE ticket_id = ?1 ORDER BY seq",
     )?;
     t.pauses = stmt
@@ -81,6 +76,18 @@ pub(crate) fn load(conn: &Connection, id: i64) -> Result<Ticket> {
                 to: r.get(1)?,
             })
         })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(t)
+}
+
+/// The whole aggregate: row, pauses, linked assets and every step record.
+pub(crate) fn load(conn: &Connection, id: i64) -> Result<Ticket> {
+    let mut t = load_head(conn, id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT asset_id FROM ticket_assets WHERE ticket_id = ?1 ORDER BY asset_id",
+    )?;
+    t.asset_ids = stmt
+        .query_map([id], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare_cached(
         "SELECT id, step, completed_by, completed_at, vals, superseded FROM step_records WHERE ticket_id = ?1 ORDER BY id",
@@ -223,6 +230,7 @@ fn next_due(conn: &Connection, t: &Ticket, now: DateTime<Utc>) -> Result<Deadlin
 
 impl Store {
     pub fn create_ticket(&mut self, actor: &str, now: DateTime<Utc>) -> Result<Ticket> {
+        let actor = super::check_actor(actor)?;
         self.write(Durability::Normal, |tx| {
             let id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM tickets", [], |r| r.get(0))?;
             let t = Ticket::new(id, format!("T-{id:06}"), BUILTIN_KEY, BUILTIN_VERSION, now);
@@ -261,10 +269,7 @@ impl Store {
         durability: Durability,
         rule: impl FnOnce(&mut Ticket, &Ctx) -> Result<Vec<Change>>,
     ) -> Result<Ticket> {
-        let actor = actor.trim();
-        if actor.is_empty() || actor.chars().count() > 200 {
-            return Err(Error::invalid("actor", "who is acting must be named"));
-        }
+        let actor = super::check_actor(actor)?;
         self.write(durability, |tx| {
             let before = load(tx, id)?;
             if before.is_closed() {

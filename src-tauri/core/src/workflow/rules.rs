@@ -406,6 +406,10 @@ fn verify_caller(
             r.superseded = true;
         }
         t.priority = None;
+        t.priority_computed = None;
+        t.priority_override_reason = None;
+        t.impact = None;
+        t.urgency = None;
     }
     t.company_id = Some(contact.company_id);
     t.contact_id = Some(contact.id);
