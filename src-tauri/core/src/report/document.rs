@@ -49,6 +49,18 @@ pub(crate) struct Content {
     pub running_header: String,
 }
 
+/// Paragraphs of up to this many lines never break across pages.
+const SHORT_PARAGRAPH: usize = 6;
+
+/// Whether line `i` of `n` must stay on the page of the line after it: short paragraphs stay
+/// whole, and a long one leaves at least two lines on each side of a page break.
+fn keep_line(i: usize, n: usize) -> bool {
+    if i + 1 >= n {
+        return false;
+    }
+    n <= SHORT_PARAGRAPH || i == 0 || i + 2 == n
+}
+
 struct Doc<'a> {
     m: Measure,
     w: f32,
@@ -125,8 +137,7 @@ impl Doc<'_> {
         for (i, line) in lines.into_iter().enumerate() {
             let mut b = Block::new(style.leading());
             b.text(x, style.size, style, &line);
-            // Keep at least two lines of a paragraph together at a page break.
-            b.keep_with_next = i == 0 && n > 1 || i + 2 == n && n > 2;
+            b.keep_with_next = keep_line(i, n);
             self.push(b);
         }
     }
@@ -146,7 +157,7 @@ impl Doc<'_> {
             if let Some(v) = lines.get(i) {
                 b.text(vx, BODY.size, BODY, v);
             }
-            b.keep_with_next = i + 1 < labels.len() || (i == 0 && n > 1) || (i + 2 == n && n > 2);
+            b.keep_with_next = i + 1 < labels.len() || keep_line(i, n);
             self.push(b);
         }
         self.push(Block::spacer(2.5));
@@ -159,11 +170,7 @@ impl Doc<'_> {
     /// A table: a header row repeated on each page it runs onto, and rows that never split.
     /// `cols` are (title, width share, right-aligned); each row's cells are single lines cut
     /// to fit, and a row may carry a wrapped note under it.
-    fn table(
-        &mut self,
-        cols: &[(&str, f32, bool)],
-        rows: Vec<Row>,
-    ) {
+    fn table(&mut self, cols: &[(&str, f32, bool)], rows: Vec<Row>) {
         let total: f32 = cols.iter().map(|c| c.1).sum();
         let widths: Vec<f32> = cols.iter().map(|c| c.1 / total * self.w).collect();
         let pad = 5.0;
@@ -958,6 +965,7 @@ fn signatures(doc: &mut Doc) {
 
 fn integrity(doc: &mut Doc, hash: &str, signer: Option<&SignerNote>) {
     let rec = doc.rec;
+    let start = doc.blocks.len();
     doc.heading("Record and signature");
     doc.field(
         "Sealed record",
@@ -980,6 +988,11 @@ fn integrity(doc: &mut Doc, hash: &str, signer: Option<&SignerNote>) {
                 s.signer, s.root
             ),
         );
+    }
+    // The closing statement is short and reads as one: it never breaks across pages.
+    let end = doc.blocks.len();
+    for b in &mut doc.blocks[start..end.saturating_sub(1)] {
+        b.keep_with_next = true;
     }
 }
 
@@ -1025,6 +1038,18 @@ pub(crate) fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_paragraphs_stay_whole_and_long_ones_keep_two_lines_together() {
+        assert!((0..5).all(|i| keep_line(i, 6)));
+        assert!(!keep_line(5, 6));
+        assert!(!keep_line(0, 1));
+        let long: Vec<bool> = (0..10).map(|i| keep_line(i, 10)).collect();
+        assert_eq!(
+            long,
+            [true, false, false, false, false, false, false, false, true, false]
+        );
+    }
 
     #[test]
     fn durations_read_naturally() {

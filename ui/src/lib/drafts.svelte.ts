@@ -1,0 +1,36 @@
+// The app's one autosaver for paragraphs, wired to `saveDraft`, to localStorage as its journal,
+// and to the window's close: pagehide / beforeunload / visibilitychange flush every unsent field.
+
+import { SvelteMap } from "svelte/reactivity";
+import { Autosaver, draftId, type DraftKey, type SaveState } from "./autosave";
+import { saveDraft } from "../ipc";
+
+const AUTOSAVE_DELAY_MS = 500;
+
+/** Each field's save state, by `draftId`, for the "Saved" / "Not saved" line under it. */
+export const saveStates = new SvelteMap<string, SaveState>();
+
+function journal(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+export const drafts = new Autosaver({
+  delayMs: AUTOSAVE_DELAY_MS,
+  save: (key: DraftKey, text: string) => saveDraft(key.ticketId, key.step, key.field, text),
+  journal: journal(),
+  onState: (key, state) => saveStates.set(draftId(key), state),
+});
+
+function flush(): void {
+  void drafts.flushAll();
+}
+
+window.addEventListener("pagehide", flush);
+window.addEventListener("beforeunload", flush);
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "hidden") flush();
+});

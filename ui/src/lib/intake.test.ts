@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import type { Asset, ContactHit, StepView, TicketView } from "../ipc";
+import {
+  emptyIntake,
+  intakeMissing,
+  intakeSubmissions,
+  unsentSubmissions,
+  withCaller,
+  type IntakeDraft,
+} from "./intake";
+
+function hit(id: number, companyId: number, refusal: string | null = null): ContactHit {
+  return {
+    contact: {
+      id,
+      company_id: companyId,
+      name: `Contact ${id}`,
+      email: null,
+      phone: null,
+      upn: null,
+      authorized: refusal === null,
+      terminated_on: null,
+    },
+    company: `Company ${companyId}`,
+    tier: "gold",
+    refusal,
+  };
+}
+
+const asset: Asset = {
+  id: 31,
+  company_id: 1,
+  hostname: "WS-031",
+  kind: "laptop",
+  serial: null,
+  assigned_upn: null,
+  rmm_id: null,
+  rmm_url: null,
+};
+
+function complete(): IntakeDraft {
+  return {
+    ...withCaller(emptyIntake(), hit(5, 1)),
+    assets: [asset],
+    impact: "user",
+    urgency: "blocked",
+    problem: "Outlook will not start",
+  };
+}
+
+describe("withCaller", () => {
+  it("authorizes a caller without a refusal", () => {
+    expect(withCaller(emptyIntake(), hit(5, 1)).authorization).toBe("Authorized");
+  });
+
+  it("leaves a refused caller unauthorized until an override is chosen", () => {
+    const d = withCaller(emptyIntake(), hit(6, 1, "Contact 6 was terminated on 2026-01-31"));
+    expect(d.authorization).toBeNull();
+    expect(intakeMissing(d)[0]).toBe("this caller is refused: record an override with a reason");
+  });
+
+  it("clears the assets when the caller belongs to another company", () => {
+    const d = { ...withCaller(emptyIntake(), hit(5, 1)), assets: [asset] };
+    expect(withCaller(d, hit(9, 1)).assets).toEqual([asset]);
+    expect(withCaller(d, hit(8, 2)).assets).toEqual([]);
+  });
+});
+
+describe("intakeSubmissions", () => {
+  it("turns the form into the five steps' values", () => {
+    expect(intakeSubmissions(complete())).toEqual([
+      { step: 1, values: { contact: 5, authorization: "Authorized" } },
+      { step: 2, values: { assets: [31] } },
+      { step: 3, values: { impact: "user", urgency: "blocked", priority: "P2" } },
+      { step: 4, values: {} },
+      { step: 5, values: { problem_statement: "Outlook will not start" } },
+    ]);
+  });
+
+  it("sends the override reasons only with an override", () => {
+    const d: IntakeDraft = {
+      ...complete(),
+      authorization: "Override",
+      overrideReason: "Manager confirmed by phone",
+      priority: "P1",
+      priorityReason: "CEO's laptop",
+    };
+    const [s1, , s3] = intakeSubmissions(d);
+    expect(s1?.values).toEqual({
+      contact: 5,
+      authorization: "Override",
+      override_reason: "Manager confirmed by phone",
+    });
+    expect(s3?.values).toEqual({
+      impact: "user",
+      urgency: "blocked",
+      priority: "P1",
+      override_reason: "CEO's laptop",
+    });
+  });
+});
+
+describe("intakeMissing", () => {
+  it("lists what stands between the form and an open ticket", () => {
+    expect(intakeMissing(emptyIntake())).toEqual([
+      "find the caller",
+      "link an asset",
+      "rate the impact",
+      "rate the urgency",
+      "write the problem statement",
+    ]);
+    expect(intakeMissing(complete())).toEqual([]);
+    expect(intakeMissing({ ...complete(), priority: "P4" })).toEqual([
+      "give a reason for overriding the matrix's priority",
+    ]);
+  });
+});
+
+function view(done: Record<number, Record<string, unknown>>): TicketView {
+  const step = (n: number): StepView => ({
+    number: n,
+    key: `s${n}`,
+    title: `Step ${n}`,
+    guidance: "",
+    fields: [],
+    state: n in done ? { state: "done" } : { state: "available" },
+    completion:
+      n in done
+        ? {
+            id: n,
+            step: n,
+            completed_by: "amy",
+            completed_at: "2026-03-02T10:00:00Z",
+            values: done[n] as never,
+            superseded: false,
+          }
+        : null,
+    drafts: {},
+  });
+  return {
+    phases: [{ key: "intake", title: "Intake", done: 0, total: 5, steps: [1, 2, 3, 4, 5].map(step) }],
+  } as unknown as TicketView;
+}
+
+describe("unsentSubmissions", () => {
+  it("skips steps already done with the same values", () => {
+    const all = intakeSubmissions(complete());
+    const v = view({ 1: { authorization: "Authorized", contact: 5 }, 2: { assets: [31] } });
+    expect(unsentSubmissions(v, all).map((s) => s.step)).toEqual([3, 4, 5]);
+  });
+
+  it("sends a changed step and every step after it", () => {
+    const all = intakeSubmissions(complete());
+    const v = view({ 1: { contact: 4, authorization: "Authorized" }, 2: { assets: [31] } });
+    expect(unsentSubmissions(v, all).map((s) => s.step)).toEqual([1, 2, 3, 4, 5]);
+  });
+});

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { parseRoute, routeHash, type Route } from "./router";
+
+describe("parseRoute", () => {
+  it.each<[string, Route]>([
+    ["", { name: "queue" }],
+    ["#/", { name: "queue" }],
+    ["#/intake", { name: "intake", ticketId: null }],
+    ["#/intake/12", { name: "intake", ticketId: 12 }],
+    ["#/ticket/123", { name: "ticket", ticketId: 123 }],
+    ["#/directory", { name: "directory", companyId: null }],
+    ["#/directory/3", { name: "directory", companyId: 3 }],
+    ["#/ticket/abc", { name: "queue" }],
+    ["#/ticket/0", { name: "queue" }],
+    ["#/nowhere", { name: "queue" }],
+  ])("%s", (hash, route) => {
+    expect(parseRoute(hash)).toEqual(route);
+  });
+
+  it("round-trips through routeHash", () => {
+    const routes: Route[] = [
+      { name: "queue" },
+      { name: "intake", ticketId: null },
+      { name: "intake", ticketId: 4 },
+      { name: "ticket", ticketId: 9 },
+      { name: "directory", companyId: 2 },
+    ];
+    for (const route of routes) expect(parseRoute(routeHash(route))).toEqual(route);
+  });
+});

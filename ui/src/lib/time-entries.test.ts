@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { entryFromForm, formFromEntry, fromLocalInput, timerMinutes, toLocalInput } from "./time-entries";
+
+describe("time entries", () => {
+  it("round-trips an instant through the datetime-local format", () => {
+    const iso = "2026-03-02T09:05:00.000Z";
+    expect(fromLocalInput(toLocalInput(iso))).toBe(iso);
+  });
+
+  it("edits an entry and gives back what updateTimeEntry takes", () => {
+    const form = formFromEntry({
+      id: 3,
+      ticket_id: 9,
+      technician: "amy",
+      started_at: "2026-03-02T09:05:00.000Z",
+      minutes: 25,
+      billable: false,
+      work_type: "Phone",
+      note: "called back",
+    });
+    expect(entryFromForm({ ...form, note: "  called back twice " }, "amy")).toEqual({
+      technician: "amy",
+      started_at: "2026-03-02T09:05:00.000Z",
+      minutes: 25,
+      billable: false,
+      work_type: "Phone",
+      note: "called back twice",
+    });
+  });
+
+  it("a new entry defaults to 15 billable minutes now", () => {
+    const form = formFromEntry(null, new Date("2026-03-02T09:05:00Z"));
+    expect(form).toMatchObject({ minutes: 15, billable: true });
+    expect(fromLocalInput(form.startedLocal)).toBe("2026-03-02T09:05:00.000Z");
+  });
+
+  it("rounds a timer up to whole minutes, at least one", () => {
+    const start = "2026-03-02T09:00:00Z";
+    const at = (secs: number) => Date.parse(start) + secs * 1000;
+    expect(timerMinutes(start, at(5))).toBe(1);
+    expect(timerMinutes(start, at(60))).toBe(1);
+    expect(timerMinutes(start, at(61))).toBe(2);
+    expect(timerMinutes(start, at(0))).toBe(1);
+  });
+});
