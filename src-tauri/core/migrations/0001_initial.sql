@@ -109,6 +109,19 @@ CREATE INDEX tickets_due ON tickets (sla_due_at);
 CREATE INDEX tickets_risk ON tickets (sla_risk_at);
 CREATE INDEX tickets_assignee_due ON tickets (assignee, sla_due_at);
 
+-- The canonical record (RFC 8785 JSON) of each closed ticket, written in the closing
+-- transaction: the report prints what was sealed, even after the directory changes.
+CREATE TABLE closure_records (
+    ticket_id INTEGER PRIMARY KEY REFERENCES tickets (id),
+    record    TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER closure_records_sealed_update BEFORE UPDATE ON closure_records BEGIN
+    SELECT RAISE(ABORT, 'TICKET_CLOSED');
+END;
+CREATE TRIGGER closure_records_sealed_delete BEFORE DELETE ON closure_records BEGIN
+    SELECT RAISE(ABORT, 'TICKET_CLOSED');
+END;
+
 CREATE TABLE ticket_assets (
     ticket_id INTEGER NOT NULL REFERENCES tickets (id),
     asset_id  INTEGER NOT NULL REFERENCES assets (id),

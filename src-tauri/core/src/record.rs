@@ -350,46 +350,50 @@ fn seal(record: ClosureRecord) -> Result<SealedRecord> {
     })
 }
 
-pub(crate) fn seal_hash(conn: &Connection, t: &Ticket, audit_head: &str) -> Result<String> {
-    Ok(seal(build(conn, t, audit_head)?)?.hash)
-}
-
-/// The audit head the close wrote: the last event of the closing transaction, which all carry
-/// the close time.
-fn close_head(conn: &Connection, t: &Ticket) -> Result<String> {
-    let closed_at = t
-        .closed_at
-        .ok_or_else(|| Error::NotClosed(t.number.clone()))?;
-    conn.query_row(
-        "SELECT hash FROM audit_events WHERE ticket_id = ?1 AND at = ?2 ORDER BY id DESC LIMIT 1",
-        rusqlite::params![t.id, timestamp(closed_at)],
-        |r| r.get::<_, String>(0),
-    )
-    .optional()?
-    .ok_or_else(|| Error::AuditBroken {
-        event_id: 0,
-        reason: format!("the closing event of {} is missing", t.number),
-    })
+/// Builds the record of a ticket being closed, stores its canonical JSON, and returns its hash.
+/// Called inside the closing transaction.
+pub(crate) fn seal_record(conn: &Connection, t: &Ticket, audit_head: &str) -> Result<String> {
+    let sealed = seal(build(conn, t, audit_head)?)?;
+    conn.execute(
+        "INSERT INTO closure_records (ticket_id, record) VALUES (?1, ?2)",
+        rusqlite::params![t.id, sealed.canonical_json],
+    )?;
+    Ok(sealed.hash)
 }
 
 impl Store {
-    /// The sealed record of a closed ticket, rebuilt from the store and checked against the
-    /// hash stored when it closed: RECORD_MISMATCH if anything it was built from has changed.
+    /// The sealed record of a closed ticket as stored when it closed, checked against the
+    /// stored hash: RECORD_MISMATCH if the stored record was altered.
     pub fn closure_record(&self, ticket_id: i64) -> Result<SealedRecord> {
         let t = self.ticket(ticket_id)?;
         if !t.is_closed() {
             return Err(Error::NotClosed(t.number));
         }
-        let head = close_head(self.conn(), &t)?;
-        let sealed = seal(build(self.conn(), &t, &head)?)?;
+        let stored: String = self
+            .conn()
+            .query_row(
+                "SELECT record FROM closure_records WHERE ticket_id = ?1",
+                [t.id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found("closure record", &t.number))?;
         let stored_hash = t.record_hash.clone().unwrap_or_default();
-        if stored_hash != sealed.hash {
-            return Err(Error::RecordMismatch {
+        let computed = sha256_hex(stored.as_bytes());
+        let record: Option<ClosureRecord> = serde_json::from_str(&stored).ok();
+        match record {
+            Some(record) if computed == stored_hash && canonical_json(&record)? == stored => {
+                Ok(SealedRecord {
+                    record,
+                    canonical_json: stored,
+                    hash: computed,
+                })
+            }
+            _ => Err(Error::RecordMismatch {
                 ticket: t.number,
                 stored: stored_hash,
-                computed: sealed.hash,
-            });
+                computed,
+            }),
         }
-        Ok(sealed)
     }
 }

@@ -81,7 +81,7 @@ fn an_open_ticket_has_no_record() {
 }
 
 #[test]
-fn a_change_to_what_was_sealed_is_a_record_mismatch() {
+fn the_sealed_record_outlives_directory_edits_and_detects_forgery() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
     let mut store = ticketflow_core::store::Store::open(&db).unwrap();
@@ -95,12 +95,25 @@ fn a_change_to_what_was_sealed_is_a_record_mismatch() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    store.closure_record(id).unwrap();
+    let sealed = store.closure_record(id).unwrap();
+    // The directory may change after closing; the report keeps printing what was sealed.
     conn.execute(
         "UPDATE contacts SET name = 'Somebody Else' WHERE id = ?1",
         [contact],
     )
     .unwrap();
+    assert_eq!(store.closure_record(id).unwrap().canonical_json, sealed.canonical_json);
+    // The sealed record itself cannot be rewritten, and a forged one does not match its hash.
+    let err = conn
+        .execute(
+            "UPDATE closure_records SET record = '{}' WHERE ticket_id = ?1",
+            [id],
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("TICKET_CLOSED"), "{err}");
+    conn.execute("DROP TRIGGER closure_records_sealed_update", [])
+        .unwrap();
+    conn.execute("UPDATE closure_records SET record = replace(record, 'closure', 'clozure') WHERE ticket_id = ?1", [id]).unwrap();
     let e = store.closure_record(id).unwrap_err();
     assert_eq!(e.code(), "RECORD_MISMATCH");
 }

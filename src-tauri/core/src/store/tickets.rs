@@ -290,7 +290,7 @@ impl Store {
             }
             if t.is_closed() {
                 let head = events.last().map(|e| e.hash.clone()).unwrap_or_default();
-                t.record_hash = Some(record::seal_hash(tx, &t, &head)?);
+                t.record_hash = Some(record::seal_record(tx, &t, &head)?);
             }
             let due = next_due(tx, &t, now)?;
             save(tx, &before, &t, due)?;
