@@ -7,6 +7,7 @@
 
 pub mod commands;
 mod state;
+mod window_close;
 
 pub use state::{AppState, INTERNAL_ERROR};
 
@@ -17,8 +18,11 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
     builder
         .manage(state)
         .manage(commands::diagnostics::LaunchTime(std::time::Instant::now()))
+        .manage(window_close::Closing::default())
+        .on_window_event(window_close::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::diagnostics::ui_painted,
+            window_close::drafts_flushed,
             commands::queue::list_queue,
             commands::queue::queue_count,
             commands::tickets::create_ticket,

@@ -6,6 +6,7 @@
 // fresh by a test), so the two sides cannot drift apart.
 
 import { invoke, isTauri } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
 import type {
   Asset,
   Company,
@@ -181,4 +182,19 @@ export function setCurrentTechnician(name: string): Promise<void> {
 /** Tells the shell a view finished painting (logged with the time since launch). */
 export function reportPainted(view: string, rows: number): Promise<void> {
   return call<void>("ui_painted", { view, rows });
+}
+
+/**
+ * Runs `flush` when the window is about to close (the shell holds the close until it is done),
+ * then lets it close. WebKitGTK fires no pagehide on close, so this is what saves the last words.
+ */
+export async function onWindowClose(flush: () => Promise<void>): Promise<void> {
+  if (!isTauri()) return;
+  await listen("flush-drafts", async () => {
+    try {
+      await flush();
+    } finally {
+      await call<void>("drafts_flushed", {}).catch(() => {});
+    }
+  });
 }

@@ -1,9 +1,10 @@
 // The app's one autosaver for paragraphs, wired to `saveDraft`, to localStorage as its journal,
-// and to the window's close: pagehide / beforeunload / visibilitychange flush every unsent field.
+// and to the window's close: the shell's close handshake, pagehide / beforeunload and
+// visibilitychange flush every unsent field.
 
 import { SvelteMap } from "svelte/reactivity";
 import { Autosaver, draftId, type DraftKey, type SaveState } from "./autosave";
-import { saveDraft } from "../ipc";
+import { onWindowClose, saveDraft } from "../ipc";
 
 const AUTOSAVE_DELAY_MS = 500;
 
@@ -34,3 +35,4 @@ window.addEventListener("beforeunload", flush);
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "hidden") flush();
 });
+void onWindowClose(() => drafts.flushAll());

@@ -1,0 +1,45 @@
+//! Closing the window never loses typed text: the first close request is held back while the UI
+//! flushes its unsaved paragraphs (WebKitGTK fires no `pagehide` when the webview is destroyed),
+//! then the window closes when the UI says it is done, or after a grace period if it never answers.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tauri::{Emitter, Manager, Runtime, Window, WindowEvent};
+
+/// Event sent to the UI: flush drafts, then call `drafts_flushed`.
+pub const FLUSH_EVENT: &str = "flush-drafts";
+const GRACE: Duration = Duration::from_secs(3);
+
+/// Set once the UI has flushed (or the grace period ran out): the next close goes through.
+#[derive(Default)]
+pub struct Closing(AtomicBool);
+
+pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
+    let WindowEvent::CloseRequested { api, .. } = event else {
+        return;
+    };
+    let Some(closing) = window.try_state::<Closing>() else {
+        return;
+    };
+    if closing.0.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    api.prevent_close();
+    if window.emit(FLUSH_EVENT, ()).is_err() {
+        let _ = window.destroy();
+        return;
+    }
+    let w = window.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(GRACE);
+        let _ = w.destroy();
+    });
+}
+
+/// The UI has saved everything it held: close now.
+#[tauri::command]
+pub fn drafts_flushed<R: Runtime>(window: Window<R>, closing: tauri::State<'_, Closing>) {
+    if closing.0.load(Ordering::SeqCst) {
+        let _ = window.destroy();
+    }
+}
