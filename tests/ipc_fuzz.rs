@@ -1,0 +1,125 @@
+//! Fuzzing every IPC command's payload: random JSON where each argument goes, plus stray keys.
+//! Whatever arrives, the answer is a value or a refusal (a coded `{code, message}` from the core,
+//! or Tauri's own argument error) — never a panic (`INTERNAL_ERROR`) and never a hang.
+
+mod support;
+
+use std::sync::{Arc, OnceLock};
+
+use proptest::prelude::*;
+use serde_json::{json, Map, Value};
+use support::{app_with, invoke};
+use ticketflow_core::clock::ManualClock;
+use ticketflow_core::store::Store;
+use ticketflow_lib::AppState;
+
+/// Each command with its argument names, as the UI sends them.
+const COMMANDS: &[(&str, &[&str])] = &[
+    ("list_queue", &["query"]),
+    ("queue_count", &["query"]),
+    ("create_ticket", &[]),
+    ("get_ticket", &["id"]),
+    ("complete_step", &["id", "step", "values"]),
+    ("save_draft", &["id", "step", "field", "text"]),
+    ("wait_on_customer", &["id"]),
+    ("customer_replied", &["id"]),
+    ("assign_ticket", &["id", "technician"]),
+    ("link_runbook", &["ticketId", "runbookId"]),
+    ("search_contacts", &["query"]),
+    ("search_assets", &["companyId", "query"]),
+    ("list_incidents", &[]),
+    ("list_companies", &[]),
+    ("save_company", &["id", "input"]),
+    ("list_contacts", &["companyId"]),
+    ("save_contact", &["id", "input"]),
+    ("list_assets", &["companyId"]),
+    ("save_asset", &["id", "input"]),
+    ("list_technicians", &[]),
+    ("get_current_technician", &[]),
+    ("set_current_technician", &["name"]),
+    ("add_time_entry", &["ticketId", "entry"]),
+    ("update_time_entry", &["entryId", "entry"]),
+    ("search_runbooks", &["companyId", "query"]),
+    ("ui_painted", &["view", "rows"]),
+];
+
+/// One small demo desk, made once; each case works on its own copy.
+fn demo_db() -> &'static std::path::Path {
+    static DB: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
+    &DB.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("demo.db");
+        let mut store = Store::open_in_memory().expect("store");
+        ticketflow_core::demo::generate(&mut store, 6, 1, |_, _| {}).expect("demo");
+        store.backup(&path).expect("backup");
+        (dir, path)
+    })
+    .1
+}
+
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        (-5i64..40).prop_map(|n| json!(n)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| json!(f)),
+        ".{0,40}".prop_map(Value::String),
+        Just(json!("x".repeat(25_000))),
+        Just(json!("<img src=x onerror=alert(1)>")),
+        Just(json!("Authorized")),
+        Just(json!("2026-03-02T09:00:00Z")),
+    ];
+    leaf.prop_recursive(3, 24, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::btree_map("[a-z_]{1,12}", inner, 0..6)
+                .prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>())),
+        ]
+    })
+}
+
+fn payload() -> impl Strategy<Value = (usize, Value)> {
+    (
+        0..COMMANDS.len(),
+        prop::collection::vec(json_value(), 4),
+        any::<bool>(),
+        json_value(),
+    )
+        .prop_map(|(i, values, stray, extra)| {
+            let mut args = Map::new();
+            for (name, v) in COMMANDS[i].1.iter().zip(values) {
+                args.insert((*name).to_string(), v);
+            }
+            if stray {
+                args.insert("stray".into(), extra);
+            }
+            (i, Value::Object(args))
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_payload_panics_and_every_refusal_is_coded((i, args) in payload()) {
+        let dir = tempfile::tempdir().expect("tmp");
+        let db = dir.path().join("fuzz.db");
+        std::fs::copy(demo_db(), &db).expect("copy the demo desk");
+        let store = Store::open(&db).expect("store");
+        let clock = Arc::new(ManualClock::new(ticketflow_core::demo::anchor()));
+        let (_app, w) = app_with(AppState::new(store, clock));
+        let cmd = COMMANDS[i].0;
+        match invoke(&w, cmd, args.clone()) {
+            Ok(_) => {}
+            Err(Value::String(tauri_refusal)) => prop_assert!(!tauri_refusal.is_empty()),
+            Err(err) => {
+                let code = err["code"].as_str().unwrap_or_default();
+                prop_assert!(!code.is_empty(), "{cmd} {args}: uncoded error {err}");
+                prop_assert_ne!(code, "INTERNAL_ERROR", "{} panicked on {}", cmd, args);
+            }
+        }
+    }
+}
