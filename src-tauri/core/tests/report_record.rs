@@ -102,7 +102,10 @@ fn the_sealed_record_outlives_directory_edits_and_detects_forgery() {
         [contact],
     )
     .unwrap();
-    assert_eq!(store.closure_record(id).unwrap().canonical_json, sealed.canonical_json);
+    assert_eq!(
+        store.closure_record(id).unwrap().canonical_json,
+        sealed.canonical_json
+    );
     // The sealed record itself cannot be rewritten, and a forged one does not match its hash.
     let err = conn
         .execute(

@@ -115,7 +115,7 @@ impl Store {
         let (filter, mut args) = self.queue_filter(q, now)?;
         let mut sql = format!("SELECT t.id{filter}");
         // Tickets without a running clock (new, paused, resolved) come after those with a deadline.
-        sql.push_str(" ORDER BY t.sla_due_at IS NULL, t.sla_due_at, t.id LIMIT ? OFFSET ?");
+        sql.push_str(" ORDER BY coalesce(t.sla_due_at, '9999-12-31T23:59:59.999999Z'), t.id LIMIT ? OFFSET ?");
         args.push(SqlValue::Integer(
             q.limit
                 .unwrap_or(QUEUE_PAGE_DEFAULT)
