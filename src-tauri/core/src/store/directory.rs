@@ -32,6 +32,28 @@ fn optional_field(field: &str, value: &Option<String>) -> Result<()> {
     }
 }
 
+fn check_contact(c: &NewContact) -> Result<()> {
+    text_field("name", &c.name, NAME_MAX)?;
+    for (f, v) in [("email", &c.email), ("phone", &c.phone), ("upn", &c.upn)] {
+        optional_field(f, v)?;
+    }
+    Ok(())
+}
+
+fn check_asset(a: &NewAsset) -> Result<()> {
+    text_field("hostname", &a.hostname, NAME_MAX)?;
+    text_field("kind", &a.kind, NAME_MAX)?;
+    for (f, v) in [
+        ("serial", &a.serial),
+        ("assigned_upn", &a.assigned_upn),
+        ("rmm_id", &a.rmm_id),
+        ("rmm_url", &a.rmm_url),
+    ] {
+        optional_field(f, v)?;
+    }
+    Ok(())
+}
+
 fn company_row(r: &Row) -> rusqlite::Result<(i64, String, Tier, String)> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
 }
@@ -238,10 +260,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Contact> {
         let actor = super::check_actor(actor)?;
-        text_field("name", &c.name, NAME_MAX)?;
-        for (f, v) in [("email", &c.email), ("phone", &c.phone), ("upn", &c.upn)] {
-            optional_field(f, v)?;
-        }
+        check_contact(c)?;
         self.write(Durability::Normal, |tx| {
             Db(tx).company(c.company_id)?;
             tx.execute(
@@ -257,16 +276,7 @@ impl Store {
 
     pub fn add_asset(&mut self, a: &NewAsset, actor: &str, now: DateTime<Utc>) -> Result<Asset> {
         let actor = super::check_actor(actor)?;
-        text_field("hostname", &a.hostname, NAME_MAX)?;
-        text_field("kind", &a.kind, NAME_MAX)?;
-        for (f, v) in [
-            ("serial", &a.serial),
-            ("assigned_upn", &a.assigned_upn),
-            ("rmm_id", &a.rmm_id),
-            ("rmm_url", &a.rmm_url),
-        ] {
-            optional_field(f, v)?;
-        }
+        check_asset(a)?;
         self.write(Durability::Normal, |tx| {
             Db(tx).company(a.company_id)?;
             tx.execute(
@@ -439,10 +449,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Contact> {
         let actor = super::check_actor(actor)?;
-        text_field("name", &c.name, NAME_MAX)?;
-        for (f, v) in [("email", &c.email), ("phone", &c.phone), ("upn", &c.upn)] {
-            optional_field(f, v)?;
-        }
+        check_contact(c)?;
         self.write(Durability::Normal, |tx| {
             let before = Db(tx).contact(id)?;
             Db(tx).company(c.company_id)?;
@@ -474,16 +481,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Asset> {
         let actor = super::check_actor(actor)?;
-        text_field("hostname", &a.hostname, NAME_MAX)?;
-        text_field("kind", &a.kind, NAME_MAX)?;
-        for (f, v) in [
-            ("serial", &a.serial),
-            ("assigned_upn", &a.assigned_upn),
-            ("rmm_id", &a.rmm_id),
-            ("rmm_url", &a.rmm_url),
-        ] {
-            optional_field(f, v)?;
-        }
+        check_asset(a)?;
         self.write(Durability::Normal, |tx| {
             let before = Db(tx).asset(id)?;
             Db(tx).company(a.company_id)?;
