@@ -3,10 +3,10 @@
 #
 # Usage: tests/e2e/screenshot.sh APP_BINARY DATA_DIR OUT.png [SETTLE_SECONDS]
 #
-#   APP_BINARY      the built app, e.g. target/debug/ticketflow. Build it with the embedded UI
-#                   (`npm --prefix ui run build`, then `cargo build --features tauri/custom-protocol`,
-#                   or `npm --prefix ui exec -- tauri build --debug --no-bundle`): a plain
-#                   `cargo build` binary loads the Vite dev server instead.
+#   APP_BINARY      the built app, e.g. target/debug/ticketflow. Build the UI first
+#                   (`npm --prefix ui run build`), then `cargo build`: the default
+#                   `custom-protocol` feature embeds ui/dist in the binary (without it the
+#                   window loads the Vite dev server).
 #   DATA_DIR        the app's data directory (TICKETFLOW_DATA_DIR). The app creates it if missing;
 #                   one it cannot open shows the window's error banner.
 #   OUT.png         where the screenshot goes; the app's and the session's output go next to it

@@ -1,0 +1,327 @@
+"""What a technician does in the window, step by step, through the UI's stable data-testids
+(documented at the top of ui/src/App.svelte). Tests compose these; they assert the outcomes."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from selenium.common.exceptions import NoSuchElementException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+
+from tfwindow import Page, query_db
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures picked from the demo desk (read-only SQL; every action goes through the window)
+
+
+@dataclass
+class Caller:
+    id: int
+    name: str
+    company_id: int
+    company: str
+    terminated_on: str | None
+    authorized: bool
+
+
+@dataclass
+class AssetRow:
+    id: int
+    hostname: str
+
+
+def callers(db, *, refused: bool | None = None, terminated: bool | None = None) -> list[Caller]:
+    rows = query_db(
+        db,
+        "SELECT ct.id, ct.name, ct.company_id, co.name, ct.terminated_on, ct.authorized "
+        "FROM contacts ct JOIN companies co ON co.id = ct.company_id "
+        "WHERE EXISTS (SELECT 1 FROM assets a WHERE a.company_id = ct.company_id) "
+        "ORDER BY ct.id",
+    )
+    out = []
+    for cid, name, company_id, company, term, auth in rows:
+        c = Caller(cid, name, company_id, company, term, bool(auth))
+        # Termination dates in the demo data lie in the past of the demo's anchor (today).
+        is_terminated = term is not None and term <= today()
+        is_refused = is_terminated or not c.authorized
+        if terminated is not None and is_terminated != terminated:
+            continue
+        if refused is not None and is_refused != refused:
+            continue
+        out.append(c)
+    return out
+
+
+def assets_of(db, company_id: int) -> list[AssetRow]:
+    return [AssetRow(i, h) for i, h in query_db(
+        db, "SELECT id, hostname FROM assets WHERE company_id = ? ORDER BY id", (company_id,))]
+
+
+def today() -> str:
+    import datetime
+
+    return datetime.date.today().isoformat()
+
+
+# ---------------------------------------------------------------------------------------------
+# Intake (steps 1-5)
+
+
+class Intake:
+    def __init__(self, page: Page):
+        self.p = page
+        self.ticket_id: int | None = None
+
+    def start(self) -> int:
+        """"+ New ticket": the intake form of a fresh ticket (status new)."""
+        self.p.click("new-ticket")
+        m = self.p.wait_hash(r"^#/intake/(\d+)$")
+        self.p.wait("intake-form")
+        self.ticket_id = int(m.group(1))
+        return self.ticket_id
+
+    def section(self, step: int) -> WebElement:
+        return self.p.find(f"intake-section-{step}")
+
+    def type_search_and_pick(self, search_testid: str, option_testid: str, query: str,
+                             match: str) -> WebElement:
+        """Types `query` into a type-ahead and clicks the first option whose text holds `match`."""
+        box = self.p.wait_enabled(search_testid)
+        self.p.type_into(box, query)
+
+        def option():
+            for el in self.p.find_all(option_testid):
+                if match in self.p.text(el):
+                    return el
+            return "none" if self.no_matches() else False
+
+        el = self.p.until(option, message=f"no {option_testid} showing {match!r}")
+        assert el != "none", f"searching {query!r} offers nothing ({option_testid} {match!r})"
+        self.p.scroll_into_view(el)
+        el.click()
+        return el
+
+    def find_caller(self, name: str, query: str | None = None) -> str:
+        """Finds the caller by (part of) their name and picks them; returns the option's text
+        as it was shown (company, tier, authorization or the reason for refusal)."""
+        box = self.p.wait_enabled("caller-search")
+        self.p.type_into(box, query or name)
+        shown = {}
+
+        def option():
+            for el in self.p.find_all("caller-option"):
+                text = self.p.text(el)
+                if name in text:
+                    shown["text"] = text
+                    return el
+            return "none" if self.no_matches() else False
+
+        el = self.p.until(option, message=f"no caller option for {name!r}")
+        assert el != "none", f"searching {query or name!r} finds no caller"
+        el.click()
+        self.p.wait("caller-card")
+        return shown["text"]
+
+    def no_matches(self) -> bool:
+        """The open type-ahead says nothing matches (its empty-state line)."""
+        return bool(self.p.d.find_elements(By.CSS_SELECTOR, '[role="listbox"] li.empty'))
+
+    def authorize(self, choice: str) -> None:
+        self.p.choose("field-1-authorization", choice)
+
+    def override_reason(self, text: str) -> WebElement:
+        box = self.p.wait("override-reason")
+        self.p.type_into(box, text)
+        return box
+
+    def link_asset(self, hostname: str, query: str | None = None) -> None:
+        before = len(self.p.find_all("asset-chip"))
+        self.type_search_and_pick("asset-search", "asset-option", query or hostname, hostname)
+        self.p.until(lambda: len(self.p.find_all("asset-chip")) == before + 1,
+                     message=f"asset {hostname} was not linked")
+
+    def rate(self, impact: str, urgency: str) -> str:
+        """Picks impact and urgency; returns the priority the matrix preview shows."""
+        self.p.choose("impact-picker", impact)
+        self.p.choose("urgency-picker", urgency)
+        preview = self.p.until(
+            lambda: self.p.find("priority-preview").get_attribute("data-priority"),
+            message="no priority preview",
+        )
+        return preview
+
+    def problem(self, text: str) -> WebElement:
+        box = self.p.wait("problem-statement")
+        self.p.type_into(box, text)
+        return box
+
+    def paragraph(self, testid: str, text: str) -> WebElement:
+        box = self.p.wait(testid)
+        self.p.type_into(box, text)
+        return box
+
+    def open_ticket(self) -> None:
+        """Presses "Open ticket" and waits until the form settles (opened, or refused)."""
+        self.p.click("open-ticket")
+        self.p.until(
+            lambda: self.opened() or (
+                self.p.find_all("error-message")
+                and self.p.find("open-ticket").is_enabled()
+            ),
+            message="Open ticket neither opened the ticket nor said why not",
+        )
+
+    def opened(self) -> bool:
+        h = self.p.d.execute_script("return location.hash")
+        return h == f"#/ticket/{self.ticket_id}"
+
+    def section_errors(self, step: int) -> list[tuple[str, str]]:
+        return [(e.get_attribute("data-code"), self.p.text(e))
+                for e in self.p.find_all("error-message", self.section(step))]
+
+    def missing(self) -> str:
+        found = self.p.find_all("intake-missing")
+        return self.p.text(found[0]) if found else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The ticket view
+
+
+class Ticket:
+    def __init__(self, page: Page):
+        self.p = page
+
+    def wait_loaded(self, ticket_id: int) -> None:
+        self.p.wait_hash(rf"^#/ticket/{ticket_id}$")
+        self.p.wait("ticket-header")
+
+    def status(self) -> str:
+        return self.p.find("ticket-status").get_attribute("data-status")
+
+    def step(self, n: int) -> WebElement:
+        """Step n's card; a phase whose steps are all done folds them away, so unfold it."""
+        found = self.p.find_all(f"step-{n}")
+        if not found:
+            self.unfold_all()
+            found = self.p.find_all(f"step-{n}")
+        if not found:
+            raise NoSuchElementException(f"step-{n}")
+        return found[0]
+
+    def unfold_all(self) -> None:
+        for button in self.p.d.find_elements(
+                By.CSS_SELECTOR, '[data-testid^="phase-"] header button[aria-expanded="false"]'):
+            button.click()
+
+    def show_values(self, n: int) -> WebElement:
+        """Opens a done step to show what it recorded; returns the step's card."""
+        card = self.step(n)
+        toggle = card.find_element(By.CSS_SELECTOR, "header button[aria-expanded]")
+        if toggle.get_attribute("aria-expanded") != "true":
+            self.p.scroll_into_view(toggle)
+            toggle.click()
+            self.p.until(lambda: toggle.get_attribute("aria-expanded") == "true")
+        return card
+
+    def step_state(self, n: int) -> str:
+        return self.step(n).get_attribute("data-state")
+
+    def step_reason(self, n: int) -> str:
+        self.step(n)
+        found = self.p.find_all(f"step-{n}-reason")
+        return self.p.text(found[0]) if found else ""
+
+    def fill(self, n: int, values: dict[str, str]) -> None:
+        """Types paragraphs and ticks list options of step `n` (field testids field-N-KEY)."""
+        for key, value in values.items():
+            el = self.p.wait(f"field-{n}-{key}")
+            if el.tag_name.lower() == "textarea":
+                self.p.type_into(el, value)
+            else:
+                self.p.choose(f"field-{n}-{key}", value)
+
+    def complete(self, n: int, values: dict[str, str] | None = None,
+                 expect: str = "done") -> None:
+        """Fills and completes step `n`; waits for the step to be `expect` ("done"), or for an
+        error to show when expect="error"."""
+        self.p.until(lambda: self.step_state(n) == "available",
+                     message=lambda: f"step {n} is not available: {self.step_reason(n)}")
+        if values:
+            self.fill(n, values)
+        self.p.click(f"complete-step-{n}")
+        if expect == "done":
+            self.p.until(lambda: self.step_state(n) == "done",
+                         message=lambda: f"step {n} was not completed: {self.errors_in(n)}")
+        else:
+            self.p.until(lambda: self.errors_in(n), message=f"step {n} showed no error")
+
+    def errors_in(self, n: int) -> list[tuple[str, str]]:
+        return [(e.get_attribute("data-code"), self.p.text(e))
+                for e in self.p.find_all("error-message", self.step(n))]
+
+    def phase(self, key: str) -> tuple[int, int]:
+        el = self.p.find(f"phase-{key}")
+        return int(el.get_attribute("data-done")), int(el.get_attribute("data-total"))
+
+    def audit_actions(self) -> list[str]:
+        self.open_tab("audit")
+        timeline = self.p.wait("audit-timeline")
+        return [e.get_attribute("data-action") for e in self.p.find_all("audit-event", timeline)]
+
+    def open_tab(self, key: str, force: bool = False) -> None:
+        """Opens a side panel tab. `force` clicks it from script even where a person could not
+        reach it (for tests about rendering, not layout)."""
+        tab = self.p.find(f"side-tab-{key}")
+        if tab.get_attribute("aria-selected") != "true":
+            self.p.scroll_into_view(tab)
+            if force:
+                self.p.d.execute_script("arguments[0].click()", tab)
+            else:
+                tab.click()
+            self.p.until(lambda: tab.get_attribute("aria-selected") == "true")
+
+    def audit_text(self, force: bool = False) -> str:
+        """The whole audit timeline's text, every event's details opened."""
+        self.open_tab("audit", force)
+        timeline = self.p.wait("audit-timeline", visible=not force)
+        self.p.d.execute_script(
+            "arguments[0].querySelectorAll('details').forEach(d => d.open = true)", timeline)
+        return self.p.text(timeline)
+
+
+def queue_row(page: Page, ticket_id: int) -> WebElement | None:
+    found = page.d.find_elements(
+        By.CSS_SELECTOR, f'[data-testid="queue-row"][data-ticket-id="{ticket_id}"]')
+    return found[0] if found else None
+
+
+def search_queue(page: Page, text: str) -> None:
+    """Types into the queue's search box and waits until the list shows the matches (the count
+    then reads "N tickets match")."""
+    box = page.wait("queue-search")
+    page.type_into(box, text)
+    page.until(lambda: page.value(box) == text
+               and re.search(r"\bmatch(es)?$", page.text(page.find("queue-count")).strip()),
+               message=lambda: f"the queue did not filter: {page.text(page.find('queue-count'))}")
+    # The rows are drawn from the filtered pages once the count is known.
+    page.until(lambda: page.find_all("queue-row")
+               or "0 tickets" in page.text(page.find("queue-count")),
+               message="the queue drew no rows")
+
+
+def go_queue(page: Page) -> None:
+    page.click("nav-queue")
+    page.wait_hash(r"^#/$")
+    page.wait("queue-list")
+
+
+def js_string(s: str) -> str:
+    return json.dumps(s)
+
+
+TICKET_NUMBER = re.compile(r"T-\d{6}")
