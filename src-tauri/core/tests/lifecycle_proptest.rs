@@ -482,12 +482,12 @@ impl World {
     fn happy(&self, t: &Ticket, n: u8, choice: u8) -> Value {
         let shape = match n {
             // Nine matrix-conform impact/urgency pairs (shape / 9 == 0), or a reasoned override.
-            3 => choice % 9 + 9 * u8::from(choice % 7 == 0),
+            3 => choice % 9 + 9 * u8::from(choice.is_multiple_of(7)),
             4 | 5 | 15 | 18 => choice,
             9 => choice % 2,
-            10 => u8::from(choice % 4 == 0),
-            12 => u8::from(choice % 5 == 0),
-            13 => u8::from(choice % 5 == 0),
+            10 => u8::from(choice.is_multiple_of(4)),
+            12 => u8::from(choice.is_multiple_of(5)),
+            13 => u8::from(choice.is_multiple_of(5)),
             17 | 20 => choice % 2,
             21 => (choice % 7) * 3,
             _ => 0,
@@ -626,7 +626,8 @@ impl World {
             // A question for the customer is part of many real paths, above all after a fix
             // that did not hold ("does it still fail for you?").
             TicketStatus::Open | TicketStatus::Escalated
-                if choice % 8 == 0 || (t.verification_failed && choice % 3 == 0) =>
+                if choice.is_multiple_of(8)
+                    || (t.verification_failed && choice.is_multiple_of(3)) =>
             {
                 Action::Wait(id)
             }
