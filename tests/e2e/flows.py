@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -319,9 +318,3 @@ def go_queue(page: Page) -> None:
     page.wait_hash(r"^#/$")
     page.wait("queue-list")
 
-
-def js_string(s: str) -> str:
-    return json.dumps(s)
-
-
-TICKET_NUMBER = re.compile(r"T-\d{6}")

@@ -7,6 +7,9 @@
 #
 #   Build first (tests/run-all does): npm --prefix ui run build && cargo build --workspace
 #   TICKETFLOW_E2E_APP / TICKETFLOW_E2E_CLI   other binaries (default: target/debug/...)
+#   E2E_COMPOSITING=0   run WebKit with WEBKIT_DISABLE_COMPOSITING_MODE=1 (about 3x slower:
+#                       typing into a form costs ~150-400 ms per key on that path)
+#   E2E_TRACE=1         print every WebDriver command slower than 0.3 s
 #
 # The Python packages (tests/e2e/requirements.txt, all pinned) go into target/e2e-venv, made
 # again whenever that file changes. Failing tests leave a screenshot, the page source and the

@@ -182,9 +182,11 @@ class Sandbox:
     def remove(self) -> None:
         # xdg-document-portal (started through D-Bus by GTK) mounts a FUSE file system on
         # $XDG_RUNTIME_DIR/doc that may outlive the session for a moment.
+        # Once the portal is gone its mount answers "transport endpoint is not connected", which
+        # os.path.ismount() reports as no mount at all: ask the mount table instead.
         doc = self.runtime / "doc"
         for _ in range(40):
-            if os.path.ismount(doc) and shutil.which("fusermount"):
+            if _mounted(doc) and shutil.which("fusermount"):
                 subprocess.run(["fusermount", "-u", "-z", str(doc)], capture_output=True)
             try:
                 shutil.rmtree(self.root)
@@ -194,6 +196,14 @@ class Sandbox:
             except OSError:
                 time.sleep(0.25)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _mounted(path: Path) -> bool:
+    try:
+        with open("/proc/self/mounts") as f:
+            return any(line.split()[1] == str(path) for line in f if len(line.split()) > 1)
+    except OSError:
+        return False
 
 
 def make_demo_data(cli: Path, data_dir: Path, tickets: int, seed: int,
@@ -254,6 +264,22 @@ def _state(pid: int) -> str:
     except OSError:
         return ""
     return stat[stat.rfind(")") + 2:].split()[0]
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether any live (not zombie) process is in process group `pgid`."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        if len(fields) > 2 and int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
 
 
 def process_tree(root: int) -> list[int]:
@@ -468,20 +494,28 @@ class Window:
                 pass
             self.driver = None
         if self.proc is not None:
+            # SIGTERM to the whole group (driver, D-Bus, the portals D-Bus started), time for
+            # them to exit cleanly (the document portal unmounts its FUSE file system), then
+            # SIGKILL for whatever is left.
+            group = self.proc.pid
+            for sig, grace in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+                try:
+                    os.killpg(group, sig)
+                except ProcessLookupError:
+                    break
+                deadline = time.monotonic() + grace
+                while time.monotonic() < deadline and _group_alive(group):
+                    if self.proc.poll() is None:
+                        try:
+                            self.proc.wait(0.05)
+                        except subprocess.TimeoutExpired:
+                            pass
+                    else:
+                        time.sleep(0.05)
+                if not _group_alive(group):
+                    break
             try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                pass
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            try:
-                self.proc.wait(5)
+                self.proc.wait(1)
             except subprocess.TimeoutExpired:
                 pass
             self.proc = None
