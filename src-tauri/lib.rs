@@ -43,6 +43,7 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::directory::list_assets,
             commands::directory::save_asset,
             commands::directory::list_technicians,
+            commands::directory::get_priority_matrix,
             commands::directory::get_current_technician,
             commands::directory::set_current_technician,
             commands::records::add_time_entry,

@@ -35,6 +35,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("list_assets", &["companyId"]),
     ("save_asset", &["id", "input"]),
     ("list_technicians", &[]),
+    ("get_priority_matrix", &[]),
     ("get_current_technician", &[]),
     ("set_current_technician", &["name"]),
     ("add_time_entry", &["ticketId", "entry"]),

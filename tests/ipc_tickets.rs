@@ -313,3 +313,16 @@ fn malformed_payloads_are_refused_not_panicked() {
             >= 2
     );
 }
+
+#[test]
+fn the_intake_preview_gets_the_configured_matrix() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut m = ticketflow_core::priority::PriorityMatrix::default();
+    m.cells[2][1] = ticketflow_core::priority::Priority::P1;
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    store.set_priority_matrix(&m, "admin", now).unwrap();
+    let (_app, w) = app_with(AppState::new(store, Arc::new(ManualClock::new(now))));
+    let got = invoke(&w, "get_priority_matrix", json!({})).unwrap();
+    assert_eq!(got["cells"][2][1], "P1");
+    assert_eq!(got["cells"][0][0], "P1");
+}

@@ -5,7 +5,9 @@ use ticketflow_core::directory::{
     Asset, Company, Contact, Incident, NewAsset, NewCompany, NewContact, Technician,
 };
 use ticketflow_core::error::ErrorPayload;
+use ticketflow_core::priority::PriorityMatrix;
 use ticketflow_core::view::ContactHit;
+use ticketflow_core::workflow::Lookup;
 
 use crate::AppState;
 
@@ -114,4 +116,10 @@ pub fn set_current_technician(
     name: String,
 ) -> Result<(), ErrorPayload> {
     state.with_store(|store, _| store.set_current_technician(&name))
+}
+
+/// The installation's impact × urgency matrix, so the intake preview shows the core's answer.
+#[tauri::command(async)]
+pub fn get_priority_matrix(state: State<'_, AppState>) -> Result<PriorityMatrix, ErrorPayload> {
+    state.with_store(|store, _| store.lookup().priority_matrix())
 }

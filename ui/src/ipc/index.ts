@@ -17,6 +17,7 @@ import type {
   NewCompany,
   NewContact,
   NewTimeEntry,
+  PriorityMatrix,
   QueueQuery,
   QueueRow,
   RunbookHit,
@@ -165,6 +166,11 @@ export function updateTimeEntry(entryId: number, entry: NewTimeEntry): Promise<T
 
 export function searchRunbooks(companyId: number, query: string): Promise<RunbookHit[]> {
   return call<RunbookHit[]>("search_runbooks", { companyId, query });
+}
+
+/** The configured impact × urgency matrix (rows impact, columns urgency). */
+export function getPriorityMatrix(): Promise<PriorityMatrix> {
+  return call<PriorityMatrix>("get_priority_matrix", {});
 }
 
 export function listTechnicians(): Promise<Technician[]> {

@@ -7,9 +7,10 @@ export const IMPACTS: readonly Impact[] = ["organization", "department", "user"]
 export const URGENCIES: readonly Urgency[] = ["blocked", "degraded", "request"];
 export const PRIORITIES: readonly Priority[] = ["P1", "P2", "P3", "P4"];
 
-/** Rows by impact, columns by urgency, in the orders above: the core's default matrix. */
+/** Rows by impact, columns by urgency, in the orders above. */
 export type PriorityMatrix = readonly (readonly [Priority, Priority, Priority])[];
 
+/** The core's default, shown only until the installation's matrix has loaded. */
 export const DEFAULT_MATRIX: PriorityMatrix = [
   ["P1", "P2", "P3"],
   ["P2", "P3", "P4"],
