@@ -19,6 +19,12 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
         .manage(state)
         .manage(commands::diagnostics::LaunchTime(std::time::Instant::now()))
         .manage(window_close::Closing::default())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(
+            tauri_plugin_opener::Builder::new()
+                .open_js_links_on_click(false)
+                .build(),
+        )
         .on_window_event(window_close::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::diagnostics::ui_painted,
@@ -49,6 +55,19 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::records::add_time_entry,
             commands::records::update_time_entry,
             commands::records::search_runbooks,
+            commands::signing::has_pin,
+            commands::signing::set_pin,
+            commands::signing::unlock_handover,
+            commands::signing::get_sign_off_statement,
+            commands::signing::close_ticket,
+            commands::reports::export_report,
+            commands::reports::print_report,
+            commands::reports::batch_export,
+            commands::reports::cancel_batch_export,
+            commands::reports::get_report_settings,
+            commands::reports::set_paper_size,
+            commands::reports::set_msp_name,
+            commands::reports::export_root_cert,
         ])
 }
 

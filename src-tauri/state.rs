@@ -22,6 +22,8 @@ pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
 pub struct AppState {
     store: Result<Mutex<Store>, ErrorPayload>,
     clock: Arc<dyn Clock>,
+    /// Closure reports: the signing identity's keychain, print viewer, running batch.
+    pub(crate) reports: crate::commands::reports::ReportEnv,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
         AppState {
             store: Ok(Mutex::new(store)),
             clock,
+            reports: Default::default(),
         }
     }
 
@@ -37,6 +40,7 @@ impl AppState {
         AppState {
             store: Err(error),
             clock,
+            reports: Default::default(),
         }
     }
 
@@ -44,12 +48,12 @@ impl AppState {
     /// set, else in the OS app-data directory (the core's [`paths::data_dir`], shared with the CLI).
     pub fn open_default() -> Self {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-        let opened = paths::data_dir()
-            .map_err(|error| error.payload())
-            .and_then(|dir| open_store_in(&dir));
-        match opened {
-            Ok(store) => AppState::new(store, clock),
-            Err(error) => {
+        let dir = paths::data_dir().map_err(|error| error.payload());
+        let opened = dir.clone().and_then(|dir| open_store_in(&dir));
+        match (opened, dir) {
+            (Ok(store), Ok(dir)) => AppState::new(store, clock).with_platform_keychain(dir),
+            (Ok(store), Err(_)) => AppState::new(store, clock),
+            (Err(error), _) => {
                 eprintln!(
                     "ticketflow: the store is unavailable: {}: {}",
                     error.code, error.message
@@ -68,18 +72,28 @@ impl AppState {
     ) -> Result<T, ErrorPayload> {
         let store = self.store.as_ref().map_err(ErrorPayload::clone)?;
         let now = self.clock.now();
-        let outcome = catch_unwind(AssertUnwindSafe(|| {
+        guarded(|| {
             let mut store = store.lock().unwrap_or_else(PoisonError::into_inner);
             f(&mut store, now)
-        }));
-        match outcome {
-            Ok(result) => result.map_err(|error| error.payload()),
-            Err(_) => Err(ErrorPayload {
-                code: INTERNAL_ERROR.to_string(),
-                message: "an internal error interrupted the request; it was not completed"
-                    .to_string(),
-            }),
-        }
+        })
+    }
+
+    /// The current time, for work done outside [`AppState::with_store`].
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
+/// Runs `f`, turning its error into a payload and a panic into `INTERNAL_ERROR`.
+pub(crate) fn guarded<T>(
+    f: impl FnOnce() -> ticketflow_core::Result<T>,
+) -> Result<T, ErrorPayload> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => result.map_err(|error| error.payload()),
+        Err(_) => Err(ErrorPayload {
+            code: INTERNAL_ERROR.to_string(),
+            message: "an internal error interrupted the request; it was not completed".to_string(),
+        }),
     }
 }
 

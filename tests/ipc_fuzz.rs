@@ -20,6 +20,14 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("create_ticket", &[]),
     ("get_ticket", &["id"]),
     ("complete_step", &["id", "step", "values"]),
+    ("has_pin", &[]),
+    ("set_pin", &["current", "newPin"]),
+    ("unlock_handover", &["pin"]),
+    (
+        "get_sign_off_statement",
+        &["ticketId", "resolutionCode", "closureNotes"],
+    ),
+    ("close_ticket", &["ticketId", "values", "pin"]),
     ("save_draft", &["id", "step", "field", "text"]),
     ("wait_on_customer", &["id"]),
     ("customer_replied", &["id"]),
@@ -42,6 +50,17 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("update_time_entry", &["entryId", "entry"]),
     ("search_runbooks", &["companyId", "query"]),
     ("ui_painted", &["view", "rows"]),
+    ("export_report", &["ticketId", "path"]),
+    ("print_report", &["ticketId"]),
+    (
+        "batch_export",
+        &["companyId", "from", "to", "folder", "onProgress"],
+    ),
+    ("cancel_batch_export", &[]),
+    ("get_report_settings", &[]),
+    ("set_paper_size", &["paper"]),
+    ("set_msp_name", &["name"]),
+    ("export_root_cert", &["path"]),
 ];
 
 /// One small demo desk, made once; each case works on its own copy.
@@ -72,6 +91,8 @@ fn json_value() -> impl Strategy<Value = Value> {
         Just(json!("<img src=x onerror=alert(1)>")),
         Just(json!("Authorized")),
         Just(json!("2026-03-02T09:00:00Z")),
+        Just(json!("2026-03-02")),
+        Just(json!("__CHANNEL__:1")),
     ];
     leaf.prop_recursive(3, 24, 6, |inner| {
         prop_oneof![
@@ -85,7 +106,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 fn payload() -> impl Strategy<Value = (usize, Value)> {
     (
         0..COMMANDS.len(),
-        prop::collection::vec(json_value(), 4),
+        prop::collection::vec(json_value(), 5),
         any::<bool>(),
         json_value(),
     )

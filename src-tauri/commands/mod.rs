@@ -5,4 +5,6 @@ pub mod diagnostics;
 pub mod directory;
 pub mod queue;
 pub mod records;
+pub mod reports;
+pub mod signing;
 pub mod tickets;

@@ -318,3 +318,75 @@ def go_queue(page: Page) -> None:
     page.wait_hash(r"^#/$")
     page.wait("queue-list")
 
+
+
+# ---------------------------------------------------------------------------------------------
+# Signatures
+
+
+def draw(page: Page, canvas: WebElement, strokes: list[list[tuple[int, int]]]) -> None:
+    """Draws strokes on a signature pad with WebDriver pointer actions: for each stroke the
+    pointer goes down at its first point, moves through the others (each move spread over
+    120 ms, so the pad samples it as a hand would) and goes up. Points are CSS pixels from the
+    canvas's top-left corner."""
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+
+    page.scroll_into_view(canvas)
+    w, h = page.d.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return [r.width, r.height]", canvas)
+    # WebDriver offsets are from the element's centre, in whole pixels.
+    cx, cy = int(w / 2), int(h / 2)
+    actions = ActionBuilder(page.d, duration=120)
+    pointer = actions.pointer_action
+    for stroke in strokes:
+        x, y = stroke[0]
+        pointer.move_to(canvas, x - cx, y - cy)
+        pointer.pointer_down()
+        for x, y in stroke[1:]:
+            pointer.move_to(canvas, x - cx, y - cy)
+        pointer.pointer_up()
+    actions.perform()
+
+
+def ink_at(page: Page, canvas: WebElement, points: list[tuple[int, int]], radius: int = 3) -> list[bool]:
+    """Whether the canvas shows ink within `radius` CSS px of each point (read from its pixels)."""
+    return page.d.execute_script(
+        """const [c, pts, r] = arguments;
+        const k = c.width / c.getBoundingClientRect().width;
+        const ctx = c.getContext('2d');
+        return pts.map(([x, y]) => {
+          const d = ctx.getImageData(Math.round((x - r) * k), Math.round((y - r) * k),
+                                     Math.round(2 * r * k), Math.round(2 * r * k)).data;
+          for (let i = 0; i < d.length; i += 4) {
+            if (d[i] < 128 && d[i + 3] > 0) return true;  // dark ink on the white pad
+          }
+          return false;
+        });""",
+        canvas, points, radius)
+
+
+def stored_signature(db, ticket_id: int, step: int) -> dict:
+    """The signature the store holds for a step's current completion."""
+    import json
+
+    rows = query_db(db, "SELECT vals FROM step_records WHERE ticket_id = ? AND step = ? "
+                        "AND superseded = 0 ORDER BY id DESC LIMIT 1", (ticket_id, step))
+    assert rows, f"step {step} of ticket {ticket_id} has no completion"
+    return json.loads(rows[0][0])["signature"]
+
+
+def assert_strokes_follow(stored: dict, drawn: list[list[tuple[int, int]]],
+                          tolerance: float = 1.5) -> None:
+    """The stored point groups are the drawn strokes: one group per stroke, a point for each
+    place the pointer went (WebKit sends one pointermove per WebDriver move), in order, at the
+    same CSS pixels, with time running forward from the stroke's start."""
+    groups = stored["strokes"]
+    assert len(groups) == len(drawn), (len(groups), len(drawn))
+    for n, (group, path) in enumerate(zip(groups, drawn)):
+        got = [(p["x"], p["y"]) for p in group]
+        assert len(got) == len(path), f"stroke {n}: stored {got}, drawn {path}"
+        for (gx, gy), (dx, dy) in zip(got, path):
+            assert abs(gx - dx) <= tolerance and abs(gy - dy) <= tolerance, (
+                f"stroke {n}: stored {got}, drawn {path}")
+        times = [p["t"] for p in group]
+        assert times[0] == 0 and all(b > a for a, b in zip(times, times[1:])), (n, times)

@@ -11,12 +11,12 @@ The window goes right after the last key press, with the caret still in the fiel
 
 And the baseline: once the field says its draft is saved, a crash loses nothing.
 
-The crash cases are strict xfails on this UI: drafts are saved 500 ms after typing stops
-(ui/src/lib/drafts.svelte.ts), and the localStorage journal meant to cover that half second is
-written to disk by WebKit up to a second later and dies with its processes (measured: lost in
-every crash within 0.3 s of the last key). Saving each change as it is typed (a draft commit costs
-well under a millisecond, see SETUP-NOTES) would close the gap; the first time these pass, strict
-xfail reports a failure, so the marker comes off with the fix.
+Each change is saved as it is typed (ui/src/lib/autosave.ts: one save per field in flight, the
+latest text queued behind it; a draft commit costs well under a millisecond, see SETUP-NOTES), so
+the store already holds the last key when the crash comes. Before that, drafts were saved 500 ms
+after typing stopped and the crash cases lost the text every time (the localStorage journal meant
+to cover that half second is written to disk by WebKit up to a second later and dies with its
+processes).
 
 WebDriver's own Close Window is not used: it destroys the web view without a close request, so
 neither the shell's handshake nor any unload handler gets to run.
@@ -30,12 +30,6 @@ from tfwindow import query_db
 
 NOTES = "Event log: Outlook.exe faulted in mso30win32client.dll at 09:14, rebuilt the OST"
 PROBLEM = "Label printer in dispatch prints every label twice"
-
-CRASH_GAP = pytest.mark.xfail(
-    strict=True,
-    reason="a crash within 500 ms of the last key loses the text: drafts are saved after a "
-           "500 ms pause and the localStorage journal is written to disk later still",
-)
 
 # Where the paragraph is: ticket status, step, field key, data-testid, route, text to type.
 FIELDS = {
@@ -124,10 +118,7 @@ def test_closing_the_window_right_after_typing_keeps_the_text(desk, where):
     assert_there_after_restart(desk, f)
 
 
-@pytest.mark.parametrize("where", [
-    pytest.param("ticket-view", marks=CRASH_GAP),
-    pytest.param("intake", marks=CRASH_GAP),
-])
+@pytest.mark.parametrize("where", ["ticket-view", "intake"])
 def test_a_crash_right_after_typing_keeps_the_text(desk, where):
     f = open_paragraph(desk, where)
     processes = desk.window.app_tree()

@@ -175,6 +175,7 @@ fn complete_step_durably(c: &mut Criterion) {
         "Dana",
         SignerRole::EndUser,
         "fix verified",
+        "We fixed your sign-in.",
         at.fixed_offset(),
         1,
     ))

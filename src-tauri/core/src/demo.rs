@@ -10,6 +10,7 @@ use crate::sla::Calendar;
 use crate::store::{NewRunbookEntry, NewTimeEntry, Store};
 use crate::template::{builtin as b, SignerRole};
 use crate::ticket::Values;
+use crate::workflow::sign_off_statement;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -21,6 +22,12 @@ pub fn anchor() -> DateTime<Utc> {
         .single()
         .unwrap_or_default()
 }
+
+/// Every demo technician's PIN (hashed cheaply, see [`Store::set_demo_pin`]).
+pub const DEMO_PIN: &str = "2468";
+
+/// What the demo end users sign at hand-over, and what step 16 then sends them.
+const SUMMARY: &str = "A recent update changed a setting; we put it back and checked it with you.";
 
 const COMPANIES: &[&str] = &[
     "Northwind Dental",
@@ -215,6 +222,7 @@ pub fn generate_at(
     let (mut n_contacts, mut n_assets) = (0, 0);
     for t in TECHS {
         store.add_technician(t.0, t.1, sys, setup)?;
+        store.set_demo_pin(t.0, DEMO_PIN, setup)?;
     }
     if store.current_technician()?.is_none() {
         store.set_current_technician(TECHS[0].0)?;
@@ -502,11 +510,12 @@ pub fn generate_at(
                 ("infrastructure", json!(b::NO_SHARED_INFRA)),
             ]),
         )?;
-        let signed = |name: &str, role, meaning: &str, at: DateTime<Utc>, seed| {
+        let signed = |name: &str, role, meaning: &str, content: &str, at: DateTime<Utc>, seed| {
             serde_json::to_value(Signature::synthetic(
                 name,
                 role,
                 meaning,
+                content,
                 at.fixed_offset(),
                 seed,
             ))
@@ -552,6 +561,7 @@ pub fn generate_at(
             &caller.name,
             SignerRole::EndUser,
             "fix verified",
+            SUMMARY,
             at,
             i as u64,
         );
@@ -588,10 +598,7 @@ pub fn generate_at(
             &mut g,
             &mut at,
             16,
-            vals(&[(
-                "summary",
-                json!("A recent update changed a setting; we put it back and checked it with you."),
-            )]),
+            vals(&[("summary", json!(SUMMARY))]),
         )?;
         let rating = if g.chance(0.3) {
             json!("sent")
@@ -628,23 +635,26 @@ pub fn generate_at(
             vals(&[("outcome", json!(b::RUNBOOK_NOTHING_NEW))]),
         )?;
         let code = *g.pick(b::RESOLUTION_CODES);
+        let notes = "No follow-on work.";
+        at += g.minutes(1, 25);
         let sig = signed(
             tech,
             SignerRole::Technician,
             "closure sign-off",
+            &sign_off_statement(&t.number, code, notes),
             at,
             i as u64 + 7,
         );
-        step(
-            store,
-            &mut g,
-            &mut at,
-            21,
+        let proof = store.verify_pin(tech, DEMO_PIN, at.min(anchor))?;
+        store.sign_off(
+            id,
             vals(&[
                 ("resolution_code", json!(code)),
-                ("closure_notes", json!("No follow-on work.")),
+                ("closure_notes", json!(notes)),
                 ("signature", sig),
             ]),
+            proof,
+            at.min(anchor),
         )?;
         closed += 1;
         progress(i + 1, tickets);
@@ -657,4 +667,269 @@ pub fn generate_at(
         tickets,
         closed,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Searchable documents at scale (`demo-data --documents N`): runbook entries written in bulk,
+// with a vocabulary whose word frequencies follow Zipf's law, so a data set holds very common
+// words (in most documents), medium ones (about 1%) and rare ones (a handful of documents).
+
+/// The most frequent words of the document vocabulary, most frequent first.
+const DOC_WORDS: &[&str] = &[
+    "user",
+    "server",
+    "network",
+    "update",
+    "printer",
+    "password",
+    "account",
+    "email",
+    "access",
+    "error",
+    "outlook",
+    "vpn",
+    "driver",
+    "windows",
+    "backup",
+    "firewall",
+    "license",
+    "mailbox",
+    "restart",
+    "policy",
+    "laptop",
+    "desktop",
+    "share",
+    "drive",
+    "certificate",
+    "domain",
+    "switch",
+    "router",
+    "wireless",
+    "profile",
+    "teams",
+    "sharepoint",
+    "onedrive",
+    "exchange",
+    "azure",
+    "intune",
+    "defender",
+    "patch",
+    "reboot",
+    "install",
+    "configure",
+    "remote",
+    "session",
+    "monitor",
+    "alert",
+    "ticket",
+    "client",
+    "office",
+    "calendar",
+    "group",
+    "permission",
+    "folder",
+    "sync",
+    "token",
+    "authentication",
+    "login",
+    "timeout",
+    "latency",
+    "bandwidth",
+    "dns",
+    "dhcp",
+    "gateway",
+    "subnet",
+    "vlan",
+    "port",
+    "cable",
+    "dock",
+    "display",
+    "keyboard",
+    "scanner",
+    "toner",
+    "queue",
+    "spooler",
+    "service",
+    "process",
+    "memory",
+    "disk",
+    "storage",
+    "volume",
+    "snapshot",
+    "replica",
+    "database",
+    "application",
+    "browser",
+    "chrome",
+    "edge",
+    "plugin",
+    "macro",
+    "spreadsheet",
+    "invoice",
+    "payroll",
+    "accounting",
+    "warehouse",
+    "kiosk",
+    "badge",
+    "camera",
+    "phone",
+    "voicemail",
+    "headset",
+    "meeting",
+    "conference",
+    "projector",
+    "tablet",
+    "encryption",
+    "bitlocker",
+    "recovery",
+    "key",
+    "escalation",
+    "vendor",
+    "warranty",
+    "firmware",
+    "bios",
+    "battery",
+    "charger",
+    "adapter",
+    "proxy",
+    "filter",
+    "quarantine",
+    "malware",
+    "phishing",
+    "spam",
+    "rule",
+    "forwarding",
+    "signature",
+    "template",
+    "archive",
+    "retention",
+    "migration",
+    "tenant",
+    "conditional",
+    "exception",
+    "kerberos",
+    "ldap",
+    "directory",
+    "sso",
+];
+/// Syllables of the generated words that follow the real ones in the vocabulary.
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mi", "ren", "sa", "tor", "vel", "qu", "dan", "bri", "cor", "fen", "gal", "hu",
+    "jin", "mor", "nex", "pal", "ris", "zu",
+];
+/// Number of distinct rare reference words (`kb000000` …): about five documents each per million.
+pub const DOC_RARE_REFS: u32 = 200_000;
+/// Documents written per transaction.
+const DOC_BATCH: usize = 10_000;
+
+/// The document vocabulary, most frequent first (index = Zipf rank - 1): the real words, then
+/// every three-syllable word. The same for every seed.
+pub fn document_vocabulary() -> Vec<String> {
+    let mut words: Vec<String> = DOC_WORDS.iter().map(|w| w.to_string()).collect();
+    for a in SYLLABLES {
+        for b in SYLLABLES {
+            for c in SYLLABLES {
+                words.push(format!("{a}{b}{c}"));
+            }
+        }
+    }
+    words
+}
+
+/// The rare reference word number `n` (as written in a document; `kb` then six digits).
+pub fn document_rare_ref(n: u32) -> String {
+    format!("kb{:06}", n % DOC_RARE_REFS)
+}
+
+/// Draws vocabulary ranks with probability proportional to 1/rank.
+struct Zipf {
+    cumulative: Vec<f64>,
+}
+
+impl Zipf {
+    fn new(n: usize) -> Zipf {
+        let mut total = 0.0;
+        let cumulative = (1..=n)
+            .map(|r| {
+                total += 1.0 / r as f64;
+                total
+            })
+            .collect();
+        Zipf { cumulative }
+    }
+    fn draw(&self, rng: &mut ChaCha8Rng) -> usize {
+        let total = self.cumulative.last().copied().unwrap_or(0.0);
+        let x = rng.random::<f64>() * total;
+        self.cumulative
+            .partition_point(|c| *c < x)
+            .min(self.cumulative.len().saturating_sub(1))
+    }
+}
+
+fn capitalized(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Adds `count` runbook entries spread over the demo companies and the past three years (oldest
+/// first), deterministic for `seed`, in bulk-load mode. Progress is reported as (done, count).
+/// Returns the number written. The store must hold at least one company (run [`generate`] first).
+pub fn generate_documents(
+    store: &mut Store,
+    count: usize,
+    seed: u64,
+    anchor: DateTime<Utc>,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<usize> {
+    let companies: Vec<i64> = store.companies()?.iter().map(|c| c.id).collect();
+    if companies.is_empty() {
+        return Err(crate::error::Error::invalid(
+            "documents",
+            "the desk has no companies to own the documents",
+        ));
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x646f_6373);
+    let words = document_vocabulary();
+    let zipf = Zipf::new(words.len());
+    let start = anchor - Duration::days(3 * 365);
+    let span = (anchor - start).num_seconds().max(1);
+    store.set_bulk_load(true)?;
+    let mut done = 0;
+    while done < count {
+        let n = DOC_BATCH.min(count - done);
+        let mut batch = Vec::with_capacity(n);
+        for _ in 0..n {
+            let mut title: Vec<String> = (0..rng.random_range(4..=8))
+                .map(|_| words[zipf.draw(&mut rng)].clone())
+                .collect();
+            title[0] = capitalized(&title[0]);
+            let mut body = String::new();
+            for _ in 0..rng.random_range(3..=6) {
+                let sentence: Vec<&str> = (0..rng.random_range(6..=12))
+                    .map(|_| words[zipf.draw(&mut rng)].as_str())
+                    .collect();
+                body.push_str(&capitalized(&sentence.join(" ")));
+                body.push_str(". ");
+            }
+            body.push_str(&format!(
+                "See {}.",
+                document_rare_ref(rng.random_range(0..DOC_RARE_REFS)).to_uppercase()
+            ));
+            batch.push(NewRunbookEntry {
+                company_id: companies[rng.random_range(0..companies.len())],
+                title: title.join(" "),
+                body,
+            });
+        }
+        let at = start + Duration::seconds(span * (done + n) as i64 / count as i64);
+        store.import_runbook_entries(&batch, "demo-data", at)?;
+        done += n;
+        progress(done, count);
+    }
+    store.optimize_search_index()?;
+    store.set_bulk_load(false)?;
+    Ok(done)
 }

@@ -55,6 +55,14 @@ pub enum Error {
     SigningKeyMissing(String),
     #[error("the report failed verification: {0}")]
     ReportInvalid(String),
+    #[error("enter your PIN to sign")]
+    PinRequired,
+    #[error("{0} has no PIN yet: set one first")]
+    PinNotSet(String),
+    #[error("wrong PIN ({attempts_left} attempts left before a pause)")]
+    PinWrong { attempts_left: u32 },
+    #[error("too many wrong PINs: try again in {retry_after_secs} s")]
+    PinThrottled { retry_after_secs: i64 },
 }
 
 impl Error {
@@ -82,6 +90,10 @@ impl Error {
             Error::KeychainUnavailable(_) => "KEYCHAIN_UNAVAILABLE",
             Error::SigningKeyMissing(_) => "SIGNING_KEY_MISSING",
             Error::ReportInvalid(_) => "REPORT_INVALID",
+            Error::PinRequired => "PIN_REQUIRED",
+            Error::PinNotSet(_) => "PIN_NOT_SET",
+            Error::PinWrong { .. } => "PIN_WRONG",
+            Error::PinThrottled { .. } => "PIN_THROTTLED",
         }
     }
 

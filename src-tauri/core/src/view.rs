@@ -9,7 +9,9 @@ use crate::sla::{SlaStatus, DEFAULT_AT_RISK_RATIO};
 use crate::store::{RunbookHit, Store, TimeEntry};
 use crate::template::Field;
 use crate::ticket::{StepRecord, Ticket};
-use crate::workflow::{close_blockers, sla_status, step_state, Lookup, StepState};
+use crate::workflow::{
+    close_blockers, end_user_signature_invalidated, sla_status, step_state, Lookup, StepState,
+};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -28,6 +30,8 @@ pub struct TicketView {
     pub resolution: Option<SlaStatus>,
     pub phases: Vec<PhaseView>,
     pub close_blockers: Vec<String>,
+    /// Why the end user's signature (step 13) must be taken again, if it must.
+    pub signature_invalidated: Option<String>,
     /// Newest first.
     pub audit: Vec<AuditEvent>,
     pub time_entries: Vec<TimeEntry>,
@@ -126,6 +130,7 @@ impl Store {
             } else {
                 close_blockers(&ticket, &template)
             },
+            signature_invalidated: end_user_signature_invalidated(&ticket),
             audit: self.ticket_audit(id, VIEW_AUDIT_EVENTS)?,
             time_entries: self.time_entries(id)?,
             runbooks: self.linked_runbooks(id)?,

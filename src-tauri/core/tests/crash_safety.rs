@@ -23,6 +23,7 @@ use ticketflow_core::sla::Calendar;
 use ticketflow_core::store::{NewTimeEntry, Store};
 use ticketflow_core::template::{builtin as b, SignerRole};
 use ticketflow_core::ticket::{TicketStatus, Values};
+use ticketflow_core::workflow::sign_off_statement;
 
 const TECH: &str = "Crash Tester";
 
@@ -75,6 +76,7 @@ fn setup(path: &Path, now: DateTime<Utc>) -> (i64, i64) {
         .expect("asset");
     s.add_technician(TECH, TechTier::Tier1, TECH, now)
         .expect("tech");
+    s.set_pin(TECH, None, common::PIN, now).expect("pin");
     (contact.id, asset.id)
 }
 
@@ -85,17 +87,20 @@ fn writer(path: &Path, contact: i64, asset: i64) -> ! {
     let mut at = common::monday_morning() + Duration::days(1);
     loop {
         at += Duration::minutes(1);
-        let id = s.create_ticket(TECH, at).expect("create").id;
-        let sig = |role, meaning: &str, at: DateTime<Utc>| {
+        let created = s.create_ticket(TECH, at).expect("create");
+        let id = created.id;
+        let sig = |name, role, meaning: &str, content: &str, at: DateTime<Utc>| {
             serde_json::to_value(Signature::synthetic(
-                "Dana",
+                name,
                 role,
                 meaning,
+                content,
                 at.fixed_offset(),
                 3,
             ))
             .expect("sig")
         };
+        let statement = sign_off_statement(&created.number, b::RESOLUTION_CODES[0], "n");
         let steps: Vec<(u8, serde_json::Value)> = vec![
             (
                 1,
@@ -119,7 +124,7 @@ fn writer(path: &Path, contact: i64, asset: i64) -> ! {
             ),
             (
                 13,
-                json!({"outcome": b::VERIFIED, "signature": sig(SignerRole::EndUser, "fix verified", at)}),
+                json!({"outcome": b::VERIFIED, "signature": sig("Dana", SignerRole::EndUser, "fix verified", "s", at)}),
             ),
             (14, json!({"notes": "n"})),
             (15, json!({"root_cause": "r", "changes": "c"})),
@@ -129,7 +134,7 @@ fn writer(path: &Path, contact: i64, asset: i64) -> ! {
             (20, json!({"outcome": b::RUNBOOK_NOTHING_NEW})),
             (
                 21,
-                json!({"resolution_code": b::RESOLUTION_CODES[0], "closure_notes": "n", "signature": sig(SignerRole::Technician, "closure sign-off", at)}),
+                json!({"resolution_code": b::RESOLUTION_CODES[0], "closure_notes": "n", "signature": sig(TECH, SignerRole::Technician, "closure sign-off", &statement, at)}),
             ),
         ];
         for (n, v) in steps {
@@ -144,7 +149,13 @@ fn writer(path: &Path, contact: i64, asset: i64) -> ! {
                 };
                 s.add_time_entry(id, &e, TECH, at).expect("time entry");
             }
-            let t = s.complete_step(id, n, vals(v), TECH, at).expect("step");
+            let t = if n == 21 {
+                let proof = s.verify_pin(TECH, common::PIN, at).expect("pin");
+                s.sign_off(id, vals(v), proof, at)
+            } else {
+                s.complete_step(id, n, vals(v), TECH, at)
+            }
+            .expect("step");
             let mut o = out.lock();
             match t.record_hash {
                 Some(h) if n == 21 => writeln!(o, "closed {id} {h}"),

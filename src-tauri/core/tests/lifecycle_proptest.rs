@@ -12,7 +12,7 @@
 mod common;
 
 use chrono::Duration;
-use common::{vals, Desk, TECH};
+use common::{vals, Desk, PIN, SUMMARY, TECH};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, FileFailurePersistence, RngAlgorithm, TestRng, TestRunner};
@@ -28,6 +28,7 @@ use ticketflow_core::template::{
     builtin as b, msp_support_ticket, FieldKind, SignerRole, Template,
 };
 use ticketflow_core::ticket::{Ticket, TicketStatus, Values};
+use ticketflow_core::workflow::sign_off_statement;
 
 /// Every code a ticket command may legitimately answer with.
 const KNOWN_CODES: &[&str] = &[
@@ -365,12 +366,23 @@ impl World {
     /// A valid signature with little ink: the desk's 120-point one makes every load slow in a
     /// debug build, and the rules only need it to pass validation.
     fn signature(&self, role: SignerRole) -> Value {
-        let meaning = match role {
-            SignerRole::EndUser => "fix verified",
-            SignerRole::Technician => "closure sign-off",
+        let (name, meaning) = match role {
+            SignerRole::EndUser => ("Dana Reyes", "fix verified"),
+            SignerRole::Technician => (TECH, "closure sign-off"),
         };
-        let mut sig =
-            Signature::synthetic("Dana Reyes", role, meaning, self.desk.now.fixed_offset(), 3);
+        self.signed(name, role, meaning, SUMMARY)
+    }
+
+    /// The technician's sign-off over the closing statement of `t` for these values.
+    fn sign_off(&self, t: Option<&Ticket>, code: &str, notes: &str) -> Value {
+        let number = t.map(|t| t.number.as_str()).unwrap_or("T-?");
+        let statement = sign_off_statement(number, code, notes);
+        self.signed(TECH, SignerRole::Technician, "closure sign-off", &statement)
+    }
+
+    fn signed(&self, name: &str, role: SignerRole, meaning: &str, content: &str) -> Value {
+        let at = self.desk.now.fixed_offset();
+        let mut sig = Signature::synthetic(name, role, meaning, content, at, 3);
         sig.strokes = vec![sig.strokes[0][..12].to_vec()];
         serde_json::to_value(sig).unwrap()
     }
@@ -449,7 +461,7 @@ impl World {
                 json!({"root_cause": "stale token", "changes": "cleared the cache"}),
                 json!({"root_cause": "stale token", "changes": "cleared the cache", "references": "KB123"}),
             ]),
-            16 => json!({"summary": "We fixed your sign-in."}),
+            16 => json!({"summary": SUMMARY}),
             17 => pick(vec![
                 json!({"what_failed": "came back after reboot", "route": b::ROUTE_DIAGNOSIS}),
                 json!({"what_failed": "needs domain rights", "route": b::ROUTE_TIER2}),
@@ -467,8 +479,11 @@ impl World {
                 json!({"outcome": "Entry updated", "runbooks": [self.foreign_runbook]}),
             ]),
             21 => pick(vec![
-                json!({"resolution_code": b::RESOLUTION_CODES[shape as usize % b::RESOLUTION_CODES.len()],
-                       "closure_notes": "none", "signature": self.signature(SignerRole::Technician)}),
+                {
+                    let code = b::RESOLUTION_CODES[shape as usize % b::RESOLUTION_CODES.len()];
+                    json!({"resolution_code": code, "closure_notes": "none",
+                           "signature": self.sign_off(t, code, "none")})
+                },
                 json!({"resolution_code": b::RESOLUTION_CODES[0], "closure_notes": "none",
                        "signature": self.signature(SignerRole::EndUser)}),
                 json!({"resolution_code": b::RESOLUTION_CODES[0], "signature": self.signature(SignerRole::Technician)}),
@@ -748,6 +763,10 @@ impl World {
         let now = self.desk.tick(1);
         let store = &mut self.desk.store;
         match a.clone() {
+            Action::Step(id, 21, v) => {
+                let proof = store.verify_pin(TECH, PIN, now)?;
+                store.sign_off(id, v, proof, now).map(drop)
+            }
             Action::Step(id, n, v) => store.complete_step(id, n, v, TECH, now).map(drop),
             Action::Wait(id) => store.wait_on_customer(id, TECH, now).map(drop),
             Action::Replied(id) => store.customer_replied(id, TECH, now).map(drop),

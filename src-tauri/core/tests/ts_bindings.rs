@@ -23,11 +23,13 @@ fn generate() -> String {
         sla::Calendar, sla::BusinessHours, sla::SlaState, sla::SlaStatus, sla::Pause,
         template::FieldKind, template::Field, template::SignerRole,
         ticket::TicketStatus, ticket::StepRecord, ticket::Ticket,
-        signature::Point, signature::Signature,
+        signature::Point, signature::PadOptions, signature::Signature,
         workflow::StepState,
         store::QueueQuery, store::QueueRow, store::TimeEntry, store::NewTimeEntry, store::RunbookHit,
         audit::AuditEvent,
         view::TicketView, view::PhaseView, view::StepView, view::ContactHit,
+        report::PaperSize, report::ReportSettings, report::SavedReport,
+        report::BatchProgress, report::BatchFailure, report::BatchSummary,
     ];
     let mut out = String::from(
         "// Generated from the Rust types of ticketflow-core by src-tauri/core/tests/ts_bindings.rs.\n\

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{vals, Desk, TECH};
+use common::{vals, Desk, SUMMARY, TECH};
 use serde_json::json;
 use ticketflow_core::priority::{Priority, PriorityMatrix};
 use ticketflow_core::sla::SlaState;
@@ -540,7 +540,7 @@ fn csat_is_never_skipped() {
     d.step(id, 14, json!({"notes": "green"})).unwrap();
     d.step(id, 15, json!({"root_cause": "r", "changes": "c"}))
         .unwrap();
-    d.step(id, 16, json!({"summary": "s"})).unwrap();
+    d.step(id, 16, json!({ "summary": SUMMARY })).unwrap();
     d.add_time(id);
     d.step(id, 19, json!({})).unwrap();
     d.step(id, 20, json!({"outcome": b::RUNBOOK_NOTHING_NEW}))
@@ -637,20 +637,19 @@ fn runbook_update_links_the_entry() {
 fn closing_needs_code_notes_and_signature() {
     let mut d = Desk::new();
     let id = d.ready_to_close();
-    let sig = d.signature(SignerRole::Technician);
+    let sig = d.sign_off_signature(id, b::RESOLUTION_CODES[0], "n");
     for missing in ["resolution_code", "closure_notes", "signature"] {
         let mut v = json!({"resolution_code": b::RESOLUTION_CODES[0], "closure_notes": "n", "signature": sig});
         v.as_object_mut().unwrap().remove(missing);
         assert_eq!(
-            code(d.step(id, 21, v)),
+            code(d.sign_off(id, v)),
             "CLOSE_BLOCKED",
             "without {missing}"
         );
     }
     assert_eq!(
-        code(d.step(
+        code(d.sign_off(
             id,
-            21,
             json!({"resolution_code": "Made up", "closure_notes": "n", "signature": sig})
         )),
         "INVALID_INPUT"

@@ -123,6 +123,8 @@ pressure: number,
  */
 t: number, };
 
+export type PadOptions = { min_width: number, max_width: number, dot_size: number, velocity_filter_weight: number, min_distance: number, throttle: number, };
+
 export type Signature = { signer_name: string, role: SignerRole, meaning: string, 
 /**
  * When it was signed, with the signer's UTC offset.
@@ -131,7 +133,24 @@ signed_at: string,
 /**
  * Canvas size in CSS pixels, the frame the points are in.
  */
-width: number, height: number, strokes: Array<Array<Point>>, };
+width: number, height: number, strokes: Array<Array<Point>>, 
+/**
+ * `window.devicePixelRatio` of the screen it was drawn on (signatures stored before this
+ * field existed read as 1).
+ */
+device_pixel_ratio: number, pad: PadOptions, 
+/**
+ * The exact text shown to the signer: what the signature attests to.
+ */
+content: string, 
+/**
+ * SHA-256 (hex) of `content`'s UTF-8 bytes; computed by the core, never taken from the caller.
+ */
+content_sha256: string, 
+/**
+ * `data:image/png;base64,…` for quick display only; the strokes are the signature.
+ */
+preview_png?: string, };
 
 export type StepState = { "state": "done" } | { "state": "available" } | { "state": "blocked", "reason": string } | { "state": "not_applicable", "reason": string };
 
@@ -169,6 +188,10 @@ at: string, action: string, before: JsonValue, after: JsonValue, prev_hash: stri
 
 export type TicketView = { ticket: Ticket, company: Company | null, contact: Contact | null, assets: Array<Asset>, incident: Incident | null, first_response: SlaStatus | null, resolution: SlaStatus | null, phases: Array<PhaseView>, close_blockers: Array<string>, 
 /**
+ * Why the end user's signature (step 13) must be taken again, if it must.
+ */
+signature_invalidated: string | null, 
+/**
  * Newest first.
  */
 audit: Array<AuditEvent>, time_entries: Array<TimeEntry>, runbooks: Array<RunbookHit>, };
@@ -186,3 +209,43 @@ export type ContactHit = { contact: Contact, company: string, tier: Tier,
  * Why this caller may not proceed without an override, if anything.
  */
 refusal: string | null, };
+
+export type PaperSize = "a4" | "letter";
+
+export type ReportSettings = { paper: PaperSize, 
+/**
+ * The MSP (or IT department) named in the header.
+ */
+msp_name: string, };
+
+export type SavedReport = { 
+/**
+ * Ticket number, e.g. "T-000042".
+ */
+ticket: string, path: string, bytes: number, 
+/**
+ * SHA-256 of the sealed record the report carries.
+ */
+record_hash: string, };
+
+export type BatchProgress = { 
+/**
+ * Tickets finished so far, exported or failed.
+ */
+done: number, total: number, exported: number, failed: number, 
+/**
+ * The ticket just finished.
+ */
+ticket: string, };
+
+export type BatchFailure = { ticket: string, error: ErrorPayload, };
+
+export type BatchSummary = { 
+/**
+ * Tickets the batch was asked to export.
+ */
+total: number, exported: number, bytes: number, failed: Array<BatchFailure>, 
+/**
+ * Stopped on request before every ticket was tried.
+ */
+cancelled: boolean, };

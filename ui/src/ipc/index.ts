@@ -5,8 +5,9 @@
 // The payload types are generated from the Rust types of `ticketflow-core` (bindings.ts, kept
 // fresh by a test), so the two sides cannot drift apart.
 
-import { invoke, isTauri } from "@tauri-apps/api/core";
+import { Channel, invoke, isTauri } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import type {
   Asset,
   Company,
@@ -24,6 +25,14 @@ import type {
   Technician,
   TicketView,
   TimeEntry,
+} from "./bindings";
+import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
+import type {
+  BatchProgress,
+  BatchSummary,
+  PaperSize,
+  ReportSettings,
+  SavedReport,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -120,6 +129,49 @@ export function linkRunbook(ticketId: number, runbookId: number): Promise<Ticket
   return call<TicketView>("link_runbook", { ticketId, runbookId });
 }
 
+/** Whether the current technician has a PIN (hand-over and the sign-off need one). */
+export function hasPin(): Promise<boolean> {
+  return call<boolean>("has_pin", {});
+}
+
+/** Sets the current technician's PIN; changing one needs the current PIN. */
+export function setPin(current: string | null, newPin: string): Promise<void> {
+  return call<void>("set_pin", { current, newPin });
+}
+
+/** Leaves hand-over mode: resolves only for the current technician's PIN. */
+export function unlockHandover(pin: string): Promise<void> {
+  return call<void>("unlock_handover", { pin });
+}
+
+/** The exact statement the technician signs to close with these values. */
+export function getSignOffStatement(
+  ticketId: number,
+  resolutionCode: string,
+  closureNotes: string,
+): Promise<string> {
+  return call<string>("get_sign_off_statement", { ticketId, resolutionCode, closureNotes });
+}
+
+/** Step 21: closes the ticket with the technician's signature, after checking their PIN. */
+export function closeTicket(
+  ticketId: number,
+  values: Record<string, unknown>,
+  pin: string,
+): Promise<TicketView> {
+  return call<TicketView>("close_ticket", { ticketId, values, pin });
+}
+
+/** Hand-over mode fills the screen; outside the desktop app this does nothing. */
+export async function setFullscreen(on: boolean): Promise<void> {
+  if (!isTauri()) return;
+  try {
+    await getCurrentWindow().setFullscreen(on);
+  } catch (raw) {
+    throw toIpcError(raw);
+  }
+}
+
 export function searchContacts(query: string): Promise<ContactHit[]> {
   return call<ContactHit[]>("search_contacts", { query });
 }
@@ -203,4 +255,98 @@ export async function onWindowClose(flush: () => Promise<void>): Promise<void> {
       await call<void>("drafts_flushed", {}).catch(() => {});
     }
   });
+}
+
+// Closure reports. The native dialogs only return a path (null when the technician cancels);
+// the shell checks it and writes the file.
+
+async function dialog<T>(show: () => Promise<T>): Promise<T> {
+  if (!isTauri()) {
+    throw new IpcError(
+      UI_ERROR_CODES.noBackend,
+      "Ticketflow's window is not connected to the desktop app.",
+    );
+  }
+  try {
+    return await show();
+  } catch (raw) {
+    throw toIpcError(raw);
+  }
+}
+
+/** The native save dialog for a PDF report, proposing `defaultName`. */
+export function chooseReportFile(defaultName: string): Promise<string | null> {
+  return dialog(() =>
+    saveDialog({
+      title: "Export closure report",
+      defaultPath: defaultName,
+      filters: [{ name: "PDF document", extensions: ["pdf"] }],
+    }),
+  );
+}
+
+/** The native save dialog for the root certificate (PEM). */
+export function chooseCertificateFile(defaultName: string): Promise<string | null> {
+  return dialog(() =>
+    saveDialog({
+      title: "Export root certificate",
+      defaultPath: defaultName,
+      filters: [{ name: "Certificate (PEM)", extensions: ["pem"] }],
+    }),
+  );
+}
+
+/** The native folder picker, for a batch export. */
+export function chooseFolder(): Promise<string | null> {
+  return dialog(async () => {
+    const picked = await openDialog({ title: "Export reports into", directory: true });
+    return typeof picked === "string" ? picked : null;
+  });
+}
+
+/** Signs a closed ticket's report and writes it to `path` (from `chooseReportFile`). */
+export function exportReport(ticketId: number, path: string): Promise<SavedReport> {
+  return call<SavedReport>("export_report", { ticketId, path });
+}
+
+/** Signs a closed ticket's report and opens it in the system's PDF viewer to print. */
+export function printReport(ticketId: number): Promise<SavedReport> {
+  return call<SavedReport>("print_report", { ticketId });
+}
+
+/**
+ * Exports the reports of a client's tickets closed from `from` to `to` (YYYY-MM-DD, the
+ * client's days) into `folder`; `onProgress` hears after every ticket.
+ */
+export function batchExport(
+  companyId: number,
+  from: string,
+  to: string,
+  folder: string,
+  onProgress: (progress: BatchProgress) => void,
+): Promise<BatchSummary> {
+  const channel = new Channel<BatchProgress>(onProgress);
+  return call<BatchSummary>("batch_export", { companyId, from, to, folder, onProgress: channel });
+}
+
+/** Stops the running batch after the tickets in hand; false when none was running. */
+export function cancelBatchExport(): Promise<boolean> {
+  return call<boolean>("cancel_batch_export", {});
+}
+
+export function getReportSettings(): Promise<ReportSettings> {
+  return call<ReportSettings>("get_report_settings", {});
+}
+
+export function setPaperSize(paper: PaperSize): Promise<ReportSettings> {
+  return call<ReportSettings>("set_paper_size", { paper });
+}
+
+export function setMspName(name: string): Promise<ReportSettings> {
+  return call<ReportSettings>("set_msp_name", { name });
+}
+
+/** Writes this installation's root certificate to `path`; answers the path written. */
+export function exportRootCert(path: string): Promise<string> {
+  return call<string>("export_root_cert", { path });
 }

@@ -1,9 +1,15 @@
 // Paragraph autosave: nothing a technician types may be lost.
 //
-// Each keystroke goes to a local journal (localStorage) at once, and to the desktop app after a
-// pause in typing (`saveDraft`, debounced). Blur and window close flush at once. The journal
-// covers the last half-second when the window closes before the flush's IPC call lands: on the
-// next start `recovered` hands its text back and it is saved again.
+// Every change is handed to the desktop app as it is typed (`save`), with at most one save per
+// field in flight: text typed while a save runs waits behind it, and only the latest of it is
+// sent when that save lands. So a field saves as fast as the store answers (a draft commit takes
+// well under a millisecond) and never more often, and saves of one field land in the order typed.
+//
+// Each change also goes to a local journal (localStorage) at once. It covers a save that failed
+// or never landed: on the next start `recovered` hands its text back and it is saved again. WebKit
+// writes localStorage to disk up to a second late, so after a crash the journal can be older than
+// the store: each entry keeps the text the store held when it was written (its base), and is
+// recovered only while the store still holds that base, never over newer saved text.
 
 export interface DraftKey {
   ticketId: number;
@@ -25,7 +31,6 @@ export interface DraftJournal {
 }
 
 export interface AutosaveOptions {
-  delayMs: number;
   save(key: DraftKey, text: string): Promise<void>;
   journal?: DraftJournal | null;
   onState?(key: DraftKey, state: SaveState): void;
@@ -33,11 +38,16 @@ export interface AutosaveOptions {
 
 interface Entry {
   key: DraftKey;
-  /** Latest text typed, not yet handed to `save`; null when there is none. */
+  /** What the store holds for this field, as far as this window knows; undefined if unknown. */
+  stored: string | undefined;
+  /** This window wrote the field's journal entry: it is current, not a stale copy from disk. */
+  journalled: boolean;
+  /** Latest text not yet handed to `save`; null when there is none. */
   unsent: string | null;
-  timer: ReturnType<typeof setTimeout> | null;
-  /** The save in progress, if any: saves of one field run one after another, in order. */
-  chain: Promise<void>;
+  /** Until every unsent text has been handed to `save` and landed (or failed); null when idle. */
+  sending: Promise<void> | null;
+  /** The step was completed: nothing more is sent for this field. */
+  forgotten: boolean;
 }
 
 export function draftId(key: DraftKey): string {
@@ -45,6 +55,27 @@ export function draftId(key: DraftKey): string {
 }
 
 const JOURNAL_PREFIX = "ticketflow.draft.";
+
+/** A journal entry: text typed, and what the store held then (null: not known). */
+interface Journalled {
+  text: string;
+  base: string | null;
+}
+
+function parseJournalled(raw: string): Journalled {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value === "object" && value !== null) {
+      const { text, base } = value as Record<string, unknown>;
+      if (typeof text === "string" && (typeof base === "string" || base === null)) {
+        return { text, base };
+      }
+    }
+  } catch {
+    // Not JSON: an entry of the plain-text format.
+  }
+  return { text: raw, base: null };
+}
 
 export class Autosaver {
   private readonly options: AutosaveOptions;
@@ -54,40 +85,51 @@ export class Autosaver {
     this.options = options;
   }
 
-  /** Text typed: journalled now, saved after `delayMs` without further typing. */
+  /**
+   * Text typed: journalled and sent now, or, while this field's previous save is in flight,
+   * sent as soon as that one lands (replacing any text that was waiting).
+   */
   input(key: DraftKey, text: string): void {
     const entry = this.entry(key);
     entry.unsent = text;
-    this.journalWrite(key, text);
-    if (entry.timer !== null) clearTimeout(entry.timer);
-    entry.timer = setTimeout(() => void this.send(entry), this.options.delayMs);
-    this.options.onState?.(key, { state: "pending" });
+    this.journalWrite(entry, text);
+    if (entry.sending === null) void this.send(entry);
+    else this.options.onState?.(key, { state: "pending" });
   }
 
-  /** Saves `key`'s unsent text now (the field lost focus). Resolves once every save of it landed. */
+  /**
+   * Sends `key`'s unsent text now (the field lost focus; after a failure this is the retry).
+   * Resolves once every save of it landed or one failed.
+   */
   flush(key: DraftKey): Promise<void> {
     const entry = this.entries.get(draftId(key));
     return entry === undefined ? Promise.resolve() : this.send(entry);
   }
 
-  /** Saves every field's unsent text now (the window is closing or hidden). */
+  /** Sends every field's unsent text now (the window is closing or hidden). */
   async flushAll(): Promise<void> {
     await Promise.all([...this.entries.values()].map((entry) => this.send(entry)));
   }
 
   /**
-   * Text the journal holds for `key` that differs from what the desktop app returned, i.e. typed
-   * but possibly never saved. It is saved again at once; the caller shows it in the field.
+   * Text the journal holds for `key` that differs from `savedText`, what the desktop app returned:
+   * typed but possibly never saved. It is saved again at once; the caller shows it in the field.
+   * An entry left by an earlier run that was written before the store last changed (its base is
+   * not `savedText`) is older than the store, and is dropped.
    */
   recovered(key: DraftKey, savedText: string): string | null {
-    const text = this.options.journal?.getItem(JOURNAL_PREFIX + draftId(key)) ?? null;
-    if (text === null) return null;
-    if (text === savedText) {
+    const entry = this.entry(key);
+    entry.stored ??= savedText;
+    const raw = this.options.journal?.getItem(JOURNAL_PREFIX + draftId(key)) ?? null;
+    if (raw === null) return null;
+    const { text, base } = parseJournalled(raw);
+    const stale = !entry.journalled && base !== null && base !== savedText;
+    if (text === savedText || stale) {
       this.journalClear(key, text);
       return null;
     }
-    const entry = this.entry(key);
     entry.unsent = text;
+    this.journalWrite(entry, text);
     void this.send(entry);
     return text;
   }
@@ -96,7 +138,10 @@ export class Autosaver {
   forget(key: DraftKey): void {
     const id = draftId(key);
     const entry = this.entries.get(id);
-    if (entry?.timer != null) clearTimeout(entry.timer);
+    if (entry !== undefined) {
+      entry.forgotten = true;
+      entry.unsent = null;
+    }
     this.entries.delete(id);
     this.options.journal?.removeItem(JOURNAL_PREFIX + id);
   }
@@ -105,40 +150,66 @@ export class Autosaver {
     const id = draftId(key);
     let entry = this.entries.get(id);
     if (entry === undefined) {
-      entry = { key, unsent: null, timer: null, chain: Promise.resolve() };
+      entry = {
+        key,
+        stored: undefined,
+        journalled: false,
+        unsent: null,
+        sending: null,
+        forgotten: false,
+      };
       this.entries.set(id, entry);
     }
     return entry;
   }
 
+  /** Starts sending `entry`'s unsent text unless that is under way; resolves when it is done. */
   private send(entry: Entry): Promise<void> {
-    if (entry.timer !== null) {
-      clearTimeout(entry.timer);
-      entry.timer = null;
-    }
-    const text = entry.unsent;
-    if (text === null) return entry.chain;
-    entry.unsent = null;
+    if (entry.sending === null && entry.unsent !== null) entry.sending = this.drain(entry);
+    return entry.sending ?? Promise.resolve();
+  }
+
+  /**
+   * Saves the latest unsent text, one save at a time, until none is left or a save fails.
+   * `entry.sending` goes back to null in the same turn as the last check for unsent text, so an
+   * `input` never finds it busy with nothing left to pick its text up.
+   */
+  private async drain(entry: Entry): Promise<void> {
     const { key } = entry;
-    entry.chain = entry.chain.then(async () => {
+    // The caller stores this promise in `entry.sending` after the first await below.
+    await Promise.resolve();
+    for (;;) {
+      const text = entry.unsent;
+      if (text === null || entry.forgotten) {
+        entry.sending = null;
+        return;
+      }
+      entry.unsent = null;
       this.options.onState?.(key, { state: "saving" });
       try {
         await this.options.save(key, text);
       } catch (error) {
-        // Keep the text for the next flush unless newer text has replaced it meanwhile.
+        // Keep the text for the next try unless newer text has replaced it meanwhile.
         entry.unsent ??= text;
-        this.options.onState?.(key, { state: "failed", error });
+        entry.sending = null;
+        if (!entry.forgotten) this.options.onState?.(key, { state: "failed", error });
         return;
       }
+      if (entry.forgotten) {
+        entry.sending = null;
+        return;
+      }
+      entry.stored = text;
       this.journalClear(key, text);
-      this.options.onState?.(key, entry.unsent === null ? { state: "saved" } : { state: "pending" });
-    });
-    return entry.chain;
+      if (entry.unsent === null) this.options.onState?.(key, { state: "saved" });
+    }
   }
 
-  private journalWrite(key: DraftKey, text: string): void {
+  private journalWrite(entry: Entry, text: string): void {
+    const item: Journalled = { text, base: entry.stored ?? null };
+    entry.journalled = true;
     try {
-      this.options.journal?.setItem(JOURNAL_PREFIX + draftId(key), text);
+      this.options.journal?.setItem(JOURNAL_PREFIX + draftId(entry.key), JSON.stringify(item));
     } catch {
       // A full or disabled localStorage only loses the fallback; the IPC save still runs.
     }
@@ -148,6 +219,7 @@ export class Autosaver {
   private journalClear(key: DraftKey, text: string): void {
     const journal = this.options.journal;
     const id = JOURNAL_PREFIX + draftId(key);
-    if (journal?.getItem(id) === text) journal.removeItem(id);
+    const raw = journal?.getItem(id) ?? null;
+    if (raw !== null && parseJournalled(raw).text === text) journal?.removeItem(id);
   }
 }

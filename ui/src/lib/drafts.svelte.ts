@@ -1,12 +1,11 @@
-// The app's one autosaver for paragraphs, wired to `saveDraft`, to localStorage as its journal,
-// and to the window's close: the shell's close handshake, pagehide / beforeunload and
-// visibilitychange flush every unsent field.
+// The app's one autosaver for paragraphs, wired to `saveDraft` (every change is saved as it is
+// typed, one save per field in flight), to localStorage as its journal, and to the window's
+// close: the shell's close handshake, pagehide / beforeunload and visibilitychange flush every
+// unsent field.
 
 import { SvelteMap } from "svelte/reactivity";
 import { Autosaver, draftId, type DraftKey, type SaveState } from "./autosave";
 import { onWindowClose, saveDraft } from "../ipc";
-
-const AUTOSAVE_DELAY_MS = 500;
 
 /** Each field's save state, by `draftId`, for the "Saved" / "Not saved" line under it. */
 export const saveStates = new SvelteMap<string, SaveState>();
@@ -20,7 +19,6 @@ function journal(): Storage | null {
 }
 
 export const drafts = new Autosaver({
-  delayMs: AUTOSAVE_DELAY_MS,
   save: (key: DraftKey, text: string) => saveDraft(key.ticketId, key.step, key.field, text),
   journal: journal(),
   onState: (key, state) => saveStates.set(draftId(key), state),

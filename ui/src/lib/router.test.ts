@@ -10,6 +10,7 @@ describe("parseRoute", () => {
     ["#/ticket/123", { name: "ticket", ticketId: 123 }],
     ["#/directory", { name: "directory", companyId: null }],
     ["#/directory/3", { name: "directory", companyId: 3 }],
+    ["#/reports", { name: "reports" }],
     ["#/ticket/abc", { name: "queue" }],
     ["#/ticket/0", { name: "queue" }],
     ["#/nowhere", { name: "queue" }],
@@ -24,6 +25,7 @@ describe("parseRoute", () => {
       { name: "intake", ticketId: 4 },
       { name: "ticket", ticketId: 9 },
       { name: "directory", companyId: 2 },
+      { name: "reports" },
     ];
     for (const route of routes) expect(parseRoute(routeHash(route))).toEqual(route);
   });

@@ -1,12 +1,13 @@
 // Screens are addressed by the URL hash, so a route survives a reload and the window tests (or a
 // screenshot) can open a screen directly: #/ (queue), #/intake, #/intake/12, #/ticket/12,
-// #/directory, #/directory/3.
+// #/directory, #/directory/3, #/reports.
 
 export type Route =
   | { name: "queue" }
   | { name: "intake"; ticketId: number | null }
   | { name: "ticket"; ticketId: number }
-  | { name: "directory"; companyId: number | null };
+  | { name: "directory"; companyId: number | null }
+  | { name: "reports" };
 
 function id(text: string | undefined): number | null {
   if (text === undefined || !/^[1-9][0-9]{0,15}$/.test(text)) return null;
@@ -25,6 +26,8 @@ export function parseRoute(hash: string): Route {
     }
     case "directory":
       return { name: "directory", companyId: id(arg) };
+    case "reports":
+      return { name: "reports" };
     default:
       return { name: "queue" };
   }
@@ -40,5 +43,7 @@ export function routeHash(route: Route): string {
       return `#/ticket/${route.ticketId}`;
     case "directory":
       return route.companyId === null ? "#/directory" : `#/directory/${route.companyId}`;
+    case "reports":
+      return "#/reports";
   }
 }

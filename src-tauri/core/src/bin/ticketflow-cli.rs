@@ -37,6 +37,10 @@ enum Command {
         /// same data. Pass the current time to see live SLA clocks in the app.
         #[arg(long, value_name = "TIME")]
         anchor: Option<chrono::DateTime<chrono::Utc>>,
+        /// Also add N searchable documents (runbook entries with a realistic spread of rare,
+        /// medium and very common words), written in bulk: a million take a few minutes.
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        documents: usize,
     },
     /// Verify the audit chain; exit 1 naming the first broken link.
     VerifyAudit,
@@ -130,6 +134,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             tickets,
             seed,
             anchor,
+            documents,
         } => {
             if store.ticket_count()? > 0 {
                 return Err(Error::invalid(
@@ -154,13 +159,32 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 },
             )?;
             eprintln!();
+            if documents > 0 {
+                let mut shown = usize::MAX;
+                ticketflow_core::demo::generate_documents(
+                    &mut store,
+                    documents,
+                    seed,
+                    anchor.unwrap_or_else(ticketflow_core::demo::anchor),
+                    |done, total| {
+                        let pct = done * 100 / total.max(1);
+                        if pct != shown {
+                            shown = pct;
+                            eprint!("\rdemo-data: {done}/{total} documents ({pct}%)");
+                            let _ = std::io::stderr().flush();
+                        }
+                    },
+                )?;
+                eprintln!();
+            }
             println!(
-                "{} companies, {} contacts, {} assets, {} tickets ({} closed) in {:.1} s",
+                "{} companies, {} contacts, {} assets, {} tickets ({} closed), {} documents in {:.1} s",
                 summary.companies,
                 summary.contacts,
                 summary.assets,
                 summary.tickets,
                 summary.closed,
+                documents,
                 started.elapsed().as_secs_f64()
             );
             Ok(ExitCode::SUCCESS)

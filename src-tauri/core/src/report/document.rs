@@ -915,7 +915,7 @@ fn signatures(doc: &mut Doc) {
     let gap = 18.0;
     let col = (doc.w - gap) / 2.0;
     let pad_h = 74.0;
-    let height = pad_h + 62.0;
+    let height = pad_h + 73.0;
     for pair in rec.signatures.chunks(2) {
         let mut b = Block::new(height + 10.0);
         for (k, part) in pair.iter().enumerate() {
@@ -958,6 +958,14 @@ fn signatures(doc: &mut Doc) {
                 &doc.m.fit(&format!("Signed {when}"), SMALL, col),
             );
             b.text(x, pad_h + 51.0, SMALL, &doc.m.fit(&step_title, SMALL, col));
+            if let Some(hash) = sig
+                .as_ref()
+                .map(|s| &s.content_sha256)
+                .filter(|h| !h.is_empty())
+            {
+                let line = format!("Signed text SHA-256 {hash}");
+                b.text(x, pad_h + 62.0, SMALL, &doc.m.fit(&line, SMALL, col));
+            }
         }
         doc.push(b);
     }

@@ -4,11 +4,18 @@
 //! record itself as an attachment and its SHA-256 in every footer and in the document info, and
 //! is signed (PAdES) by the installation's identity as an incremental update over the whole file.
 
+mod batch;
 mod document;
+mod export;
 mod fonts;
 mod layout;
 mod verify;
 
+pub use batch::{
+    batch_file_name, export_batch, export_batch_with, BatchControl, BatchFailure, BatchProgress,
+    BatchSummary,
+};
+pub use export::{save_report, write_file, SavedReport};
 pub use verify::{verify_report, Check, Verification};
 
 use crate::error::{Error, Result};
@@ -23,9 +30,6 @@ use lopdf::{Dictionary, Object, Stream, StringFormat};
 use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 /// What the header says until the MSP sets its name.
 pub const DEFAULT_MSP_NAME: &str = "IT Service Desk";
@@ -51,7 +55,7 @@ impl PaperSize {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ReportSettings {
     pub paper: PaperSize,
     /// The MSP (or IT department) named in the header.
@@ -78,7 +82,11 @@ pub struct ReportInput {
 impl Store {
     /// The sealed record, template and settings for a closed ticket's report, by ticket number.
     pub fn report_input(&self, ticket_number: &str) -> Result<ReportInput> {
-        let id = self.ticket_id_by_number(ticket_number.trim())?;
+        self.report_input_of(self.ticket_id_by_number(ticket_number.trim())?)
+    }
+
+    /// The same, by ticket id (NOT_CLOSED for a ticket that is still open).
+    pub fn report_input_of(&self, id: i64) -> Result<ReportInput> {
         let sealed = self.closure_record(id)?;
         let template = self.template(
             &sealed.record.ticket.template_key,
@@ -366,74 +374,6 @@ pub fn export_ticket(
     now: DateTime<Utc>,
 ) -> Result<Vec<u8>> {
     render_signed(&store.report_input(ticket_number)?, identity, now)
-}
-
-/// What a batch export did.
-#[derive(Debug, Clone, Default)]
-pub struct BatchSummary {
-    pub exported: usize,
-    pub bytes: u64,
-    /// Tickets that could not be exported, with the error's code and message.
-    pub failed: Vec<(String, crate::ErrorPayload)>,
-}
-
-/// Exports many closed tickets' signed reports into `out_dir` as `<number>.pdf`, on `threads`
-/// worker threads (each with its own database connection; 0 means one per core).
-pub fn export_batch(
-    db_path: &Path,
-    ticket_numbers: &[String],
-    out_dir: &Path,
-    identity: &Identity,
-    now: DateTime<Utc>,
-    threads: usize,
-) -> Result<BatchSummary> {
-    std::fs::create_dir_all(out_dir)?;
-    let threads = if threads == 0 {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    } else {
-        threads
-    }
-    .clamp(1, ticket_numbers.len().max(1));
-    let next = AtomicUsize::new(0);
-    let summary = Mutex::new(BatchSummary::default());
-    let worker = || -> Result<()> {
-        let store = Store::open(db_path)?;
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(number) = ticket_numbers.get(i) else {
-                return Ok(());
-            };
-            let result = export_ticket(&store, number, identity, now).and_then(|pdf| {
-                let path: PathBuf = out_dir.join(format!("{}.pdf", safe_file_name(number)));
-                std::fs::write(&path, &pdf)?;
-                Ok(pdf.len() as u64)
-            });
-            let mut s = summary.lock().unwrap_or_else(|e| e.into_inner());
-            match result {
-                Ok(n) => {
-                    s.exported += 1;
-                    s.bytes += n;
-                }
-                Err(e) => s.failed.push((number.clone(), e.payload())),
-            }
-        }
-    };
-    let results: Vec<Result<()>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads).map(|_| scope.spawn(worker)).collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(Error::ReportFailed("a worker thread panicked".into())))
-            })
-            .collect()
-    });
-    for r in results {
-        r?;
-    }
-    Ok(summary.into_inner().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// A ticket number as a file name: letters, digits, '-' and '_' only.

@@ -344,12 +344,14 @@ impl Store {
         })
     }
 
-    /// Type-ahead over contacts by name, email or phone.
+    /// Type-ahead over contacts by name, email or phone: every character of `query` is taken
+    /// literally (`jo_smith` finds `jo_smith@…` and not `joXsmith`, `%` finds a `%`).
     pub fn search_contacts(&self, query: &str, limit: u32) -> Result<Vec<Contact>> {
-        let pattern = format!("%{}%", query.trim().replace(['%', '_'], ""));
+        let pattern = contains_pattern(query);
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT {CONTACT_COLS} FROM contacts
-             WHERE name LIKE ?1 OR email LIKE ?1 OR phone LIKE ?1 ORDER BY name LIMIT ?2"
+             WHERE name LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' OR phone LIKE ?1 ESCAPE '\\'
+             ORDER BY name LIMIT ?2"
         ))?;
         let rows = stmt.query_map(params![pattern, limit.min(100)], contact_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -504,11 +506,13 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Type-ahead over one client's assets by hostname or assigned UPN.
+    /// Type-ahead over one client's assets by hostname or assigned UPN, `query` taken literally
+    /// as in [`Store::search_contacts`].
     pub fn search_assets(&self, company_id: i64, query: &str, limit: u32) -> Result<Vec<Asset>> {
-        let pattern = format!("%{}%", query.trim().replace(['%', '_'], ""));
+        let pattern = contains_pattern(query);
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {ASSET_COLS} FROM assets WHERE company_id = ?1 AND (hostname LIKE ?2 OR assigned_upn LIKE ?2)
+            "SELECT {ASSET_COLS} FROM assets
+             WHERE company_id = ?1 AND (hostname LIKE ?2 ESCAPE '\\' OR assigned_upn LIKE ?2 ESCAPE '\\')
              ORDER BY hostname LIMIT ?3"
         ))?;
         let rows = stmt.query_map(params![company_id, pattern, limit.min(100)], asset_row)?;
@@ -615,4 +619,20 @@ fn audit_directory<T: serde::Serialize>(
         &crate::workflow::Change::new(action, serde_json::Value::Null, after),
     )?;
     Ok(())
+}
+
+/// The `LIKE … ESCAPE '\'` pattern that finds the trimmed `query` anywhere in a value, each of its
+/// characters literally: `\`, `%` and `_` get a `\` before them, so they match only themselves.
+fn contains_pattern(query: &str) -> String {
+    let query = query.trim();
+    let mut pattern = String::with_capacity(query.len() + 2);
+    pattern.push('%');
+    for c in query.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }

@@ -10,6 +10,8 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!(
             "../../migrations/0002_queue_order_indexes.sql"
         )),
+        M::up(include_str!("../../migrations/0003_technician_pins.sql")),
+        M::up(include_str!("../../migrations/0004_documents_fts.sql")),
     ])
 }
 
@@ -50,6 +52,6 @@ mod tests {
         let v: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(v, 2);
+        assert_eq!(v, 4);
     }
 }

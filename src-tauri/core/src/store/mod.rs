@@ -4,14 +4,21 @@
 mod directory;
 mod drafts;
 mod migrations;
+mod pins;
 mod queue;
 mod records;
+mod search;
 mod settings;
 mod tickets;
 
 pub use drafts::Drafts;
+pub use pins::{PinProof, FIRST_LOCK_SECS, FREE_ATTEMPTS, MAX_LOCK_SECS};
 pub use queue::{QueueQuery, QueueRow, QUEUE_PAGE_MAX};
 pub use records::{NewRunbookEntry, NewTimeEntry, RunbookEntry, RunbookHit, TimeEntry};
+pub use search::{
+    DocumentHit, DocumentKind, CANDIDATES, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX_CHARS,
+    SEARCH_TERMS_MAX,
+};
 
 use crate::error::{Error, Result};
 use crate::template::Template;

@@ -4,12 +4,13 @@
 //! events in one transaction; if a rule refuses, nothing is written.
 
 use super::directory::Db;
+use super::pins::PinProof;
 use super::{found, Durability, Store};
 use crate::audit::{self, timestamp, AuditEvent};
 use crate::error::{Error, Result};
 use crate::record;
 use crate::sla::{Pause, DEFAULT_AT_RISK_RATIO};
-use crate::template::{BUILTIN_KEY, BUILTIN_VERSION};
+use crate::template::{Gate, Template, BUILTIN_KEY, BUILTIN_VERSION};
 use crate::ticket::{StepRecord, Ticket, Values};
 use crate::workflow::{self, Change, Ctx, Lookup};
 use chrono::{DateTime, Utc};
@@ -299,6 +300,7 @@ impl Store {
         })
     }
 
+    /// Completes a step. The close is refused here: it needs the technician's PIN ([`Store::sign_off`]).
     pub fn complete_step(
         &mut self,
         id: i64,
@@ -307,10 +309,56 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
-        let template = {
-            let t = load(self.conn(), id)?;
-            self.template(&t.template_key, t.template_version)?
-        };
+        let template = self.ticket_template(id)?;
+        if template.step(step).is_some_and(|s| s.gate == Gate::Close) {
+            return Err(Error::PinRequired);
+        }
+        self.complete(id, &template, step, values, actor, now)
+    }
+
+    /// Closes a ticket with the technician's sign-off, once their PIN was checked: the proof is
+    /// used up, and the signature must carry the technician's own name.
+    pub fn sign_off(
+        &mut self,
+        id: i64,
+        values: Values,
+        proof: PinProof,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
+        let template = self.ticket_template(id)?;
+        let close = template
+            .steps()
+            .find(|s| s.gate == Gate::Close)
+            .ok_or_else(|| Error::not_found("step", "close"))?
+            .number;
+        let technician = proof.technician();
+        let signer = values
+            .get("signature")
+            .and_then(|s| s.get("signer_name"))
+            .and_then(|n| n.as_str());
+        if signer.is_some_and(|n| n.trim() != technician) {
+            return Err(Error::invalid(
+                "signature",
+                format!("the sign-off must be signed by {technician}, who entered the PIN"),
+            ));
+        }
+        self.complete(id, &template, close, values, technician, now)
+    }
+
+    fn ticket_template(&self, id: i64) -> Result<Template> {
+        let t = load(self.conn(), id)?;
+        self.template(&t.template_key, t.template_version)
+    }
+
+    fn complete(
+        &mut self,
+        id: i64,
+        template: &Template,
+        step: u8,
+        values: Values,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
         // Signatures and the close are evidence: they must survive a power loss once acknowledged.
         let durable = template.step(step).is_some_and(|s| {
             s.fields
@@ -323,7 +371,7 @@ impl Store {
             Durability::Normal
         };
         self.change(id, actor, now, durability, |t, ctx| {
-            workflow::complete_step(t, &template, step, values, ctx)
+            workflow::complete_step(t, template, step, values, ctx)
         })
     }
 

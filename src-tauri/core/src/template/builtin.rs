@@ -10,6 +10,11 @@ pub const BUILTIN_VERSION: u32 = 1;
 /// Longest paragraph accepted, in characters: a long diagnostic log pasted whole still fits.
 pub const PARAGRAPH_MAX: u32 = 20_000;
 
+/// The end user verifies the fix and signs the hand-over summary here.
+pub const VERIFY_FIX_STEP: u8 = 13;
+/// The summary sent to the requester: it must be the text the end user signed.
+pub const SUMMARY_STEP: u8 = 16;
+
 pub const AUTHORIZED: &str = "Authorized";
 pub const OVERRIDE: &str = "Override";
 pub const ESCALATE: &str = "Escalate to Tier 2";

@@ -9,7 +9,8 @@ mod rules;
 pub mod values;
 
 pub use rules::{
-    close_blockers, complete_step, resume, sla_status, step_state, wait_on_customer, StepState,
+    close_blockers, complete_step, end_user_signature_invalidated, resume, sign_off_statement,
+    sla_status, step_state, wait_on_customer, StepState,
 };
 
 use crate::directory::{Asset, Company, Contact, Incident};

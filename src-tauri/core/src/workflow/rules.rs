@@ -96,6 +96,10 @@ fn blockers(t: &Ticket, tmpl: &Template, step: &Step) -> Vec<String> {
             }
             m
         }
+        Gate::VerifyFix if t.status == Resolved && end_user_signature_invalidated(t).is_some() => {
+            // Only the end user's signature is taken again; the verification itself stands.
+            Vec::new()
+        }
         Gate::VerifyFix => {
             let mut m = status_is(
                 &[Open, Escalated],
@@ -128,12 +132,46 @@ fn blockers(t: &Ticket, tmpl: &Template, step: &Step) -> Vec<String> {
     }
 }
 
-/// Steps that must be done before closing: every step that applies, other than the close itself.
+/// What stands before closing: every step that applies, other than the close itself, must be
+/// done, and the end user's signature must still hold.
 pub fn close_blockers(t: &Ticket, tmpl: &Template) -> Vec<String> {
-    tmpl.steps()
+    let mut missing: Vec<String> = tmpl
+        .steps()
         .filter(|s| s.gate != Gate::Close && applies(t, s).is_none() && !t.is_done(s.number))
         .map(|s| format!("step {} ({}) is not done", s.number, s.title))
-        .collect()
+        .collect();
+    if let Some(why) = end_user_signature_invalidated(t) {
+        missing.push(format!("{why}: take it again at step 13"));
+    }
+    missing
+}
+
+/// Why the end user's signature at step 13 no longer holds, if it does not: they signed the
+/// summary shown at hand-over, and the summary sent to the requester (step 16) must be that text.
+/// Signatures stored without their content (before content binding existed) are not judged.
+pub fn end_user_signature_invalidated(t: &Ticket) -> Option<String> {
+    let signed = t
+        .value(b::VERIFY_FIX_STEP, "signature")?
+        .get("content")?
+        .as_str()
+        .filter(|c| !c.is_empty())?;
+    let sent = t.value(b::SUMMARY_STEP, "summary")?.as_str()?;
+    (signed != sent).then(|| {
+        "the end user's signature is invalidated: the summary changed after they signed it".into()
+    })
+}
+
+/// The statement a technician signs at closure; the signature's content must be exactly this.
+pub fn sign_off_statement(
+    ticket_number: &str,
+    resolution_code: &str,
+    closure_notes: &str,
+) -> String {
+    format!(
+        "I close ticket {ticket_number} with the resolution code \"{resolution_code}\".\n\
+         Closure notes:\n{closure_notes}\n\
+         Closing seals the ticket: it cannot be changed or reopened."
+    )
 }
 
 pub fn step_state(t: &Ticket, tmpl: &Template, number: u8) -> StepState {
@@ -175,7 +213,8 @@ pub fn complete_step(
             reason,
         });
     }
-    let (vals, mut missing) = values::check(step, submitted)?;
+    let (mut vals, mut missing) = values::check(step, submitted)?;
+    stamp_signatures(step, &mut vals, ctx.now);
     missing.extend(blockers(t, tmpl, step));
     let blocked = |missing: Vec<String>| -> Result<Vec<Change>> {
         if step.gate == Gate::Close {
@@ -191,6 +230,7 @@ pub fn complete_step(
         return blocked(missing);
     }
     let before = snapshot(t);
+    let signature_held = end_user_signature_invalidated(t).is_none();
     let mut changes = Vec::new();
     match step.gate {
         Gate::VerifyCaller => verify_caller(t, &vals, ctx, &mut changes)?,
@@ -259,7 +299,15 @@ pub fn complete_step(
                 }
                 _ => {}
             }
-            if verified {
+            if t.status == TicketStatus::Resolved {
+                // Re-signing after an invalidation: the verification stands, the ticket stays.
+                if !verified {
+                    return Err(Error::invalid(
+                        "outcome",
+                        "the fix was verified; only the end user's signature is taken again",
+                    ));
+                }
+            } else if verified {
                 transition(t, TicketStatus::Resolved)?;
                 t.resolved_at = Some(ctx.now);
             } else {
@@ -292,6 +340,18 @@ pub fn complete_step(
             check_runbooks(t, &links, ctx.lookup)?;
         }
         Gate::Close => {
+            let statement = sign_off_statement(
+                &t.number,
+                text(&vals, "resolution_code").unwrap_or_default(),
+                text(&vals, "closure_notes").unwrap_or_default(),
+            );
+            let signed = vals.get("signature").and_then(|s| s.get("content"));
+            if signed.and_then(|c| c.as_str()) != Some(statement.as_str()) {
+                return Err(Error::invalid(
+                    "signature",
+                    "the sign-off must be over the closing statement as shown",
+                ));
+            }
             transition(t, TicketStatus::Closed)?;
             t.closed_at = Some(ctx.now);
             t.resolution_code = text(&vals, "resolution_code").map(str::to_string);
@@ -312,6 +372,17 @@ pub fn complete_step(
         values: vals.clone(),
         superseded: false,
     });
+    if signature_held {
+        if let Some(why) = end_user_signature_invalidated(t) {
+            let signed = t.value(b::VERIFY_FIX_STEP, "signature");
+            changes.push(Change::new(
+                "signature_invalidated",
+                json!({"step": b::VERIFY_FIX_STEP,
+                       "content_sha256": signed.and_then(|s| s.get("content_sha256"))}),
+                json!({"reason": why}),
+            ));
+        }
+    }
     changes.insert(
         0,
         Change::new(
@@ -321,6 +392,26 @@ pub fn complete_step(
         ),
     );
     Ok(changes)
+}
+
+/// A signature is timed by the core's clock, in the signer's own UTC offset: the window only says
+/// where the signer is, not when they signed.
+fn stamp_signatures(step: &Step, vals: &mut Values, now: chrono::DateTime<chrono::Utc>) {
+    for field in &step.fields {
+        if !matches!(field.kind, crate::template::FieldKind::Signature { .. }) {
+            continue;
+        }
+        let Some(sig) = vals.get_mut(&field.key) else {
+            continue;
+        };
+        let offset = sig
+            .get("signed_at")
+            .and_then(|v| v.as_str())
+            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+            .map(|at| *at.offset())
+            .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("UTC"));
+        sig["signed_at"] = json!(now.with_timezone(&offset).to_rfc3339());
+    }
 }
 
 /// Values as the audit trail keeps them: signature strokes (kilobytes each) are replaced by their

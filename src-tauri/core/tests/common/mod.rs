@@ -9,8 +9,12 @@ use ticketflow_core::sla::Calendar;
 use ticketflow_core::store::{NewTimeEntry, Store};
 use ticketflow_core::template::{builtin as b, SignerRole};
 use ticketflow_core::ticket::{Ticket, Values};
+use ticketflow_core::workflow::sign_off_statement;
 
 pub const TECH: &str = "Alex Morgan";
+pub const PIN: &str = "1357";
+/// What the end user signs at hand-over, and what step 16 sends them.
+pub const SUMMARY: &str = "We fixed your sign-in.";
 
 pub struct Desk {
     pub store: Store,
@@ -119,6 +123,7 @@ impl Desk {
         store
             .add_technician(TECH, TechTier::Tier1, "admin", now)
             .unwrap();
+        store.set_pin(TECH, None, PIN, now).unwrap();
         Desk {
             store,
             now,
@@ -211,19 +216,42 @@ impl Desk {
         )
     }
 
+    /// The end user's signature over [`SUMMARY`], or a technician's over no statement in particular.
     pub fn signature(&self, role: SignerRole) -> Value {
-        let meaning = match role {
-            SignerRole::EndUser => "fix verified",
-            SignerRole::Technician => "closure sign-off",
+        let (name, meaning, content) = match role {
+            SignerRole::EndUser => ("Dana Reyes", "fix verified", SUMMARY),
+            SignerRole::Technician => (TECH, "closure sign-off", "not the closing statement"),
         };
         serde_json::to_value(Signature::synthetic(
-            "Dana Reyes",
+            name,
             role,
             meaning,
+            content,
             self.now.fixed_offset(),
             1,
         ))
         .unwrap()
+    }
+
+    /// The technician's signature over the closing statement for these values.
+    pub fn sign_off_signature(&self, id: i64, code: &str, notes: &str) -> Value {
+        let number = self.store.ticket(id).unwrap().number;
+        serde_json::to_value(Signature::synthetic(
+            TECH,
+            SignerRole::Technician,
+            "closure sign-off",
+            &sign_off_statement(&number, code, notes),
+            self.now.fixed_offset(),
+            2,
+        ))
+        .unwrap()
+    }
+
+    /// Step 21 after entering the technician's PIN.
+    pub fn sign_off(&mut self, id: i64, v: Value) -> ticketflow_core::Result<Ticket> {
+        let now = self.tick(1);
+        let proof = self.store.verify_pin(TECH, PIN, now)?;
+        self.store.sign_off(id, vals(v), proof, now)
     }
 
     pub fn verified(&mut self) -> i64 {
@@ -263,8 +291,7 @@ impl Desk {
             json!({"root_cause": "stale token", "changes": "cleared cache"}),
         )
         .unwrap();
-        self.step(id, 16, json!({"summary": "We fixed your sign-in."}))
-            .unwrap();
+        self.step(id, 16, json!({"summary": SUMMARY})).unwrap();
         self.step(id, 18, json!({"rating": 5})).unwrap();
         self.add_time(id);
         self.step(id, 19, json!({"breach_note": "none"})).unwrap();
@@ -274,11 +301,11 @@ impl Desk {
     }
 
     pub fn close(&mut self, id: i64) -> ticketflow_core::Result<Ticket> {
-        let sig = self.signature(SignerRole::Technician);
-        self.step(
+        let code = b::RESOLUTION_CODES[0];
+        let sig = self.sign_off_signature(id, code, "none");
+        self.sign_off(
             id,
-            21,
-            json!({"resolution_code": b::RESOLUTION_CODES[0], "closure_notes": "none", "signature": sig}),
+            json!({"resolution_code": code, "closure_notes": "none", "signature": sig}),
         )
     }
 }

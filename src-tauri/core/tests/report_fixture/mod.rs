@@ -1,18 +1,19 @@
 //! Closed tickets worth a report, and the poppler / qpdf / NSS tools that check the PDFs.
 #![allow(dead_code)]
 
-use crate::common::{vals, Desk, TECH};
+use crate::common::{vals, Desk, PIN, TECH};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tempfile::TempDir;
-use ticketflow_core::directory::{NewAsset, NewContact};
+use ticketflow_core::directory::{NewAsset, NewContact, TechTier};
 use ticketflow_core::secrets::SecretStore;
 use ticketflow_core::signature::Signature;
 use ticketflow_core::signing::Identity;
 use ticketflow_core::store::NewTimeEntry;
 use ticketflow_core::template::{builtin as b, SignerRole};
+use ticketflow_core::workflow::sign_off_statement;
 
 pub struct Closed {
     pub desk: Desk,
@@ -20,10 +21,13 @@ pub struct Closed {
     pub number: String,
 }
 
+const SUMMARY: &str = "We fixed your sign-in: Outlook no longer asks for your password.";
+
 fn signature(
     name: &str,
     role: SignerRole,
     meaning: &str,
+    content: &str,
     at: DateTime<Utc>,
     seed: u64,
 ) -> serde_json::Value {
@@ -37,6 +41,7 @@ fn signature(
         name,
         role,
         meaning,
+        content,
         at.with_timezone(&offset),
         seed,
     ))
@@ -151,7 +156,14 @@ pub fn closed(complex: bool) -> Closed {
             .unwrap();
     }
     let at = desk.tick(1);
-    let sig = signature("Zoë Ødegård", SignerRole::EndUser, "fix verified", at, 11);
+    let sig = signature(
+        "Zoë Ødegård",
+        SignerRole::EndUser,
+        "fix verified",
+        SUMMARY,
+        at,
+        11,
+    );
     desk.step(id, 13, json!({"outcome": b::VERIFIED, "signature": sig}))
         .unwrap();
     desk.step(id, 14, json!({"notes": "No new alerts in monitoring."}))
@@ -166,12 +178,7 @@ pub fn closed(complex: bool) -> Closed {
         }),
     )
     .unwrap();
-    desk.step(
-        id,
-        16,
-        json!({"summary": "We fixed your sign-in: Outlook no longer asks for your password."}),
-    )
-    .unwrap();
+    desk.step(id, 16, json!({ "summary": SUMMARY })).unwrap();
     desk.step(
         id,
         18,
@@ -220,20 +227,27 @@ pub fn closed(complex: bool) -> Closed {
     desk.step(id, 20, json!({"outcome": b::RUNBOOK_NOTHING_NEW}))
         .unwrap();
     let at = desk.tick(1);
+    let (signer, code, notes) = ("Łukasz Nowak", b::RESOLUTION_CODES[0], "No follow-on work.");
+    let number = desk.store.ticket(id).unwrap().number;
     let sig = signature(
-        "Łukasz Nowak",
+        signer,
         SignerRole::Technician,
         "closure sign-off",
+        &sign_off_statement(&number, code, notes),
         at,
         5,
     );
+    desk.store
+        .add_technician(signer, TechTier::Tier2, "admin", at)
+        .unwrap();
+    desk.store.set_pin(signer, None, PIN, at).unwrap();
+    let proof = desk.store.verify_pin(signer, PIN, at).unwrap();
     let t = desk
         .store
-        .complete_step(
+        .sign_off(
             id,
-            21,
-            vals(json!({"resolution_code": b::RESOLUTION_CODES[0], "closure_notes": "No follow-on work.", "signature": sig})),
-            TECH,
+            vals(json!({"resolution_code": code, "closure_notes": notes, "signature": sig})),
+            proof,
             at,
         )
         .unwrap();

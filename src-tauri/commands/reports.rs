@@ -1,0 +1,384 @@
+//! Closure reports from the window: export one, print one, export a client's batch, settings.
+//!
+//! The core makes, signs and writes the reports; this module only finds the signing identity and
+//! checks what the window sends. The identity's private key is in the OS keychain, which may be
+//! locked, absent (a headless session) or slow to answer: it is asked only after everything that
+//! can be refused without it, never while the store is locked, and a missing keychain is the coded
+//! `KEYCHAIN_UNAVAILABLE` the window shows, not a crash. Tests give the state an in-memory key
+//! store ([`AppState::with_keychain`]) and never touch the real one.
+//!
+//! Paths come from the native dialogs, through the UI: a command writes only a file of its own
+//! kind (`.pdf`, `.pem`) into a folder that exists, so a confused or hostile page cannot use it
+//! to overwrite arbitrary files.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, Runtime, State};
+use ticketflow_core::error::{Error, ErrorPayload};
+use ticketflow_core::paths;
+use ticketflow_core::report::{
+    self, BatchControl, BatchProgress, BatchSummary, PaperSize, ReportSettings, SavedReport,
+};
+use ticketflow_core::secrets::SecretStore;
+use ticketflow_core::signing::{self, Identity};
+
+use crate::state::guarded;
+use crate::{AppState, INTERNAL_ERROR};
+
+/// Opens a written report in the system's PDF viewer.
+pub type Viewer = Arc<dyn Fn(&Path) -> Result<(), ErrorPayload> + Send + Sync>;
+
+/// Where the signing key is kept.
+enum Keychain {
+    /// None configured (a state made for tests that do not sign): KEYCHAIN_UNAVAILABLE.
+    None,
+    /// The OS credential store, opened when first needed.
+    Platform,
+    /// A given store (tests: the in-memory one).
+    Given(SecretStore),
+}
+
+/// The installation's signing identity, loaded (or created) once and then kept in memory.
+struct Signing {
+    /// Where the certificates live and the database is (the app's data directory).
+    data_dir: Option<PathBuf>,
+    keychain: Keychain,
+    identity: Mutex<Option<Arc<Identity>>>,
+}
+
+impl Signing {
+    fn data_dir(&self) -> ticketflow_core::Result<&Path> {
+        self.data_dir.as_deref().ok_or_else(|| {
+            Error::invalid(
+                "data_dir",
+                "this session has no data directory for report signing",
+            )
+        })
+    }
+
+    /// The identity, created on first use under `msp_name`. Held under a lock so two exports on a
+    /// fresh installation cannot create two roots.
+    fn identity(
+        &self,
+        msp_name: &str,
+        now: DateTime<Utc>,
+    ) -> ticketflow_core::Result<Arc<Identity>> {
+        let mut cached = self.identity.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(identity) = cached.as_ref() {
+            return Ok(Arc::clone(identity));
+        }
+        let secrets = match &self.keychain {
+            Keychain::None => {
+                return Err(Error::KeychainUnavailable(
+                    "no key store is configured for this session".into(),
+                ))
+            }
+            Keychain::Platform => SecretStore::platform()?,
+            Keychain::Given(store) => store.clone(),
+        };
+        let identity = Arc::new(Identity::load_or_create(
+            self.data_dir()?,
+            &secrets,
+            msp_name,
+            now,
+        )?);
+        *cached = Some(Arc::clone(&identity));
+        Ok(identity)
+    }
+}
+
+/// What the report commands keep between calls; part of [`AppState`].
+pub struct ReportEnv {
+    signing: Arc<Signing>,
+    /// Folder for "Print" copies (None: the app's cache directory) and how they are opened.
+    print_dir: Option<PathBuf>,
+    viewer: Viewer,
+    /// Set to stop the running batch.
+    cancel: Arc<AtomicBool>,
+    /// One batch at a time.
+    running: Arc<AtomicBool>,
+}
+
+fn system_viewer(path: &Path) -> Result<(), ErrorPayload> {
+    tauri_plugin_opener::open_path(path, None::<&str>).map_err(|e| ErrorPayload {
+        code: "IO_ERROR".into(),
+        message: format!(
+            "the report was saved to {} but no PDF viewer could be opened: {e}",
+            path.display()
+        ),
+    })
+}
+
+impl Default for ReportEnv {
+    fn default() -> Self {
+        ReportEnv {
+            signing: Arc::new(Signing {
+                data_dir: None,
+                keychain: Keychain::None,
+                identity: Mutex::new(None),
+            }),
+            print_dir: None,
+            viewer: Arc::new(system_viewer),
+            cancel: Arc::new(AtomicBool::new(false)),
+            running: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+impl AppState {
+    fn with_signing(mut self, data_dir: PathBuf, keychain: Keychain) -> Self {
+        self.reports.signing = Arc::new(Signing {
+            data_dir: Some(data_dir),
+            keychain,
+            identity: Mutex::new(None),
+        });
+        self
+    }
+
+    /// Reports are signed with the key in the OS keychain; `data_dir` holds the database and
+    /// the certificates.
+    pub fn with_platform_keychain(self, data_dir: PathBuf) -> Self {
+        self.with_signing(data_dir, Keychain::Platform)
+    }
+
+    /// Reports are signed with a key kept in `secrets` (tests: `SecretStore::in_memory()`);
+    /// `data_dir` holds the database (`ticketflow.db`) and the certificates.
+    pub fn with_keychain(self, data_dir: PathBuf, secrets: SecretStore) -> Self {
+        self.with_signing(data_dir, Keychain::Given(secrets))
+    }
+
+    /// "Print" writes its copy into `print_dir` and hands it to `viewer` instead of the system's
+    /// PDF viewer (tests).
+    pub fn with_viewer(
+        mut self,
+        print_dir: PathBuf,
+        viewer: impl Fn(&Path) -> Result<(), ErrorPayload> + Send + Sync + 'static,
+    ) -> Self {
+        self.reports.print_dir = Some(print_dir);
+        self.reports.viewer = Arc::new(viewer);
+        self
+    }
+}
+
+fn payload(error: Error) -> ErrorPayload {
+    error.payload()
+}
+
+/// A file the user chose in a save dialog: absolute, in an existing folder, of one of `kinds`.
+fn chosen_file(path: &str, kinds: &[&str]) -> ticketflow_core::Result<PathBuf> {
+    let p = Path::new(path);
+    if path.is_empty() || path.len() > 4096 || path.contains('\0') || !p.is_absolute() {
+        return Err(Error::invalid(
+            "path",
+            "choose where to save with the save dialog (an absolute path)",
+        ));
+    }
+    let kind_ok = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| kinds.iter().any(|k| e.eq_ignore_ascii_case(k)));
+    if !kind_ok || p.file_stem().is_none() {
+        return Err(Error::invalid(
+            "path",
+            format!("the file name must end in .{}", kinds.join(" or .")),
+        ));
+    }
+    if !p.parent().is_some_and(Path::is_dir) {
+        return Err(Error::invalid(
+            "path",
+            format!("the folder of {path} does not exist"),
+        ));
+    }
+    Ok(p.to_path_buf())
+}
+
+/// A folder the user chose in a folder dialog: absolute and existing.
+fn chosen_folder(folder: &str) -> ticketflow_core::Result<PathBuf> {
+    let p = Path::new(folder);
+    if folder.len() > 4096 || folder.contains('\0') || !p.is_absolute() || !p.is_dir() {
+        return Err(Error::invalid(
+            "folder",
+            "choose an existing folder with the folder dialog",
+        ));
+    }
+    Ok(p.to_path_buf())
+}
+
+/// Writes the signed report of a closed ticket to `path` (from the save dialog).
+#[tauri::command(async)]
+pub fn export_report(
+    state: State<'_, AppState>,
+    ticket_id: i64,
+    path: String,
+) -> Result<SavedReport, ErrorPayload> {
+    let path = chosen_file(&path, &["pdf"]).map_err(payload)?;
+    let input = state.with_store(|store, _| store.report_input_of(ticket_id))?;
+    let now = state.now();
+    guarded(|| {
+        let identity = state
+            .reports
+            .signing
+            .identity(&input.settings.msp_name, now)?;
+        report::save_report(&input, &identity, now, &path)
+    })
+}
+
+/// Writes the signed report into the print folder and opens it in the system's PDF viewer,
+/// whose print dialog does the rest.
+#[tauri::command(async)]
+pub fn print_report<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    ticket_id: i64,
+) -> Result<SavedReport, ErrorPayload> {
+    let input = state.with_store(|store, _| store.report_input_of(ticket_id))?;
+    let now = state.now();
+    let env = &state.reports;
+    let saved = guarded(|| {
+        let identity = env.signing.identity(&input.settings.msp_name, now)?;
+        let dir = match &env.print_dir {
+            Some(dir) => dir.clone(),
+            None => app
+                .path()
+                .app_cache_dir()
+                .map_err(|e| Error::invalid("cache_dir", e.to_string()))?
+                .join("print"),
+        };
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(report::batch_file_name(&input.sealed.record.ticket.number));
+        report::save_report(&input, &identity, now, &path)
+    })?;
+    (env.viewer)(Path::new(&saved.path))?;
+    Ok(saved)
+}
+
+/// Clears the running flag when a batch ends, however it ends.
+struct Running(Arc<AtomicBool>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Exports the signed reports of a client's tickets closed from `from` to `to` (the client's
+/// days) into `folder` as `<number>.pdf`, on every core, off the main thread. Progress arrives on
+/// `on_progress` after each ticket; [`cancel_batch_export`] stops it. A ticket that fails is
+/// listed in the summary and the others go on.
+#[tauri::command]
+pub async fn batch_export(
+    state: State<'_, AppState>,
+    company_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+    folder: String,
+    on_progress: Channel<BatchProgress>,
+) -> Result<BatchSummary, ErrorPayload> {
+    let folder = chosen_folder(&folder).map_err(payload)?;
+    let (numbers, settings) = state.with_store(|store, _| {
+        Ok((
+            store.closed_ticket_numbers(company_id, from, to)?,
+            store.report_settings()?,
+        ))
+    })?;
+    if numbers.is_empty() {
+        return Ok(BatchSummary::default());
+    }
+    let env = &state.reports;
+    if env
+        .running
+        .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
+        .is_err()
+    {
+        return Err(payload(Error::invalid(
+            "batch",
+            "a batch export is already running; wait for it or cancel it",
+        )));
+    }
+    let running = Running(Arc::clone(&env.running));
+    env.cancel.store(false, Ordering::SeqCst);
+    let signing = Arc::clone(&env.signing);
+    let cancel = Arc::clone(&env.cancel);
+    let now = state.now();
+    let work = tauri::async_runtime::spawn_blocking(move || {
+        let _running = running;
+        guarded(|| {
+            let identity = signing.identity(&settings.msp_name, now)?;
+            let db = signing.data_dir()?.join(paths::DB_FILE);
+            let progress = |p: &BatchProgress| {
+                // A window that went away stops listening; the batch still finishes.
+                let _ = on_progress.send(p.clone());
+            };
+            let control = BatchControl {
+                cancel: &cancel,
+                progress: &progress,
+            };
+            report::export_batch_with(&db, &numbers, &folder, &identity, now, 0, &control)
+        })
+    });
+    work.await.unwrap_or_else(|e| {
+        Err(ErrorPayload {
+            code: INTERNAL_ERROR.into(),
+            message: format!("the batch export stopped unexpectedly: {e}"),
+        })
+    })
+}
+
+/// Asks the running batch to stop after the tickets in hand; false when none is running.
+#[tauri::command]
+pub fn cancel_batch_export(state: State<'_, AppState>) -> bool {
+    let running = state.reports.running.load(Ordering::SeqCst);
+    if running {
+        state.reports.cancel.store(true, Ordering::SeqCst);
+    }
+    running
+}
+
+#[tauri::command(async)]
+pub fn get_report_settings(state: State<'_, AppState>) -> Result<ReportSettings, ErrorPayload> {
+    state.with_store(|store, _| store.report_settings())
+}
+
+#[tauri::command(async)]
+pub fn set_paper_size(
+    state: State<'_, AppState>,
+    paper: PaperSize,
+) -> Result<ReportSettings, ErrorPayload> {
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        store.set_paper_size(paper, &actor, now)
+    })
+}
+
+#[tauri::command(async)]
+pub fn set_msp_name(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<ReportSettings, ErrorPayload> {
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        store.set_msp_name(&name, &actor, now)
+    })
+}
+
+/// Writes this installation's root certificate (PEM) to `path`, for a client to trust its
+/// reports. On a fresh installation the identity is created first (which needs the keychain).
+#[tauri::command(async)]
+pub fn export_root_cert(state: State<'_, AppState>, path: String) -> Result<String, ErrorPayload> {
+    let path = chosen_file(&path, &["pem", "crt"]).map_err(payload)?;
+    let settings = state.with_store(|store, _| store.report_settings())?;
+    let now = state.now();
+    let signing = &state.reports.signing;
+    guarded(|| {
+        let dir = signing.data_dir()?;
+        if signing::load_certificates(dir)?.is_none() {
+            signing.identity(&settings.msp_name, now)?;
+        }
+        report::write_file(&path, signing::export_root_pem(dir)?.as_bytes())?;
+        Ok(path.display().to_string())
+    })
+}

@@ -1,0 +1,401 @@
+//! Full-text search over every document a technician may look for: ticket texts and runbooks.
+//!
+//! The index (`documents_fts`, migration 0004) is kept in sync by triggers, so writes need no
+//! code here. Queries are user text: they are cut into words and each word quoted, so no input
+//! can reach FTS5's query syntax; a trailing `*` on a word is the one operator, a prefix match.
+//!
+//! Ranking: bm25 needs every match of a term scanned (its IDF and a full sort), which costs
+//! 60–180 ms for a term in a tenth of a million documents. So only a small result set is ranked by
+//! bm25; when a query matches more than [`CANDIDATES`] documents, or one of its words is very
+//! common, the newest matches are taken (rowid order is creation order, which FTS5 walks
+//! backwards without reading the rest), title matches first.
+
+use super::{Durability, NewRunbookEntry, Store};
+use crate::audit::{self, timestamp};
+use crate::error::{Error, Result};
+use crate::workflow::Change;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+/// Longest query accepted, in characters.
+pub const SEARCH_QUERY_MAX_CHARS: usize = 500;
+/// Words of a query beyond this many are ignored.
+pub const SEARCH_TERMS_MAX: usize = 16;
+/// Most hits one search returns.
+pub const SEARCH_LIMIT_MAX: u32 = 100;
+/// Largest result set ranked by bm25; larger ones are ranked among their newest this many.
+pub const CANDIDATES: usize = 500;
+/// A word in more documents than this makes bm25 too slow for a multi-word query.
+const COMMON_TERM_DOCS: i64 = 20_000;
+/// The longest prefix with an index of its own (migration 0004: `prefix = '2 3 4 5'`).
+const PREFIX_INDEX_MAX: usize = 5;
+/// Largest runbook import in one transaction.
+pub const IMPORT_BATCH_MAX: usize = 50_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Ticket,
+    Runbook,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct DocumentHit {
+    pub kind: DocumentKind,
+    /// The ticket's or the runbook entry's id.
+    pub id: i64,
+    /// The ticket number ("T-000042"); `None` for runbooks.
+    pub number: Option<String>,
+    /// The problem statement of a ticket, the title of a runbook entry.
+    pub title: String,
+    /// A short excerpt of the text around the match, plain text on one line.
+    pub snippet: String,
+}
+
+/// One word of a query: its text (letters and digits only) and whether it is a prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Term {
+    text: String,
+    prefix: bool,
+}
+
+impl Term {
+    /// The FTS5 form: a quoted string (the text holds no quote), `*` after it for a prefix.
+    fn fts(&self) -> String {
+        format!("\"{}\"{}", self.text, if self.prefix { "*" } else { "" })
+    }
+
+    /// The form used to place snippets, which runs once per hit: a prefix longer than the
+    /// longest prefix index is cut to it, so that it is a lookup rather than a merge of every
+    /// matching term's list (the excerpt may then centre on a word with the shorter prefix).
+    fn fts_for_snippet(&self) -> String {
+        if self.prefix && self.text.chars().count() > PREFIX_INDEX_MAX {
+            let cut: String = self.text.chars().take(PREFIX_INDEX_MAX).collect();
+            format!("\"{cut}\"*")
+        } else {
+            self.fts()
+        }
+    }
+}
+
+/// Cuts user text into words. Anything that is not a letter or digit separates words, the way
+/// the index's tokenizer does, so quotes, operators, column filters and NULs never reach FTS5.
+/// A `*` at the end of a word makes its last part a prefix (two characters at least, so a prefix
+/// never means "every word starting with a").
+fn terms(query: &str) -> Result<Vec<Term>> {
+    if query.chars().count() > SEARCH_QUERY_MAX_CHARS {
+        return Err(Error::invalid(
+            "query",
+            format!("longer than {SEARCH_QUERY_MAX_CHARS} characters"),
+        ));
+    }
+    let mut out: Vec<Term> = Vec::new();
+    for word in query.split(|c: char| c.is_whitespace() || c == '\0') {
+        let prefix = word.ends_with('*');
+        let parts: Vec<&str> = word
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|p| !p.is_empty())
+            .collect();
+        for (i, part) in parts.iter().enumerate() {
+            let term = Term {
+                text: part.to_lowercase(),
+                prefix: prefix && i + 1 == parts.len() && part.chars().count() >= 2,
+            };
+            if !out.contains(&term) {
+                out.push(term);
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::invalid(
+            "query",
+            "type at least one word to search for",
+        ));
+    }
+    out.truncate(SEARCH_TERMS_MAX);
+    Ok(out)
+}
+
+/// The limits `add_runbook_entry` applies (records.rs), for an imported entry.
+fn check_import(e: &NewRunbookEntry) -> Result<()> {
+    if e.title.trim().is_empty() || e.title.chars().count() > 300 {
+        return Err(Error::invalid(
+            "title",
+            "is required (at most 300 characters)",
+        ));
+    }
+    if e.body.chars().count() > 100_000 {
+        return Err(Error::invalid("body", "longer than 100000 characters"));
+    }
+    Ok(())
+}
+
+/// Whitespace (line breaks included) folded to single spaces.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Store {
+    /// Searches ticket texts and runbooks. Words must all match (a trailing `*` makes a word a
+    /// prefix); at most `limit` hits (1 to [`SEARCH_LIMIT_MAX`]), best first. An empty or oversize
+    /// query is `INVALID_INPUT`.
+    pub fn search_documents(&self, query: &str, limit: u32) -> Result<Vec<DocumentHit>> {
+        let terms = terms(query)?;
+        let limit = limit.clamp(1, SEARCH_LIMIT_MAX) as usize;
+        let fts = terms.iter().map(Term::fts).collect::<Vec<_>>().join(" ");
+        let conn = self.conn();
+        let newest: Vec<i64> = {
+            let mut stmt = conn.prepare_cached(
+                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1
+                 ORDER BY rowid DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![fts, CANDIDATES as i64 + 1], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        if newest.is_empty() {
+            return Ok(Vec::new());
+        }
+        let small = newest.len() <= CANDIDATES;
+        let common_word = || -> Result<bool> {
+            let mut stmt = conn.prepare_cached(
+                "SELECT 1 FROM documents_fts WHERE documents_fts MATCH ?1 LIMIT 1 OFFSET ?2",
+            )?;
+            for t in &terms {
+                if stmt
+                    .query_row(params![t.fts(), COMMON_TERM_DOCS], |_| Ok(()))
+                    .optional()?
+                    .is_some()
+                {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        };
+        let ranked: Vec<i64> = if small && (terms.len() == 1 || !common_word()?) {
+            // Few matches: bm25 over all of them, titles weighing four times the text.
+            let mut stmt = conn.prepare_cached(
+                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1
+                 ORDER BY bm25(documents_fts, 4.0, 1.0), rowid DESC LIMIT ?2",
+            )?;
+            let rows = stmt.query_map(params![fts, limit as i64], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        } else {
+            // Many matches: the newest candidates, those matching in the title first.
+            let candidates = &newest[..newest.len().min(CANDIDATES)];
+            let oldest = candidates.last().copied().unwrap_or(0);
+            let in_title = format!("title : ({fts})");
+            let mut stmt = conn.prepare_cached(
+                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1 AND rowid >= ?2
+                 ORDER BY rowid DESC LIMIT ?3",
+            )?;
+            let titled: Vec<i64> = stmt
+                .query_map(params![in_title, oldest, limit as i64], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut ids = titled.clone();
+            ids.extend(
+                candidates
+                    .iter()
+                    .filter(|id| !titled.contains(id))
+                    .take(limit.saturating_sub(titled.len())),
+            );
+            ids
+        };
+        let mut snippet = conn.prepare_cached(
+            "SELECT snippet(documents_fts, 1, '', '', '…', 16) FROM documents_fts
+             WHERE documents_fts MATCH ?1 AND rowid = ?2",
+        )?;
+        let mut doc = conn.prepare_cached(
+            "SELECT d.kind, d.ref_id, d.title, t.number FROM documents d
+             LEFT JOIN tickets t ON d.kind = 'ticket' AND t.id = d.ref_id WHERE d.id = ?1",
+        )?;
+        let placed = terms
+            .iter()
+            .map(Term::fts_for_snippet)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut hits = Vec::with_capacity(ranked.len());
+        for id in ranked {
+            let (kind, ref_id, title, number): (String, i64, String, Option<String>) =
+                doc.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            let text: String = snippet
+                .query_row(params![placed, id], |r| r.get(0))
+                .optional()?
+                .unwrap_or_default();
+            hits.push(DocumentHit {
+                kind: if kind == "ticket" {
+                    DocumentKind::Ticket
+                } else {
+                    DocumentKind::Runbook
+                },
+                id: ref_id,
+                number,
+                title: one_line(&title),
+                snippet: one_line(&text),
+            });
+        }
+        Ok(hits)
+    }
+
+    /// How many documents the index holds (tickets and runbook entries).
+    pub fn document_count(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))?)
+    }
+
+    /// Merges the full-text indexes into one segment each, after a bulk load: queries then read
+    /// one b-tree per term instead of one per load batch.
+    pub fn optimize_search_index(&mut self) -> Result<()> {
+        self.write(Durability::Normal, |tx| {
+            tx.execute(
+                "INSERT INTO documents_fts (documents_fts) VALUES ('optimize')",
+                [],
+            )?;
+            tx.execute(
+                "INSERT INTO runbook_fts (runbook_fts) VALUES ('optimize')",
+                [],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Imports many runbook entries at once (a client's IT Glue / Hudu export, demo data): one
+    /// transaction and one audit event for the whole batch, each entry checked as
+    /// `add_runbook_entry` checks it. Returns the new entries' ids.
+    pub fn import_runbook_entries(
+        &mut self,
+        entries: &[NewRunbookEntry],
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>> {
+        let actor = super::check_actor(actor)?;
+        if entries.len() > IMPORT_BATCH_MAX {
+            return Err(Error::invalid(
+                "entries",
+                format!("more than {IMPORT_BATCH_MAX} in one import"),
+            ));
+        }
+        for e in entries {
+            check_import(e)?;
+        }
+        self.write(Durability::Normal, |tx| {
+            let mut company = tx.prepare_cached("SELECT 1 FROM companies WHERE id = ?1")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO runbook_entries (company_id, title, body, updated_at) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let at = timestamp(now);
+            let mut ids = Vec::with_capacity(entries.len());
+            let mut known = std::collections::HashSet::new();
+            for e in entries {
+                if !known.contains(&e.company_id) {
+                    super::found(
+                        company.query_row([e.company_id], |_| Ok(())),
+                        "company",
+                        e.company_id,
+                    )?;
+                    known.insert(e.company_id);
+                }
+                insert.execute(params![e.company_id, e.title, e.body, at])?;
+                ids.push(tx.last_insert_rowid());
+            }
+            if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+                audit::append(
+                    tx,
+                    None,
+                    actor,
+                    now,
+                    &Change::new(
+                        "runbook_entries_imported",
+                        json!(null),
+                        json!({"count": ids.len(), "first_id": first, "last_id": last}),
+                    ),
+                )?;
+            }
+            Ok(ids)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runbook_hits(store: &Store, q: &str) -> Vec<String> {
+        store
+            .search_documents(q, 10)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.title)
+            .collect()
+    }
+
+    /// No command edits or deletes a runbook entry yet (imports and the IT Glue sync will); the
+    /// triggers must keep the index right when one does.
+    #[test]
+    fn runbook_updates_and_deletes_reach_the_index() {
+        let mut store = Store::open_in_memory().unwrap();
+        let now = crate::demo::anchor();
+        crate::demo::generate(&mut store, 0, 1, |_, _| {}).unwrap();
+        let company_id = store.companies().unwrap()[0].id;
+        let ids = store
+            .import_runbook_entries(
+                &[NewRunbookEntry {
+                    company_id,
+                    title: "Legacy fax gateway".into(),
+                    body: "Restart the modem bank".into(),
+                }],
+                "test",
+                now,
+            )
+            .unwrap();
+        assert_eq!(runbook_hits(&store, "modem"), vec!["Legacy fax gateway"]);
+        store
+            .conn()
+            .execute(
+                "UPDATE runbook_entries SET title = 'SIP trunk', body = 'Fax moved to the cloud' WHERE id = ?1",
+                [ids[0]],
+            )
+            .unwrap();
+        assert!(runbook_hits(&store, "modem").is_empty());
+        assert_eq!(runbook_hits(&store, "cloud"), vec!["SIP trunk"]);
+        store
+            .conn()
+            .execute("DELETE FROM runbook_entries WHERE id = ?1", [ids[0]])
+            .unwrap();
+        assert!(runbook_hits(&store, "cloud").is_empty());
+        let check: rusqlite::Result<()> = store.conn().execute_batch(
+            "INSERT INTO documents_fts (documents_fts, rank) VALUES ('integrity-check', 1)",
+        );
+        check.unwrap();
+    }
+
+    #[test]
+    fn queries_become_quoted_words() {
+        let q = |s: &str| {
+            terms(s)
+                .unwrap()
+                .iter()
+                .map(Term::fts)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(
+            q("VPN \"split\" OR tun*"),
+            "\"vpn\" \"split\" \"or\" \"tun\"*"
+        );
+        assert_eq!(q("wi-fi* a* a"), "\"wi\" \"fi\"* \"a\"");
+        assert_eq!(q("x\0y"), "\"x\" \"y\"");
+        assert_eq!(terms(&"w ".repeat(200)).unwrap().len(), 1);
+        assert_eq!(
+            terms(&(0..30).map(|i| format!("w{i} ")).collect::<String>())
+                .unwrap()
+                .len(),
+            SEARCH_TERMS_MAX
+        );
+        for bad in ["", " \t", "\"*()", &"a".repeat(SEARCH_QUERY_MAX_CHARS + 1)] {
+            assert_eq!(terms(bad).unwrap_err().code(), "INVALID_INPUT", "{bad:?}");
+        }
+    }
+}
