@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex};
 
 use serde_json::{json, Value};
-use support::{invoke, Mock};
+use support::{code, invoke, Mock};
 use tauri::ipc::InvokeResponseBody;
 use tauri::test::{mock_builder, mock_context, noop_assets};
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
@@ -143,15 +143,6 @@ fn desk() -> Desk {
     desk_with(true)
 }
 
-fn code(r: Result<Value, Value>) -> String {
-    let err = r.expect_err("the command must fail");
-    assert!(
-        err["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "no message: {err}"
-    );
-    err["code"].as_str().unwrap_or_default().to_string()
-}
-
 /// Tauri's own refusal (wrong argument types): a plain string naming the argument.
 fn refused(r: Result<Value, Value>, arg: &str) {
     match r {
@@ -160,7 +151,7 @@ fn refused(r: Result<Value, Value>, arg: &str) {
     }
 }
 
-/// (id, closed) of every ticket, with the company of each.
+/// Every ticket of the desk.
 fn tickets(store: &Store) -> Vec<ticketflow_core::ticket::Ticket> {
     (1..=store.ticket_count().unwrap())
         .map(|id| store.ticket(id).unwrap())
@@ -291,6 +282,33 @@ fn print_writes_a_signed_copy_and_opens_it_in_the_viewer() {
 }
 
 #[test]
+fn a_viewer_that_cannot_open_the_report_is_a_coded_error() {
+    let d = desk();
+    let id = closed_id(&d.db());
+    let dir = d.dir.path().join("print-elsewhere");
+    let clock = Arc::new(ManualClock::new(ticketflow_core::demo::anchor()));
+    let store = Store::open(&d.dir.path().join(ticketflow_core::paths::DB_FILE)).unwrap();
+    let state = AppState::new(store, clock)
+        .with_keychain(
+            d.dir.path().to_path_buf(),
+            SecretStore::in_memory().unwrap(),
+        )
+        .with_viewer(dir.clone(), |p: &Path| {
+            Err(ticketflow_core::ErrorPayload {
+                code: "IO_ERROR".into(),
+                message: format!("no PDF viewer for {}", p.display()),
+            })
+        });
+    let (_app, w) = support::app_with(state);
+    let err = invoke(&w, "print_report", json!({"ticketId": id})).unwrap_err();
+    assert_eq!(err["code"], "IO_ERROR");
+    assert!(
+        err["message"].as_str().unwrap().contains("print-elsewhere"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_batch_writes_one_verified_report_per_closed_ticket_with_progress() {
     let d = desk();
     let (company, numbers) = busiest_company(&d.db());
@@ -330,6 +348,27 @@ fn a_batch_writes_one_verified_report_per_closed_ticket_with_progress() {
         (summary["total"].clone(), summary["exported"].clone()),
         (json!(0), json!(0))
     );
+}
+
+#[test]
+fn a_ticket_that_fails_is_listed_and_the_others_are_exported() {
+    let d = desk();
+    let (company, numbers) = busiest_company(&d.db());
+    let folder = d.folder("partly");
+    // A folder where the first report's file should go: that one write fails.
+    std::fs::create_dir(folder.join(format!("{}.pdf", numbers[0]))).unwrap();
+    let summary = invoke(&d.w, "batch_export", batch_args(company, &folder)).unwrap();
+    assert_eq!(summary["exported"], numbers.len() - 1);
+    assert_eq!(summary["cancelled"], false);
+    let failed = summary["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1, "{summary}");
+    assert_eq!(failed[0]["ticket"], numbers[0]);
+    assert_eq!(failed[0]["error"]["code"], "IO_ERROR");
+    // Nothing half-written is left behind: the folder, and one report per other ticket.
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), numbers.len());
+    let last = d.channel.messages().pop().unwrap();
+    assert_eq!(last["failed"], 1);
+    assert_eq!(last["done"], numbers.len());
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod support;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
-use support::{app_with, invoke, Mock};
+use support::{app_with, code, invoke, Mock};
 use tauri::WebviewWindow;
 use ticketflow_core::clock::ManualClock;
 use ticketflow_core::demo::{self, DEMO_PIN};
@@ -20,12 +20,6 @@ fn desk() -> (tauri::App<Mock>, WebviewWindow<Mock>) {
     demo::generate(&mut store, 40, 3, |_, _| {}).expect("demo data");
     let clock = Arc::new(ManualClock::new(demo::anchor()));
     app_with(AppState::new(store, clock))
-}
-
-fn code(r: Result<Value, Value>) -> String {
-    let err = r.expect_err("the command must fail");
-    assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()));
-    err["code"].as_str().unwrap_or_default().to_string()
 }
 
 fn step(w: &WebviewWindow<Mock>, id: i64, step: u8, values: Value) -> Value {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use serde_json::{json, Value};
-use support::{app_with, invoke, Mock};
+use support::{app_with, code, invoke, Mock};
 use tauri::WebviewWindow;
 use ticketflow_core::clock::ManualClock;
 use ticketflow_core::store::Store;
@@ -20,15 +20,6 @@ fn desk() -> (tauri::App<Mock>, WebviewWindow<Mock>) {
     ticketflow_core::demo::generate(&mut store, 40, 3, |_, _| {}).expect("demo data");
     let clock = Arc::new(ManualClock::new(ticketflow_core::demo::anchor()));
     app_with(AppState::new(store, clock))
-}
-
-fn code(r: Result<Value, Value>) -> String {
-    let err = r.expect_err("the command must fail");
-    assert!(
-        err["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "no message: {err}"
-    );
-    err["code"].as_str().unwrap_or_default().to_string()
 }
 
 fn contact_named(window: &WebviewWindow<Mock>, authorized: bool) -> Value {

@@ -121,6 +121,10 @@ def test_a_ticket_goes_from_intake_through_diagnosis_and_escalation_to_the_fix(d
     page.until(lambda: ticket.step_state(13) == "available")
     summary_box = page.wait("handover-summary-input")
     page.type_into(summary_box, SUMMARY)
+    shots = desk.artifacts.parent / "screenshots"  # kept when the test passes
+    shots.mkdir(exist_ok=True)
+    page.scroll_into_view(ticket.step(13))
+    page.screenshot(shots / "handover-prepare.png")
     page.click("handover-start")
     page.wait("handover")
     # The window is the end user's now: the summary, and nothing of the technician's app.
@@ -138,8 +142,6 @@ def test_a_ticket_goes_from_intake_through_diagnosis_and_escalation_to_the_fix(d
     ends = [p for stroke in END_USER_STROKES for p in (stroke[0], stroke[len(stroke) // 2], stroke[-2])]
     page.until(lambda: all(ink_at(page, pad, ends)),
                message=lambda: f"ink missing on the pad: {list(zip(ends, ink_at(page, pad, ends)))}")
-    shots = desk.artifacts.parent / "screenshots"  # kept when the test passes
-    shots.mkdir(exist_ok=True)
     page.screenshot(shots / "handover-1024x768.png")
     page.click("handover-sign")
     page.until(lambda: page.find("handover").get_attribute("data-stage") == "rate",
@@ -204,6 +206,7 @@ def test_a_ticket_goes_from_intake_through_diagnosis_and_escalation_to_the_fix(d
     statement = page.text(page.wait("signoff-statement"))
     assert number in statement and RESOLUTION in statement and CLOSURE_NOTES in statement
     draw(page, page.wait("signoff-pad"), TECHNICIAN_STROKES)
+    page.screenshot(shots / "signoff-dialog.png")
     page.type_into(page.find("signoff-pin"), "1111")
     page.click("signoff-submit")
     page.until(lambda: [c for c, _ in page.errors()] == ["PIN_WRONG"],

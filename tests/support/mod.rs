@@ -36,3 +36,13 @@ pub fn invoke(window: &WebviewWindow<Mock>, cmd: &str, args: Value) -> Result<Va
             .expect("the response body is JSON")
     })
 }
+
+/// The code of a refused call, which must also carry a message for people.
+pub fn code(r: Result<Value, Value>) -> String {
+    let err = r.expect_err("the command must fail");
+    assert!(
+        err["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "no message: {err}"
+    );
+    err["code"].as_str().unwrap_or_default().to_string()
+}

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use ticketflow_core::report::PaperSize;
 use ticketflow_core::secrets::SecretStore;
@@ -93,27 +93,6 @@ impl From<Paper> for PaperSize {
 
 /// Who the CLI records as the actor of its changes.
 const CLI_ACTOR: &str = "ticketflow-cli";
-
-/// Writes next to the target and renames, so a reader never sees half a file.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| Error::invalid("out", "must name a file"))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })?;
-    Ok(())
-}
 
 fn open(dir: Option<PathBuf>) -> Result<Store, Error> {
     let dir = match dir {
@@ -219,7 +198,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let identity =
                 Identity::load_or_create(&data_dir, &secrets, &input.settings.msp_name, now)?;
             let pdf = report::render_signed(&input, &identity, now)?;
-            write_file(&out, &pdf)?;
+            report::write_file(&out, &pdf)?;
             println!(
                 "{}: {} bytes, record SHA-256 {}, signed by \"{}\" -> {}",
                 input.sealed.record.ticket.number,
@@ -232,7 +211,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         }
         Command::ExportRootCert { out } => {
             let pem = signing::export_root_pem(&data_dir)?;
-            write_file(&out, pem.as_bytes())?;
+            report::write_file(&out, pem.as_bytes())?;
             println!("root certificate -> {}", out.display());
             Ok(ExitCode::SUCCESS)
         }

@@ -15,7 +15,7 @@ use crate::audit::{self, timestamp};
 use crate::error::{Error, Result};
 use crate::workflow::Change;
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -31,6 +31,9 @@ pub const CANDIDATES: usize = 500;
 const COMMON_TERM_DOCS: i64 = 20_000;
 /// The longest prefix with an index of its own (migration 0004: `prefix = '2 3 4 5'`).
 const PREFIX_INDEX_MAX: usize = 5;
+/// How many candidates of a common stem are checked for a longer prefix before leaving the
+/// query to FTS5.
+const STEM_CHECK_MAX: usize = 5_000;
 /// Largest runbook import in one transaction.
 pub const IMPORT_BATCH_MAX: usize = 50_000;
 
@@ -67,11 +70,27 @@ impl Term {
         format!("\"{}\"{}", self.text, if self.prefix { "*" } else { "" })
     }
 
-    /// The form used to place snippets, which runs once per hit: a prefix longer than the
-    /// longest prefix index is cut to it, so that it is a lookup rather than a merge of every
-    /// matching term's list (the excerpt may then centre on a word with the shorter prefix).
-    fn fts_for_snippet(&self) -> String {
-        if self.prefix && self.text.chars().count() > PREFIX_INDEX_MAX {
+    /// A prefix longer than the longest prefix index.
+    fn long_prefix(&self) -> bool {
+        self.prefix && self.text.chars().count() > PREFIX_INDEX_MAX
+    }
+
+    /// Whether a word of `text` is this term (or starts with it, for a prefix).
+    fn found_in(&self, text: &str) -> bool {
+        words(text).any(|w| {
+            if self.prefix {
+                w.starts_with(&self.text)
+            } else {
+                w == self.text
+            }
+        })
+    }
+
+    /// The stem form: a prefix longer than the longest prefix index is cut to it, so that it is
+    /// a lookup rather than a merge of every matching term's list. Used to find candidates for
+    /// long prefixes and to place snippets (which may then centre on a word with the stem).
+    fn fts_stem(&self) -> String {
+        if self.long_prefix() {
             let cut: String = self.text.chars().take(PREFIX_INDEX_MAX).collect();
             format!("\"{cut}\"*")
         } else {
@@ -137,6 +156,121 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The document rowids for a query, best first: bm25 over a small result set, else the newest
+/// candidates with title matches first.
+fn fts_ranked(conn: &Connection, terms: &[Term], fts: &str, limit: usize) -> Result<Vec<i64>> {
+    let newest: Vec<i64> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1
+             ORDER BY rowid DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![fts, CANDIDATES as i64 + 1], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if newest.is_empty() {
+        return Ok(Vec::new());
+    }
+    let small = newest.len() <= CANDIDATES;
+    if small && (terms.len() == 1 || !any_common(conn, terms.iter().map(Term::fts))?) {
+        // Few matches: bm25 over all of them, titles weighing four times the text.
+        let mut stmt = conn.prepare_cached(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1
+             ORDER BY bm25(documents_fts, 4.0, 1.0), rowid DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![fts, limit as i64], |r| r.get(0))?;
+        return Ok(rows.collect::<rusqlite::Result<_>>()?);
+    }
+    // Many matches: the newest candidates, those matching in the title first.
+    let candidates = &newest[..newest.len().min(CANDIDATES)];
+    let oldest = candidates.last().copied().unwrap_or(0);
+    let in_title = format!("title : ({fts})");
+    let mut stmt = conn.prepare_cached(
+        "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1 AND rowid >= ?2
+         ORDER BY rowid DESC LIMIT ?3",
+    )?;
+    let titled: Vec<i64> = stmt
+        .query_map(params![in_title, oldest, limit as i64], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut ids = titled.clone();
+    ids.extend(
+        candidates
+            .iter()
+            .filter(|id| !titled.contains(id))
+            .take(limit.saturating_sub(titled.len())),
+    );
+    Ok(ids)
+}
+
+/// Whether any of these FTS5 expressions matches more than [`COMMON_TERM_DOCS`] documents.
+fn any_common(conn: &Connection, exprs: impl Iterator<Item = String>) -> Result<bool> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT 1 FROM documents_fts WHERE documents_fts MATCH ?1 LIMIT 1 OFFSET ?2",
+    )?;
+    for e in exprs {
+        if stmt
+            .query_row(params![e, COMMON_TERM_DOCS], |_| Ok(()))
+            .optional()?
+            .is_some()
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Words of a text as the index sees them, near enough: runs of letters and digits, lowercased
+/// (diacritics are not folded here).
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+/// Prefixes longer than five characters have no index of their own, and FTS5 merges the lists
+/// of every term they match before returning a row: 80–125 ms for "printe*" in a million
+/// documents. When such a prefix's five-character stem is common, the query runs on the stem
+/// (an index lookup) and the newest candidates are checked against the full prefix here.
+/// Returns the matches, newest first, each with whether its title holds every word; `None`
+/// leaves the query to FTS5 (an uncommon stem, cheap to merge; or a prefix too rare among its
+/// stem's documents to find by checking candidates).
+fn stem_matches(
+    conn: &Connection,
+    terms: &[Term],
+    stemmed: &str,
+) -> Result<Option<Vec<(i64, bool)>>> {
+    let long: Vec<&Term> = terms.iter().filter(|t| t.long_prefix()).collect();
+    if long.is_empty() || !any_common(conn, long.iter().map(|t| t.fts_stem()))? {
+        return Ok(None);
+    }
+    let mut chunk = conn.prepare_cached(
+        "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1 AND rowid < ?2
+         ORDER BY rowid DESC LIMIT 500",
+    )?;
+    let mut doc = conn.prepare_cached("SELECT title, body FROM documents WHERE id = ?1")?;
+    let (mut found, mut before, mut checked) = (Vec::new(), i64::MAX, 0);
+    while checked < STEM_CHECK_MAX {
+        let ids: Vec<i64> = chunk
+            .query_map(params![stemmed, before], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if ids.is_empty() {
+            return Ok(Some(found));
+        }
+        checked += ids.len();
+        for id in ids {
+            before = id;
+            let (title, body): (String, String) =
+                doc.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            if long.iter().all(|t| t.found_in(&title) || t.found_in(&body)) {
+                found.push((id, terms.iter().all(|t| t.found_in(&title))));
+                if found.len() >= CANDIDATES {
+                    return Ok(Some(found));
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
 impl Store {
     /// Searches ticket texts and runbooks. Words must all match (a trailing `*` makes a word a
     /// prefix); at most `limit` hits (1 to [`SEARCH_LIMIT_MAX`]), best first. An empty or oversize
@@ -145,62 +279,20 @@ impl Store {
         let terms = terms(query)?;
         let limit = limit.clamp(1, SEARCH_LIMIT_MAX) as usize;
         let fts = terms.iter().map(Term::fts).collect::<Vec<_>>().join(" ");
+        let placed = terms
+            .iter()
+            .map(Term::fts_stem)
+            .collect::<Vec<_>>()
+            .join(" ");
         let conn = self.conn();
-        let newest: Vec<i64> = {
-            let mut stmt = conn.prepare_cached(
-                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1
-                 ORDER BY rowid DESC LIMIT ?2",
-            )?;
-            let rows = stmt.query_map(params![fts, CANDIDATES as i64 + 1], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        if newest.is_empty() {
-            return Ok(Vec::new());
-        }
-        let small = newest.len() <= CANDIDATES;
-        let common_word = || -> Result<bool> {
-            let mut stmt = conn.prepare_cached(
-                "SELECT 1 FROM documents_fts WHERE documents_fts MATCH ?1 LIMIT 1 OFFSET ?2",
-            )?;
-            for t in &terms {
-                if stmt
-                    .query_row(params![t.fts(), COMMON_TERM_DOCS], |_| Ok(()))
-                    .optional()?
-                    .is_some()
-                {
-                    return Ok(true);
-                }
+        let ranked = match stem_matches(conn, &terms, &placed)? {
+            Some(found) => {
+                let found = &found[..found.len().min(CANDIDATES)];
+                let titled = found.iter().filter(|(_, in_title)| *in_title);
+                let rest = found.iter().filter(|(_, in_title)| !*in_title);
+                titled.chain(rest).map(|(id, _)| *id).take(limit).collect()
             }
-            Ok(false)
-        };
-        let ranked: Vec<i64> = if small && (terms.len() == 1 || !common_word()?) {
-            // Few matches: bm25 over all of them, titles weighing four times the text.
-            let mut stmt = conn.prepare_cached(
-                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1
-                 ORDER BY bm25(documents_fts, 4.0, 1.0), rowid DESC LIMIT ?2",
-            )?;
-            let rows = stmt.query_map(params![fts, limit as i64], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        } else {
-            // Many matches: the newest candidates, those matching in the title first.
-            let candidates = &newest[..newest.len().min(CANDIDATES)];
-            let oldest = candidates.last().copied().unwrap_or(0);
-            let in_title = format!("title : ({fts})");
-            let mut stmt = conn.prepare_cached(
-                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1 AND rowid >= ?2
-                 ORDER BY rowid DESC LIMIT ?3",
-            )?;
-            let titled: Vec<i64> = stmt
-                .query_map(params![in_title, oldest, limit as i64], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut ids = titled.clone();
-            ids.extend(
-                candidates
-                    .iter()
-                    .filter(|id| !titled.contains(id))
-                    .take(limit.saturating_sub(titled.len())),
-            );
-            ids
+            None => fts_ranked(conn, &terms, &fts, limit)?,
         };
         let mut snippet = conn.prepare_cached(
             "SELECT snippet(documents_fts, 1, '', '', '…', 16) FROM documents_fts
@@ -210,11 +302,6 @@ impl Store {
             "SELECT d.kind, d.ref_id, d.title, t.number FROM documents d
              LEFT JOIN tickets t ON d.kind = 'ticket' AND t.id = d.ref_id WHERE d.id = ?1",
         )?;
-        let placed = terms
-            .iter()
-            .map(Term::fts_for_snippet)
-            .collect::<Vec<_>>()
-            .join(" ");
         let mut hits = Vec::with_capacity(ranked.len());
         for id in ranked {
             let (kind, ref_id, title, number): (String, i64, String, Option<String>) =
