@@ -60,8 +60,9 @@ END;
 
 -- The searchable text of a ticket's steps is its paragraph values in the order they were
 -- recorded, superseded records left out (a reopened step's old notes no longer describe the
--- ticket). The same query appears below for the backfill and in each step-record trigger, always
--- with the ticket's id inside the subquery: as a view, SQLite would compute it for every ticket.
+-- ticket). The same query appears below for the backfill and in the update and delete triggers,
+-- always with the ticket's id inside the subquery: as a view, SQLite would compute it for every
+-- ticket.
 
 -- Backfill, oldest first, so that rowid order stays recency order.
 INSERT INTO documents (kind, ref_id, title, body)
@@ -92,22 +93,25 @@ END;
 CREATE TRIGGER documents_ticket_delete AFTER DELETE ON tickets BEGIN
     DELETE FROM documents WHERE kind = 'ticket' AND ref_id = old.id;
 END;
+-- A new record is the ticket's newest, so its paragraphs go at the end of the text: only its own
+-- values are read (recomputing read every record of the ticket: 0.27 ms for a closed ticket).
+-- The records it supersedes are flagged by the UPDATE just before it, which recomputes.
 CREATE TRIGGER documents_step_insert AFTER INSERT ON step_records
-    WHEN EXISTS (SELECT 1 FROM tickets t JOIN document_fields f ON f.template_key = t.template_key
-        AND f.template_version = t.template_version AND f.step = new.step WHERE t.id = new.ticket_id) BEGIN
-    UPDATE documents SET body = coalesce((
+    WHEN new.superseded = 0 AND EXISTS (SELECT 1 FROM tickets t JOIN document_fields f
+        ON f.template_key = t.template_key AND f.template_version = t.template_version
+        AND f.step = new.step WHERE t.id = new.ticket_id) BEGIN
+    UPDATE documents SET body = trim(body || char(10) || coalesce((
         SELECT group_concat(text, char(10)) FROM (
-            SELECT s.vals ->> ('$."' || f.field || '"') AS text
-            FROM step_records s
-            JOIN tickets t ON t.id = s.ticket_id
+            SELECT new.vals ->> ('$."' || f.field || '"') AS text
+            FROM tickets t
             JOIN document_fields f ON f.template_key = t.template_key
-                AND f.template_version = t.template_version AND f.step = s.step
-            WHERE s.ticket_id = new.ticket_id AND s.superseded = 0
-                AND json_type(s.vals, '$."' || f.field || '"') = 'text'
-            ORDER BY s.id, f.position)), '')
+                AND f.template_version = t.template_version AND f.step = new.step
+            WHERE t.id = new.ticket_id AND json_type(new.vals, '$."' || f.field || '"') = 'text'
+            ORDER BY f.position)), ''), char(10))
     WHERE kind = 'ticket' AND ref_id = new.ticket_id;
 END;
-CREATE TRIGGER documents_step_update AFTER UPDATE ON step_records BEGIN
+CREATE TRIGGER documents_step_update AFTER UPDATE OF superseded ON step_records
+    WHEN old.superseded IS NOT new.superseded BEGIN
     UPDATE documents SET body = coalesce((
         SELECT group_concat(text, char(10)) FROM (
             SELECT s.vals ->> ('$."' || f.field || '"') AS text

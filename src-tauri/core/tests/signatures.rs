@@ -290,3 +290,31 @@ fn a_signature_is_timed_by_the_core_in_the_signers_offset() {
     assert_eq!(at.offset().local_minus_utc(), -5 * 3600);
     assert_eq!(at.with_timezone(&chrono::Utc), d.now);
 }
+
+#[test]
+fn the_png_preview_stays_out_of_the_audit_trail_and_the_record() {
+    let mut d = Desk::new();
+    let id = d.ready_to_close();
+    let png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+    let code_ = b::RESOLUTION_CODES[0];
+    let mut sig = d.sign_off_signature(id, code_, "none");
+    sig["preview_png"] = json!(png);
+    let t = d
+        .sign_off(
+            id,
+            json!({"resolution_code": code_, "closure_notes": "none", "signature": sig}),
+        )
+        .unwrap();
+    // Stored with the step, for display...
+    assert_eq!(t.value(21, "signature").unwrap()["preview_png"], json!(png));
+    // ...but neither in the audit event nor in the sealed record.
+    let audit = d.store.ticket_audit(id, 1000).unwrap();
+    let closed = audit
+        .iter()
+        .find(|e| e.action == "step_21_completed")
+        .unwrap();
+    assert!(!closed.after.to_string().contains("iVBOR"));
+    let record = d.store.closure_record(id).unwrap();
+    assert!(!record.canonical_json.contains("iVBOR"));
+    assert!(record.canonical_json.contains("content_sha256"));
+}

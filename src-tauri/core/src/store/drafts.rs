@@ -1,7 +1,7 @@
 //! Autosaved paragraph drafts and runbook links: what a technician adds to a ticket between
 //! step completions.
 //!
-//! Drafts are not audit events (autosave writes on every pause in typing); the completed step that
+//! Drafts are not audit events (autosave writes on every change); the completed step that
 //! uses them is. A completed step's drafts are removed in the same transaction.
 
 use super::directory::Db;

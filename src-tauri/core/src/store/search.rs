@@ -5,10 +5,11 @@
 //! can reach FTS5's query syntax; a trailing `*` on a word is the one operator, a prefix match.
 //!
 //! Ranking: bm25 needs every match of a term scanned (its IDF and a full sort), which costs
-//! 60–180 ms for a term in a tenth of a million documents. So only a small result set is ranked by
-//! bm25; when a query matches more than [`CANDIDATES`] documents, or one of its words is very
+//! 60–180 ms for a term in 80,000 of a million documents. So only a small result set is ranked
+//! by bm25; when a query matches more than [`CANDIDATES`] documents, or one of its words is very
 //! common, the newest matches are taken (rowid order is creation order, which FTS5 walks
-//! backwards without reading the rest), title matches first.
+//! backwards without reading the rest), title matches first. Prefixes of up to five characters
+//! have prefix indexes; longer ones of a common stem are found through the stem (`stem_matches`).
 
 use super::{Durability, NewRunbookEntry, Store};
 use crate::audit::{self, timestamp};
@@ -456,6 +457,47 @@ mod tests {
             "INSERT INTO documents_fts (documents_fts, rank) VALUES ('integrity-check', 1)",
         );
         check.unwrap();
+    }
+
+    /// Step records append their paragraphs as they come; that must equal the text computed
+    /// from all current records (as the backfill and a supersede compute it).
+    #[test]
+    fn appended_ticket_text_equals_the_recomputed_text() {
+        let mut store = Store::open_in_memory().unwrap();
+        crate::demo::generate(&mut store, 150, 5, |_, _| {}).unwrap();
+        let sql = include_str!("../../migrations/0004_documents_fts.sql");
+        let start = sql
+            .find("SELECT 'ticket', tk.id, tk.problem, coalesce(")
+            .unwrap();
+        let end = sql[start..].find("FROM tickets tk").unwrap();
+        let recompute = format!(
+            "SELECT tk.id, {}, d.body FROM tickets tk JOIN documents d ON d.kind = 'ticket' AND d.ref_id = tk.id",
+            sql[start..start + end]
+                .trim_start_matches("SELECT 'ticket', tk.id, tk.problem, ")
+                .trim_end()
+                .trim_end_matches(", tk.created_at")
+        );
+        let rows: Vec<(i64, String, String)> = store
+            .conn()
+            .prepare(&recompute)
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(rows.len(), 150);
+        let superseded: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM step_records WHERE superseded = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(superseded > 0, "the demo reopens some tickets");
+        for (id, want, got) in rows {
+            assert_eq!(got, want, "ticket {id}");
+        }
     }
 
     #[test]

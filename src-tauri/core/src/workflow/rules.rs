@@ -409,13 +409,14 @@ fn stamp_signatures(step: &Step, vals: &mut Values, now: chrono::DateTime<chrono
             .and_then(|v| v.as_str())
             .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
             .map(|at| *at.offset())
-            .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("UTC"));
+            .unwrap_or_else(|| chrono::Offset::fix(&chrono::Utc));
         sig["signed_at"] = json!(now.with_timezone(&offset).to_rfc3339());
     }
 }
 
 /// Values as the audit trail keeps them: signature strokes (kilobytes each) are replaced by their
-/// hash, which still binds the event to the exact strokes stored with the step.
+/// hash, which still binds the event to the exact strokes stored with the step, and the PNG
+/// preview is left out.
 fn audit_view(vals: &Values) -> Result<serde_json::Value> {
     let mut out = serde_json::Map::new();
     for (k, v) in vals {
@@ -424,6 +425,8 @@ fn audit_view(vals: &Values) -> Result<serde_json::Value> {
                 let mut sig = v.clone();
                 if let Some(o) = sig.as_object_mut() {
                     o.remove("strokes");
+                    // The preview is drawn from the strokes: their hash covers it.
+                    o.remove("preview_png");
                     o.insert(
                         "strokes_sha256".into(),
                         json!(crate::canonical::hash_of(strokes)?),
