@@ -55,6 +55,7 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::records::add_time_entry,
             commands::records::update_time_entry,
             commands::records::search_runbooks,
+            commands::search::search_documents,
             commands::signing::has_pin,
             commands::signing::set_pin,
             commands::signing::unlock_handover,

@@ -49,6 +49,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("add_time_entry", &["ticketId", "entry"]),
     ("update_time_entry", &["entryId", "entry"]),
     ("search_runbooks", &["companyId", "query"]),
+    ("search_documents", &["query", "limit"]),
     ("ui_painted", &["view", "rows"]),
     ("export_report", &["ticketId", "path"]),
     ("print_report", &["ticketId"]),

@@ -317,3 +317,37 @@ fn the_intake_preview_gets_the_configured_matrix() {
     assert_eq!(got["cells"][2][1], "P1");
     assert_eq!(got["cells"][0][0], "P1");
 }
+
+#[test]
+fn search_finds_ticket_texts_and_refuses_an_empty_query() {
+    let (_app, w) = desk();
+    let hits = invoke(
+        &w,
+        "search_documents",
+        json!({"query": "printer offline", "limit": 20}),
+    )
+    .unwrap();
+    let hits = hits.as_array().unwrap();
+    assert!(!hits.is_empty());
+    for h in hits {
+        assert_eq!(h["kind"], "ticket");
+        let title = h["title"].as_str().unwrap().to_lowercase();
+        assert!(
+            title.contains("printer")
+                || h["snippet"]
+                    .as_str()
+                    .unwrap()
+                    .to_lowercase()
+                    .contains("printer"),
+            "{h}"
+        );
+    }
+    assert_eq!(
+        code(invoke(
+            &w,
+            "search_documents",
+            json!({"query": "  ", "limit": 20})
+        )),
+        "INVALID_INPUT"
+    );
+}

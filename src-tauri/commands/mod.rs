@@ -6,5 +6,6 @@ pub mod directory;
 pub mod queue;
 pub mod records;
 pub mod reports;
+pub mod search;
 pub mod signing;
 pub mod tickets;

@@ -25,7 +25,7 @@ fn generate() -> String {
         ticket::TicketStatus, ticket::StepRecord, ticket::Ticket,
         signature::Point, signature::PadOptions, signature::Signature,
         workflow::StepState,
-        store::QueueQuery, store::QueueRow, store::TimeEntry, store::NewTimeEntry, store::RunbookHit,
+        store::QueueQuery, store::QueueRow, store::DocumentKind, store::DocumentHit, store::TimeEntry, store::NewTimeEntry, store::RunbookHit,
         audit::AuditEvent,
         view::TicketView, view::PhaseView, view::StepView, view::ContactHit,
         report::PaperSize, report::ReportSettings, report::SavedReport,

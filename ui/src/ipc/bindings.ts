@@ -170,6 +170,26 @@ search?: string, limit?: number, offset?: number, };
 
 export type QueueRow = { id: number, number: string, company: string, contact: string | null, priority: Priority | null, status: TicketStatus, assignee: string | null, problem: string, created_at: string, first_response: SlaStatus | null, resolution: SlaStatus | null, };
 
+export type DocumentKind = "ticket" | "runbook";
+
+export type DocumentHit = { kind: DocumentKind, 
+/**
+ * The ticket's or the runbook entry's id.
+ */
+id: number, 
+/**
+ * The ticket number ("T-000042"); `None` for runbooks.
+ */
+number: string | null, 
+/**
+ * The problem statement of a ticket, the title of a runbook entry.
+ */
+title: string, 
+/**
+ * A short excerpt of the text around the match, plain text on one line.
+ */
+snippet: string, };
+
 export type TimeEntry = { id: number, ticket_id: number, technician: string, started_at: string, minutes: number, billable: boolean, work_type: string, note: string, };
 
 export type NewTimeEntry = { technician: string, started_at: string, minutes: number, billable: boolean, work_type: string, note: string, };

@@ -13,6 +13,7 @@ import type {
   Company,
   Contact,
   ContactHit,
+  DocumentHit,
   Incident,
   NewAsset,
   NewCompany,
@@ -127,6 +128,11 @@ export function assignTicket(id: number, technician: string | null): Promise<Tic
 
 export function linkRunbook(ticketId: number, runbookId: number): Promise<TicketView> {
   return call<TicketView>("link_runbook", { ticketId, runbookId });
+}
+
+/** Ticket texts and runbook entries matching the words of `query` (`word*` for a prefix). */
+export function searchDocuments(query: string, limit = 50): Promise<DocumentHit[]> {
+  return call<DocumentHit[]>("search_documents", { query, limit });
 }
 
 /** Whether the current technician has a PIN (hand-over and the sign-off need one). */

@@ -11,6 +11,7 @@ describe("parseRoute", () => {
     ["#/directory", { name: "directory", companyId: null }],
     ["#/directory/3", { name: "directory", companyId: 3 }],
     ["#/reports", { name: "reports" }],
+    ["#/search", { name: "search" }],
     ["#/ticket/abc", { name: "queue" }],
     ["#/ticket/0", { name: "queue" }],
     ["#/nowhere", { name: "queue" }],
@@ -26,6 +27,7 @@ describe("parseRoute", () => {
       { name: "ticket", ticketId: 9 },
       { name: "directory", companyId: 2 },
       { name: "reports" },
+      { name: "search" },
     ];
     for (const route of routes) expect(parseRoute(routeHash(route))).toEqual(route);
   });

@@ -1,13 +1,14 @@
 // Screens are addressed by the URL hash, so a route survives a reload and the window tests (or a
 // screenshot) can open a screen directly: #/ (queue), #/intake, #/intake/12, #/ticket/12,
-// #/directory, #/directory/3, #/reports.
+// #/directory, #/directory/3, #/reports, #/search.
 
 export type Route =
   | { name: "queue" }
   | { name: "intake"; ticketId: number | null }
   | { name: "ticket"; ticketId: number }
   | { name: "directory"; companyId: number | null }
-  | { name: "reports" };
+  | { name: "reports" }
+  | { name: "search" };
 
 function id(text: string | undefined): number | null {
   if (text === undefined || !/^[1-9][0-9]{0,15}$/.test(text)) return null;
@@ -28,6 +29,8 @@ export function parseRoute(hash: string): Route {
       return { name: "directory", companyId: id(arg) };
     case "reports":
       return { name: "reports" };
+    case "search":
+      return { name: "search" };
     default:
       return { name: "queue" };
   }
@@ -45,5 +48,7 @@ export function routeHash(route: Route): string {
       return route.companyId === null ? "#/directory" : `#/directory/${route.companyId}`;
     case "reports":
       return "#/reports";
+    case "search":
+      return "#/search";
   }
 }

@@ -1,0 +1,17 @@
+//! Search across every ticket text and runbook entry ("have we seen this before?").
+
+use tauri::State;
+use ticketflow_core::error::ErrorPayload;
+use ticketflow_core::store::DocumentHit;
+
+use crate::AppState;
+
+/// Hits for the words of `query` (a trailing `*` makes a word a prefix); at most 100.
+#[tauri::command(async)]
+pub fn search_documents(
+    state: State<'_, AppState>,
+    query: String,
+    limit: u32,
+) -> Result<Vec<DocumentHit>, ErrorPayload> {
+    state.with_store(|store, _| store.search_documents(&query, limit))
+}
