@@ -17,6 +17,9 @@ def test_a_word_from_a_ticket_finds_it_and_opens_it(desk):
     assert tickets, "no ticket among the hits"
     ids = [int(h.get_attribute("data-id")) for h in tickets]
     assert ticket_id in ids, (ticket_id, ids)
+    shots = desk.artifacts.parent / "screenshots"  # kept when the test passes
+    shots.mkdir(exist_ok=True)
+    page.screenshot(shots / "search.png")
     hit = tickets[ids.index(ticket_id)]
     assert number in page.text(hit)
     page.scroll_into_view(hit)
