@@ -9,6 +9,9 @@
 //! Criterion reports medians; the target is a tail latency, so each class is also timed 1,000
 //! times (cycling through its queries) and its p50/p95/p99 printed ("percentiles:" lines).
 
+mod common;
+
+use common::percentiles;
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -50,24 +53,6 @@ fn store() -> Store {
         .expect("documents");
     }
     Store::open(&db).expect("bench db opens")
-}
-
-fn percentiles(name: &str, mut f: impl FnMut()) {
-    let mut samples: Vec<f64> = (0..1000)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    samples.sort_by(f64::total_cmp);
-    let at = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
-    println!(
-        "percentiles: {name}: p50 {:.3} ms, p95 {:.3} ms, p99 {:.3} ms",
-        at(0.5),
-        at(0.95),
-        at(0.99)
-    );
 }
 
 /// The query classes, each a list of queries cycled through.

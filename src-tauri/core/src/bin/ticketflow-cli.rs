@@ -94,6 +94,19 @@ impl From<Paper> for PaperSize {
 /// Who the CLI records as the actor of its changes.
 const CLI_ACTOR: &str = "ticketflow-cli";
 
+/// A progress line on stderr, rewritten in place whenever the percentage changes.
+fn progress(noun: &'static str) -> impl FnMut(usize, usize) {
+    let mut shown = usize::MAX;
+    move |done, total| {
+        let pct = done * 100 / total.max(1);
+        if pct != shown {
+            shown = pct;
+            eprint!("\rdemo-data: {done}/{total} {noun} ({pct}%)");
+            let _ = std::io::stderr().flush();
+        }
+    }
+}
+
 fn open(dir: Option<PathBuf>) -> Result<Store, Error> {
     let dir = match dir {
         Some(d) => d,
@@ -122,37 +135,21 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 ));
             }
             let started = std::time::Instant::now();
-            let mut shown = usize::MAX;
             let summary = ticketflow_core::demo::generate_at(
                 &mut store,
                 tickets,
                 seed,
                 anchor.unwrap_or_else(ticketflow_core::demo::anchor),
-                |done, total| {
-                    let pct = done * 100 / total.max(1);
-                    if pct != shown {
-                        shown = pct;
-                        eprint!("\rdemo-data: {done}/{total} tickets ({pct}%)");
-                        let _ = std::io::stderr().flush();
-                    }
-                },
+                progress("tickets"),
             )?;
             eprintln!();
             if documents > 0 {
-                let mut shown = usize::MAX;
                 ticketflow_core::demo::generate_documents(
                     &mut store,
                     documents,
                     seed,
                     anchor.unwrap_or_else(ticketflow_core::demo::anchor),
-                    |done, total| {
-                        let pct = done * 100 / total.max(1);
-                        if pct != shown {
-                            shown = pct;
-                            eprint!("\rdemo-data: {done}/{total} documents ({pct}%)");
-                            let _ = std::io::stderr().flush();
-                        }
-                    },
+                    progress("documents"),
                 )?;
                 eprintln!();
             }
