@@ -1,10 +1,12 @@
-//! Intake's type-aheads take the query literally: `_`, `%` and `\` in a name, an email or a
-//! hostname are searched for as themselves, never dropped and never wildcards.
+//! Intake's type-aheads and the queue's search take the query literally: `_`, `%` and `\` in a
+//! name, an email, a hostname or a problem are searched for as themselves, never dropped and
+//! never wildcards.
 
 mod common;
 
 use common::Desk;
 use ticketflow_core::directory::{NewAsset, NewContact};
+use ticketflow_core::store::QueueQuery;
 
 fn add_contact(d: &mut Desk, name: &str, email: &str) {
     let contact = NewContact {
@@ -134,4 +136,34 @@ fn asset_search_takes_underscore_and_percent_literally() {
     assert_eq!(assets(&d, "%"), ["LAB-100%-03"]);
     assert!(assets(&d, "WWI%PRINT").is_empty(), "`%` is not a wildcard");
     assert_eq!(assets(&d, "print").len(), 2);
+}
+
+#[test]
+fn the_queue_search_takes_underscore_and_percent_literally() {
+    let mut d = Desk::new();
+    let mut opened = |problem: &str| {
+        let id = d.intake();
+        d.step(id, 5, serde_json::json!({ "problem_statement": problem }))
+            .unwrap();
+        id
+    };
+    let underscore = opened("Spooler on PRN_02 stopped");
+    let _plain = opened("Spooler on PRNX02 stopped");
+    let percent = opened("Disk at 100% on FS01");
+    let found = |d: &Desk, q: &str| -> Vec<i64> {
+        let query = QueueQuery {
+            search: Some(q.into()),
+            ..Default::default()
+        };
+        d.store
+            .queue(&query, d.now)
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect()
+    };
+    assert_eq!(found(&d, "PRN_02"), vec![underscore]);
+    assert_eq!(found(&d, "100%"), vec![percent]);
+    assert!(found(&d, "%").contains(&percent));
+    assert_eq!(found(&d, "%").len(), 1, "% matches only itself");
 }

@@ -623,7 +623,7 @@ fn audit_directory<T: serde::Serialize>(
 
 /// The `LIKE … ESCAPE '\'` pattern that finds the trimmed `query` anywhere in a value, each of its
 /// characters literally: `\`, `%` and `_` get a `\` before them, so they match only themselves.
-fn contains_pattern(query: &str) -> String {
+pub(super) fn contains_pattern(query: &str) -> String {
     let query = query.trim();
     let mut pattern = String::with_capacity(query.len() + 2);
     pattern.push('%');

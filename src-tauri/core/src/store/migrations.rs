@@ -12,6 +12,9 @@ fn migrations() -> Migrations<'static> {
         )),
         M::up(include_str!("../../migrations/0003_technician_pins.sql")),
         M::up(include_str!("../../migrations/0004_documents_fts.sql")),
+        M::up(include_str!(
+            "../../migrations/0005_covering_priority_queue_index.sql"
+        )),
     ])
 }
 
@@ -52,6 +55,6 @@ mod tests {
         let v: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(v, 4);
+        assert_eq!(v, 5);
     }
 }

@@ -1,6 +1,6 @@
 //! The ticket queue: one filtered page, sorted by the next SLA deadline.
 
-use super::directory::Db;
+use super::directory::{contains_pattern, Db};
 use super::Store;
 use crate::directory::{Asset, Company, Contact, Incident};
 use crate::error::Result;
@@ -87,15 +87,10 @@ impl Store {
             args.push(SqlValue::Text(crate::audit::timestamp(now)));
         }
         for word in q.search.as_deref().unwrap_or("").split_whitespace().take(8) {
-            let like = format!(
-                "%{}%",
-                word.chars()
-                    .take(100)
-                    .filter(|c| *c != '%' && *c != '_')
-                    .collect::<String>()
-            );
+            let like = contains_pattern(&word.chars().take(100).collect::<String>());
             sql.push_str(
-                " AND (t.number LIKE ? OR c.name LIKE ? OR k.name LIKE ? OR t.problem LIKE ?)",
+                " AND (t.number LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\' \
+                 OR k.name LIKE ? ESCAPE '\\' OR t.problem LIKE ? ESCAPE '\\')",
             );
             args.extend(std::iter::repeat_n(SqlValue::Text(like), 4));
         }
