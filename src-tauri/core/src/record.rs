@@ -229,16 +229,12 @@ pub fn build(conn: &Connection, t: &Ticket, audit_head: &str) -> Result<ClosureR
         if let Some(step) = step {
             for f in &step.fields {
                 if matches!(f.kind, FieldKind::Signature { .. }) {
-                    if let Some(mut sig) = values.remove(&f.key) {
-                        // Display-only, and redrawn from the strokes the record holds.
-                        if let Some(o) = sig.as_object_mut() {
-                            o.remove("preview_png");
-                        }
+                    if let Some(sig) = values.remove(&f.key) {
                         if !r.superseded {
                             signatures.push(SignaturePart {
                                 step: r.step,
                                 field: f.key.clone(),
-                                signature: sig,
+                                signature: crate::signature::without_preview(sig),
                             });
                         }
                     }

@@ -92,6 +92,15 @@ fn one() -> f64 {
     1.0
 }
 
+/// A stored signature value without its PNG preview: the preview is display-only and drawn from
+/// the strokes, so the audit trail and the sealed record keep the strokes and leave it out.
+pub fn without_preview(mut value: serde_json::Value) -> serde_json::Value {
+    if let Some(o) = value.as_object_mut() {
+        o.remove("preview_png");
+    }
+    value
+}
+
 /// Below this much ink (points, or extent in CSS pixels) a signature is a tap or a slip.
 const MIN_POINTS: usize = 10;
 const MIN_EXTENT: f64 = 24.0;

@@ -422,11 +422,9 @@ fn audit_view(vals: &Values) -> Result<serde_json::Value> {
     for (k, v) in vals {
         let kept = match v.get("strokes") {
             Some(strokes) => {
-                let mut sig = v.clone();
+                let mut sig = crate::signature::without_preview(v.clone());
                 if let Some(o) = sig.as_object_mut() {
                     o.remove("strokes");
-                    // The preview is drawn from the strokes: their hash covers it.
-                    o.remove("preview_png");
                     o.insert(
                         "strokes_sha256".into(),
                         json!(crate::canonical::hash_of(strokes)?),
