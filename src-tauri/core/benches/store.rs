@@ -102,11 +102,25 @@ fn queue_page(c: &mut Criterion) {
         offset: Some(1000),
         ..Default::default()
     };
+    // What the window asks for at launch: every ticket not closed, and how many there are.
+    let active = QueueQuery {
+        limit: Some(50),
+        ..Default::default()
+    };
+    percentiles("queue page (every active ticket, by SLA due)", || {
+        store.queue(&active, now()).expect("queue");
+    });
+    percentiles("queue count (every active ticket)", || {
+        store.queue_count(&active, now()).expect("count");
+    });
     percentiles("queue page (open, by SLA due)", || {
         store.queue(&open, now()).expect("queue");
     });
     percentiles("queue page (P2, offset 1000)", || {
         store.queue(&p2, now()).expect("queue");
+    });
+    c.bench_function("queue count: every active ticket", |b| {
+        b.iter(|| store.queue_count(&active, now()).expect("count"))
     });
     c.bench_function("queue page: 50 open tickets by SLA due", |b| {
         b.iter(|| store.queue(&open, now()).expect("queue"))

@@ -55,11 +55,23 @@ pub struct QueueRow {
 impl Store {
     /// The WHERE clause and its arguments for a query (shared by the page and the count).
     fn queue_filter(&self, q: &QueueQuery, now: DateTime<Utc>) -> Result<(String, Vec<SqlValue>)> {
-        let mut sql = String::from(
+        let words: Vec<&str> = q
+            .search
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .take(8)
+            .collect();
+        // The names are joined only for a search: SQLite keeps unused LEFT JOINs, and with them a
+        // count of the open tickets reads every row of the table (37 ms at 100,000 tickets)
+        // instead of the status index (5 ms).
+        let mut sql = String::from(if words.is_empty() {
+            " FROM tickets t WHERE 1 = 1"
+        } else {
             " FROM tickets t
              LEFT JOIN companies c ON c.id = t.company_id
-             LEFT JOIN contacts k ON k.id = t.contact_id WHERE 1 = 1",
-        );
+             LEFT JOIN contacts k ON k.id = t.contact_id WHERE 1 = 1"
+        });
         let mut args: Vec<SqlValue> = Vec::new();
         if let Some(s) = q.status {
             sql.push_str(" AND t.status = ?");
@@ -86,7 +98,7 @@ impl Store {
             sql.push_str(" AND t.sla_risk_at <= ?");
             args.push(SqlValue::Text(crate::audit::timestamp(now)));
         }
-        for word in q.search.as_deref().unwrap_or("").split_whitespace().take(8) {
+        for word in words {
             let like = contains_pattern(&word.chars().take(100).collect::<String>());
             sql.push_str(
                 " AND (t.number LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\' \
