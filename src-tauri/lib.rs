@@ -6,6 +6,7 @@
 //! table through the mock runtime.
 
 pub mod commands;
+mod rendering;
 mod state;
 mod window_close;
 
@@ -17,7 +18,6 @@ use tauri::{Builder, Runtime};
 pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
     builder
         .manage(state)
-        .manage(commands::diagnostics::LaunchTime(std::time::Instant::now()))
         .manage(window_close::Closing::default())
         .plugin(tauri_plugin_dialog::init())
         .plugin(
@@ -75,6 +75,8 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
 /// Starts the desktop app. A store that cannot be opened does not stop the window from opening:
 /// the UI shows the coded error that every command then returns.
 pub fn run() {
+    commands::diagnostics::started();
+    rendering::choose_before_webkit_starts();
     let state = AppState::open_default();
     let result = configure(tauri::Builder::default(), state).run(tauri::generate_context!());
     if let Err(error) = result {

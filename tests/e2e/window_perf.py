@@ -29,6 +29,8 @@ after the first finds WebKit's caches warm:
   processes together, after the queue painted and --idle seconds of idling (direct launch).
 
 E2E_COMPOSITING=0 measures with WEBKIT_DISABLE_COMPOSITING_MODE=1 (see tfwindow.compositing).
+The app picks Skia's CPU rasterizer itself where there is no GPU, as under Xvfb here
+(src-tauri/rendering.rs); TICKETFLOW_RASTER=gpu measures WebKit's default GPU raster instead.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ from tfwindow import (  # noqa: E402
 )
 
 PAINTED = re.compile(r"queue painted: (\d+) rows, (\d+) ms after launch")
+#: What the app logs when it has WebKit rasterize on the CPU (src-tauri/rendering.rs).
+CPU_RASTER = "WebKit rasterizes on the CPU"
 
 CLICK_TO_PAINT = """
 const [rowId, done] = [arguments[0], arguments[arguments.length - 1]];
@@ -229,6 +233,7 @@ def main() -> int:
     logs.mkdir()
     results: dict[str, list[float]] = {}
     rows_painted = 0
+    cpu_raster = False
     try:
         with Display("1280x800x24") as display:
             # -- launch to painted queue ----------------------------------------------------
@@ -238,6 +243,7 @@ def main() -> int:
                 proc = launch_direct(app, display, sandbox, log)
                 try:
                     rows_painted, ms = wait_painted(log, proc)
+                    cpu_raster = CPU_RASTER in log.read_text(errors="replace")
                     if i == args.launches:  # the last one stays up for the memory reading
                         time.sleep(args.idle)
                         pids = app_processes(proc, app)
@@ -292,7 +298,8 @@ def main() -> int:
         else:
             sandbox.remove()
 
-    mode = "composited" if compositing() else "WEBKIT_DISABLE_COMPOSITING_MODE=1"
+    mode = ("composited" if compositing() else "WEBKIT_DISABLE_COMPOSITING_MODE=1") + (
+        ", CPU raster" if cpu_raster else ", GPU raster")
     print()
     print(f"Ticketflow window, {args.tickets:,} demo tickets ({rows_painted} rows drawn), {mode}")
     print(f"app: {app}")
