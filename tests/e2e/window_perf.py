@@ -29,8 +29,7 @@ after the first finds WebKit's caches warm:
   processes together, after the queue painted and --idle seconds of idling (direct launch).
 
 E2E_COMPOSITING=0 measures with WEBKIT_DISABLE_COMPOSITING_MODE=1 (see tfwindow.compositing).
-The app picks Skia's CPU rasterizer itself where there is no GPU, as under Xvfb here
-(src-tauri/rendering.rs); TICKETFLOW_RASTER=gpu measures WebKit's default GPU raster instead.
+TICKETFLOW_RASTER=cpu measures with Skia's CPU rasterizer (src-tauri/rendering.rs).
 """
 
 from __future__ import annotations
