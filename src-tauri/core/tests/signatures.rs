@@ -156,11 +156,19 @@ fn the_sign_off_is_over_the_closing_statement_by_the_technician_who_entered_the_
     assert_eq!(
         code(d.sign_off(
             id,
-            json!({"resolution_code": code_, "closure_notes": "none", "signature": someone_else})
+            json!({"resolution_code": code_, "closure_notes": "none", "signature": someone_else.clone()})
         )),
         "INVALID_INPUT"
     );
     assert_eq!(d.close(id).unwrap().status, TicketStatus::Closed);
+    // Once closed, any further sign-off is told the ticket is closed, whoever it names.
+    assert_eq!(
+        code(d.sign_off(
+            id,
+            json!({"resolution_code": code_, "closure_notes": "none", "signature": someone_else})
+        )),
+        "TICKET_CLOSED"
+    );
 }
 
 // ---- PINs ------------------------------------------------------------------------------------------

@@ -325,7 +325,12 @@ impl Store {
         proof: PinProof,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
-        let template = self.ticket_template(id)?;
+        let ticket = load(self.conn(), id)?;
+        // No close-and-reopen: a closed ticket says so, whoever the new sign-off names.
+        if ticket.is_closed() {
+            return Err(Error::TicketClosed(ticket.number));
+        }
+        let template = self.template(&ticket.template_key, ticket.template_version)?;
         let close = template
             .steps()
             .find(|s| s.gate == Gate::Close)
