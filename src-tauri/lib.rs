@@ -20,11 +20,6 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
         .manage(state)
         .manage(window_close::Closing::default())
         .plugin(tauri_plugin_dialog::init())
-        .plugin(
-            tauri_plugin_opener::Builder::new()
-                .open_js_links_on_click(false)
-                .build(),
-        )
         .on_window_event(window_close::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::diagnostics::ui_painted,

@@ -104,7 +104,7 @@ pub struct ReportEnv {
 }
 
 fn system_viewer(path: &Path) -> Result<(), ErrorPayload> {
-    tauri_plugin_opener::open_path(path, None::<&str>).map_err(|e| ErrorPayload {
+    open::that_detached(path).map_err(|e| ErrorPayload {
         code: "IO_ERROR".into(),
         message: format!(
             "the report was saved to {} but no PDF viewer could be opened: {e}",

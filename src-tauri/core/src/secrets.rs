@@ -47,7 +47,7 @@ impl SecretStore {
     fn platform_named(name: &str) -> Result<SecretStore> {
         match name {
             "" | "secret-service" => Ok(SecretStore {
-                store: zbus_secret_service_keyring_store::Store::new().map_err(unavailable)?,
+                store: dbus_secret_service_keyring_store::Store::new().map_err(unavailable)?,
                 kind: "secret-service",
             }),
             "keyutils" => Ok(SecretStore {
@@ -73,7 +73,7 @@ impl SecretStore {
     fn platform_named(name: &str) -> Result<SecretStore> {
         match name {
             "" | "secret-service" => Ok(SecretStore {
-                store: zbus_secret_service_keyring_store::Store::new().map_err(unavailable)?,
+                store: dbus_secret_service_keyring_store::Store::new().map_err(unavailable)?,
                 kind: "secret-service",
             }),
             other => Err(Error::invalid(

@@ -10,12 +10,11 @@
 use super::{export_ticket, safe_file_name, write_file};
 use crate::error::{Error, ErrorPayload, Result};
 use crate::signing::Identity;
-use crate::sla::Calendar;
+use crate::sla::{Calendar, Zone};
 use crate::store::Store;
 use crate::ticket::TicketStatus;
 use crate::workflow::Lookup;
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -74,16 +73,10 @@ impl BatchControl<'static> {
     }
 }
 
-/// Midnight starting `date` on the wall clock of `tz`, or the first instant after it when that
+/// Midnight starting `date` on the wall clock of `zone`, or the first instant after it when that
 /// midnight does not exist (a DST change at midnight).
-fn start_of_day(tz: Tz, date: NaiveDate) -> DateTime<Utc> {
-    (0..=2)
-        .find_map(|h| {
-            tz.from_local_datetime(&date.and_time(NaiveTime::from_hms_opt(h, 0, 0)?))
-                .earliest()
-        })
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN)))
+fn start_of_day(zone: &Zone, date: NaiveDate) -> DateTime<Utc> {
+    zone.instant(date.and_time(NaiveTime::MIN))
 }
 
 impl Store {
@@ -102,13 +95,13 @@ impl Store {
             ));
         }
         let company = self.lookup().company(company_id)?;
-        let tz = match &company.calendar {
-            Calendar::BusinessHours(h) => h.time_zone.parse().unwrap_or(Tz::UTC),
-            Calendar::AlwaysOn => Tz::UTC,
+        let zone = match &company.calendar {
+            Calendar::BusinessHours(h) => Zone::parse(&h.time_zone).unwrap_or(Zone::UTC),
+            Calendar::AlwaysOn => Zone::UTC,
         };
-        let start = crate::audit::timestamp(start_of_day(tz, from));
+        let start = crate::audit::timestamp(start_of_day(&zone, from));
         let end = match to.succ_opt() {
-            Some(next) => crate::audit::timestamp(start_of_day(tz, next)),
+            Some(next) => crate::audit::timestamp(start_of_day(&zone, next)),
             None => "9999-12-31T23:59:59.999999Z".to_string(),
         };
         let mut stmt = self.conn().prepare_cached(
@@ -234,21 +227,21 @@ mod tests {
 
     #[test]
     fn a_day_starts_at_local_midnight() {
-        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let berlin = Zone::parse("Europe/Berlin").unwrap();
         let d = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
         assert_eq!(
-            start_of_day(berlin, d).to_rfc3339(),
+            start_of_day(&berlin, d).to_rfc3339(),
             "2026-03-01T23:00:00+00:00"
         );
         assert_eq!(
-            start_of_day(Tz::UTC, d).to_rfc3339(),
+            start_of_day(&Zone::UTC, d).to_rfc3339(),
             "2026-03-02T00:00:00+00:00"
         );
         // Santiago skips from 00:00 to 01:00 on its spring change.
-        let santiago: Tz = "America/Santiago".parse().unwrap();
+        let santiago = Zone::parse("America/Santiago").unwrap();
         let gap = NaiveDate::from_ymd_opt(2026, 9, 6).unwrap();
         assert_eq!(
-            start_of_day(santiago, gap).to_rfc3339(),
+            start_of_day(&santiago, gap).to_rfc3339(),
             "2026-09-06T04:00:00+00:00"
         );
     }
@@ -296,11 +289,11 @@ mod tests {
 
         let (number, at) = &closed[0];
         let company_row = store.lookup().company(company).unwrap();
-        let tz = match &company_row.calendar {
-            Calendar::BusinessHours(h) => h.time_zone.parse().unwrap(),
-            Calendar::AlwaysOn => Tz::UTC,
+        let zone = match &company_row.calendar {
+            Calendar::BusinessHours(h) => Zone::parse(&h.time_zone).unwrap(),
+            Calendar::AlwaysOn => Zone::UTC,
         };
-        let local = at.with_timezone(&tz).date_naive();
+        let local = zone.local(*at).date();
         let that_day = store.closed_ticket_numbers(company, local, local).unwrap();
         assert!(that_day.contains(number), "{number} closed on {local}");
         let before = store

@@ -9,10 +9,9 @@ use super::layout::*;
 use super::ReportSettings;
 use crate::record::{ClosureRecord, StepPart};
 use crate::signature::Signature;
-use crate::sla::{Calendar, SlaState, SlaStatus};
+use crate::sla::{Calendar, SlaState, SlaStatus, Zone};
 use crate::template::{FieldKind, SignerRole, Template};
 use chrono::{DateTime, FixedOffset, Utc};
-use chrono_tz::Tz;
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -65,20 +64,20 @@ struct Doc<'a> {
     m: Measure,
     w: f32,
     blocks: Vec<Block>,
-    tz: Tz,
+    zone: Zone,
     rec: &'a ClosureRecord,
     template: &'a Template,
 }
 
-fn tz_of(rec: &ClosureRecord) -> Tz {
+fn zone_of(rec: &ClosureRecord) -> Zone {
     let calendar = rec
         .sla
         .as_ref()
         .map(|s| &s.calendar)
         .or(rec.company.as_ref().map(|c| &c.calendar));
     match calendar {
-        Some(Calendar::BusinessHours(h)) => h.time_zone.parse().unwrap_or(Tz::UTC),
-        _ => Tz::UTC,
+        Some(Calendar::BusinessHours(h)) => Zone::parse(&h.time_zone).unwrap_or(Zone::UTC),
+        _ => Zone::UTC,
     }
 }
 
@@ -98,9 +97,7 @@ fn secs_text(secs: i64) -> String {
 
 impl Doc<'_> {
     fn time(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.tz)
-            .format("%-d %b %Y %H:%M")
-            .to_string()
+        self.zone.local(at).format("%-d %b %Y %H:%M").to_string()
     }
 
     fn opt_time(&self, at: Option<DateTime<Utc>>) -> String {
@@ -347,7 +344,7 @@ fn letterhead(doc: &Doc, settings: &ReportSettings, frame: Frame) -> (Vec<Draw>,
             b.text(x, y + 19.0, style, &v);
         }
     }
-    let tz_note = format!("Times are shown in {}.", doc.tz.name());
+    let tz_note = format!("Times are shown in {}.", doc.zone.name());
     b.text(0.0, panel_top + panel_h + 12.0, SMALL, &tz_note);
     let draws = b
         .draws
@@ -1017,7 +1014,7 @@ pub(crate) fn build(
         m: Measure { fonts },
         w: frame.content_width(),
         blocks: Vec::new(),
-        tz: tz_of(rec),
+        zone: zone_of(rec),
         rec,
         template,
     };

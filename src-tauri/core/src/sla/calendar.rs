@@ -9,12 +9,9 @@
 //! predates the first or is due after the last, and the bound keeps a corrupt timestamp from
 //! costing seconds of CPU.
 
+use super::Zone;
 use crate::error::{Error, Result};
-use chrono::{
-    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
-    Weekday,
-};
-use chrono_tz::Tz;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// Most holidays one calendar may list: five years of every day. More is a data error, and the
@@ -66,7 +63,7 @@ impl BusinessHours {
     /// Rejects what would make the calendar meaningless: an unknown zone, an empty or inverted
     /// day, no working days, or an implausible holiday list.
     pub fn validate(&self) -> Result<()> {
-        if self.time_zone.parse::<Tz>().is_err() {
+        if Zone::parse(&self.time_zone).is_none() {
             return Err(Error::invalid(
                 "calendar",
                 format!("unknown time zone {:?}", self.time_zone),
@@ -203,7 +200,7 @@ impl Prepared {
 #[derive(Debug, Clone)]
 pub(crate) struct Hours {
     /// An unknown zone (an unvalidated calendar) is read as UTC rather than refused mid-count.
-    tz: Tz,
+    zone: Zone,
     /// Bit `n` set when the weekday `n` days from Monday is a working day.
     days: u8,
     opens: NaiveTime,
@@ -217,7 +214,7 @@ impl Hours {
         holidays.sort_unstable();
         holidays.dedup();
         Hours {
-            tz: hours.time_zone.parse().unwrap_or(Tz::UTC),
+            zone: Zone::parse(&hours.time_zone).unwrap_or(Zone::UTC),
             days: hours
                 .working_days
                 .iter()
@@ -235,7 +232,7 @@ impl Hours {
     /// Working intervals at or after `from`, ascending and disjoint.
     fn spans(&self, from: DateTime<Utc>) -> Spans<'_> {
         let has_time = self.days != 0 && self.closes > self.opens;
-        let first = from.with_timezone(&self.tz).date_naive();
+        let first = self.zone.local(from).date();
         // Start a day early: a local day's hours can begin before `from`'s local midnight.
         let first = first.pred_opt().unwrap_or(first);
         let first = NaiveDate::from_ymd_opt(FIRST_YEAR, 1, 1).map_or(first, |d| first.max(d));
@@ -269,8 +266,11 @@ impl Iterator for Spans<'_> {
                 continue;
             }
             if hours.holidays.binary_search(&date).is_err() {
-                let open = wall_to_utc(hours.tz, date.and_time(hours.opens)).max(self.cursor);
-                let close = wall_to_utc(hours.tz, date.and_time(hours.closes));
+                let open = hours
+                    .zone
+                    .instant(date.and_time(hours.opens))
+                    .max(self.cursor);
+                let close = hours.zone.instant(date.and_time(hours.closes));
                 if close > open {
                     self.cursor = close;
                     self.empty_run = 0;
@@ -286,39 +286,6 @@ impl Iterator for Spans<'_> {
             }
         }
     }
-}
-
-/// The instant a local wall time happens: the earlier one when a fall-back repeats it, and the
-/// end of the gap when a spring-forward skips it.
-fn wall_to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    match tz.from_local_datetime(&local) {
-        LocalResult::Single(t) => t.with_timezone(&Utc),
-        LocalResult::Ambiguous(a, b) => a.min(b).with_timezone(&Utc),
-        LocalResult::None => end_of_gap(tz, local),
-    }
-}
-
-/// First instant whose local wall time is at or after `local`, found by bisection because chrono
-/// does not expose transition instants. UTC offsets stay within ±26 h, which bounds the search.
-fn end_of_gap(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    let as_utc = local.and_utc();
-    let window = Duration::hours(26);
-    let (Some(mut before), Some(mut after)) = (
-        as_utc.checked_sub_signed(window),
-        as_utc.checked_add_signed(window),
-    ) else {
-        return as_utc;
-    };
-    let reached = |t: DateTime<Utc>| t.with_timezone(&tz).naive_local() >= local;
-    while after - before > Duration::nanoseconds(1) {
-        let mid = before + (after - before) / 2;
-        if reached(mid) {
-            after = mid;
-        } else {
-            before = mid;
-        }
-    }
-    after
 }
 
 #[cfg(test)]

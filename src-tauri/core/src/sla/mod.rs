@@ -8,7 +8,9 @@
 mod calendar;
 mod policy;
 mod timer;
+mod zone;
 
 pub use calendar::{far_future, BusinessHours, Calendar, MAX_HOLIDAYS};
 pub use policy::{default_policies, policy_for, SlaPolicy};
 pub use timer::{evaluate, Pause, SlaState, SlaStatus, Timer, DEFAULT_AT_RISK_RATIO};
+pub(crate) use zone::Zone;
