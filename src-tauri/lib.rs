@@ -6,6 +6,7 @@
 //! table through the mock runtime.
 
 pub mod commands;
+mod launch;
 mod rendering;
 mod state;
 mod window_close;
@@ -73,7 +74,11 @@ pub fn run() {
     commands::diagnostics::started();
     rendering::choose_before_webkit_starts();
     let state = AppState::open_default();
-    let result = configure(tauri::Builder::default(), state).run(tauri::generate_context!());
+    let mut builder = tauri::Builder::default();
+    if let Some(preload) = launch::plugin(&state) {
+        builder = builder.plugin(preload);
+    }
+    let result = configure(builder, state).run(tauri::generate_context!());
     if let Err(error) = result {
         eprintln!("ticketflow: the window could not be started: {error}");
         std::process::exit(1);

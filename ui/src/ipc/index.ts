@@ -28,6 +28,7 @@ import type {
   TimeEntry,
 } from "./bindings";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
+import { LaunchAnswers, navigationType, takeLaunchData } from "./launch";
 import type {
   BatchProgress,
   BatchSummary,
@@ -84,12 +85,20 @@ async function call<T>(command: string, args: Record<string, unknown>): Promise<
   }
 }
 
+const launch = new LaunchAnswers(
+  typeof window === "undefined" ? undefined : takeLaunchData(window, navigationType()),
+);
+
 /** One page of the ticket queue, in the core's order. The core clamps `limit`. */
 export function listQueue(query: QueueQuery = {}): Promise<QueueRow[]> {
+  const ready = launch.page(query);
+  if (ready !== undefined) return Promise.resolve(ready);
   return call<QueueRow[]>("list_queue", { query });
 }
 
 export function queueCount(query: QueueQuery = {}): Promise<number> {
+  const ready = launch.count(query);
+  if (ready !== undefined) return Promise.resolve(ready);
   return call<number>("queue_count", { query });
 }
 

@@ -1,0 +1,119 @@
+//! The launch view's data, handed to the page with the scripts that run before its own.
+//!
+//! WebKitGTK answers the page's first IPC calls only after it has drawn a first frame (150–200 ms
+//! later on a 2-core machine without a GPU), so a queue fetched over IPC at launch is painted at
+//! least a frame late. The shell reads the queue's first page and its count before the window
+//! opens and defines them as `window.__TICKETFLOW_LAUNCH__`; `ui/src/ipc/launch.ts` answers the
+//! UI's first matching calls from it, once.
+
+use serde::Serialize;
+use tauri::plugin::{Builder, TauriPlugin};
+use tauri::Runtime;
+use ticketflow_core::store::{QueueQuery, QueueRow};
+
+use crate::AppState;
+
+/// Rows in the first page: the queue's page size (`PAGE_SIZE` in
+/// `ui/src/components/QueueView.svelte`). The UI only takes the page for a request of exactly this
+/// limit, so a mismatch costs the speed-up, never correctness.
+pub const FIRST_PAGE: u32 = 200;
+
+/// What the page finds in `window.__TICKETFLOW_LAUNCH__`: the unfiltered queue's first page.
+#[derive(Debug, Serialize)]
+struct Launch {
+    limit: u32,
+    rows: Vec<QueueRow>,
+    count: i64,
+}
+
+/// A plugin whose only part is the script defining the launch data, or `None` when the store
+/// cannot answer (the UI then asks over IPC and shows the coded error it gets).
+pub fn plugin<R: Runtime>(state: &AppState) -> Option<TauriPlugin<R>> {
+    let script = script(state)?;
+    Some(Builder::new("launch").js_init_script(script).build())
+}
+
+fn script(state: &AppState) -> Option<String> {
+    let first = QueueQuery {
+        offset: Some(0),
+        limit: Some(FIRST_PAGE),
+        ..QueueQuery::default()
+    };
+    let launch = state
+        .with_store(|store, now| {
+            Ok(Launch {
+                limit: FIRST_PAGE,
+                rows: store.queue(&first, now)?,
+                count: store.queue_count(&QueueQuery::default(), now)?,
+            })
+        })
+        .ok()?;
+    // JSON is a JavaScript expression; ticket text stays a string in it (the page renders it as text).
+    let json = serde_json::to_string(&launch).ok()?;
+    Some(format!(
+        "Object.defineProperty(window, '__TICKETFLOW_LAUNCH__', {{ value: {json}, configurable: true }});"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use ticketflow_core::clock::SystemClock;
+    use ticketflow_core::error::ErrorPayload;
+    use ticketflow_core::store::Store;
+
+    fn launch_json(script: &str) -> serde_json::Value {
+        let start = script.find("value: ").expect("value") + "value: ".len();
+        let end = script.rfind(", configurable").expect("end");
+        serde_json::from_str(&script[start..end]).expect("the launch data is JSON")
+    }
+
+    #[test]
+    fn the_script_carries_the_first_page_and_the_count_the_commands_would_answer() {
+        let mut store = Store::open_in_memory().expect("store");
+        ticketflow_core::demo::generate(&mut store, 480, 7, |_, _| {}).expect("demo data");
+        let state = AppState::new(store, Arc::new(SystemClock));
+        let script = script(&state).expect("a script");
+        let data = launch_json(&script);
+
+        let (rows, count) = state
+            .with_store(|store, now| {
+                let page = QueueQuery {
+                    offset: Some(0),
+                    limit: Some(FIRST_PAGE),
+                    ..QueueQuery::default()
+                };
+                Ok((
+                    store.queue(&page, now)?,
+                    store.queue_count(&QueueQuery::default(), now)?,
+                ))
+            })
+            .expect("queue");
+        assert_eq!(data["limit"], FIRST_PAGE);
+        assert_eq!(data["count"], count);
+        assert!(
+            count > i64::from(FIRST_PAGE),
+            "the desk fills more than a page"
+        );
+        let numbers: Vec<&str> = data["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|row| row["number"].as_str().expect("number"))
+            .collect();
+        let expected: Vec<&str> = rows.iter().map(|row| row.number.as_str()).collect();
+        assert_eq!(numbers.len(), FIRST_PAGE as usize);
+        assert_eq!(numbers, expected);
+    }
+
+    #[test]
+    fn an_unavailable_store_gives_no_script() {
+        let error = ErrorPayload {
+            code: "STORE_UNAVAILABLE".into(),
+            message: "cannot open".into(),
+        };
+        let state = AppState::unavailable(error, Arc::new(SystemClock));
+        assert!(script(&state).is_none());
+    }
+}
