@@ -33,17 +33,21 @@ pub fn plugin<R: Runtime>(state: &AppState) -> Option<TauriPlugin<R>> {
     Some(Builder::new("launch").js_init_script(script).build())
 }
 
-fn script(state: &AppState) -> Option<String> {
-    let first = QueueQuery {
+/// The unfiltered queue's first page, as the UI asks for it.
+fn first_page() -> QueueQuery {
+    QueueQuery {
         offset: Some(0),
         limit: Some(FIRST_PAGE),
         ..QueueQuery::default()
-    };
+    }
+}
+
+fn script(state: &AppState) -> Option<String> {
     let launch = state
         .with_store(|store, now| {
             Ok(Launch {
                 limit: FIRST_PAGE,
-                rows: store.queue(&first, now)?,
+                rows: store.queue(&first_page(), now)?,
                 count: store.queue_count(&QueueQuery::default(), now)?,
             })
         })
@@ -79,13 +83,8 @@ mod tests {
 
         let (rows, count) = state
             .with_store(|store, now| {
-                let page = QueueQuery {
-                    offset: Some(0),
-                    limit: Some(FIRST_PAGE),
-                    ..QueueQuery::default()
-                };
                 Ok((
-                    store.queue(&page, now)?,
+                    store.queue(&first_page(), now)?,
                     store.queue_count(&QueueQuery::default(), now)?,
                 ))
             })
