@@ -33,7 +33,8 @@ pub fn plugin<R: Runtime>(state: &AppState) -> Option<TauriPlugin<R>> {
     Some(Builder::new("launch").js_init_script(script).build())
 }
 
-/// The unfiltered queue's first page, as the UI asks for it.
+/// The unfiltered queue's first page in the default order (what needs action first: priority,
+/// then the SLA deadline), as the UI asks for it: with no sort keys (`ui/src/lib/queue-sort.ts`).
 fn first_page() -> QueueQuery {
     QueueQuery {
         offset: Some(0),

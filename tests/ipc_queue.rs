@@ -89,10 +89,29 @@ fn the_queue_crosses_ipc_exactly_as_the_core_computes_it() {
         json!({ "priority": "P1" }),
         json!({ "search": "Outlook" }),
         json!({ "limit": 5, "offset": 5 }),
+        json!({ "sort": "age" }),
+        json!({ "sort": "client", "descending": true, "limit": 500 }),
+        json!({ "sort": "status", "status": "open" }),
+        json!({ "sort": "sla_due", "priority": "P2" }),
+        json!({ "sort": "number", "descending": true, "offset": 3 }),
+        json!({ "sort": "priority", "descending": false }),
     ] {
         let got = list_queue(&window, query.clone()).expect("a filtered queue");
         assert_eq!(got, expect(query.clone()), "for {query}");
     }
+
+    // No sort is the priority sort: what needs action first, then the SLA deadline.
+    assert_eq!(all, expect(json!({ "limit": 500, "sort": "priority" })));
+    let priorities: Vec<String> = rows
+        .iter()
+        .map(|row| row["priority"].as_str().unwrap_or("P9").to_string())
+        .collect();
+    let mut sorted = priorities.clone();
+    sorted.sort();
+    assert_eq!(
+        priorities, sorted,
+        "P1 first, tickets with no priority yet last"
+    );
 
     // An oversized page is clamped by the core, not refused.
     let huge = list_queue(&window, json!({ "limit": u32::MAX })).expect("clamped, not refused");
@@ -108,6 +127,8 @@ fn a_malformed_query_is_an_error_not_a_panic() {
         json!({ "query": { "limit": "ten" } }),
         json!({ "query": { "status": "on_fire" } }),
         json!({ "query": { "priority": 1 } }),
+        json!({ "query": { "sort": "mood" } }),
+        json!({ "query": { "sort": "age", "descending": "yes" } }),
         json!({ "query": "everything" }),
         json!({}),
     ] {

@@ -426,14 +426,17 @@ fn report_settings_round_trip_and_are_checked() {
     let s = invoke(&d.w, "get_report_settings", json!({})).unwrap();
     assert_eq!(
         s,
-        json!({"paper": "a4", "msp_name": report::DEFAULT_MSP_NAME})
+        json!({"paper": "a4", "msp_name": report::DEFAULT_MSP_NAME, "include_appendix": true, "has_logo": false})
     );
     let s = invoke(&d.w, "set_paper_size", json!({"paper": "letter"})).unwrap();
     assert_eq!(s["paper"], "letter");
     let s = invoke(&d.w, "set_msp_name", json!({"name": "  Northwind IT  "})).unwrap();
     assert_eq!(s["msp_name"], "Northwind IT");
     let s = invoke(&d.w, "get_report_settings", json!({})).unwrap();
-    assert_eq!(s, json!({"paper": "letter", "msp_name": "Northwind IT"}));
+    assert_eq!(
+        s,
+        json!({"paper": "letter", "msp_name": "Northwind IT", "include_appendix": true, "has_logo": false})
+    );
 
     assert_eq!(
         code(invoke(&d.w, "set_msp_name", json!({"name": "  "}))),
@@ -452,7 +455,10 @@ fn report_settings_round_trip_and_are_checked() {
         "paper",
     );
     let s = invoke(&d.w, "get_report_settings", json!({})).unwrap();
-    assert_eq!(s, json!({"paper": "letter", "msp_name": "Northwind IT"}));
+    assert_eq!(
+        s,
+        json!({"paper": "letter", "msp_name": "Northwind IT", "include_appendix": true, "has_logo": false})
+    );
 }
 
 #[test]

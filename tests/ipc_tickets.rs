@@ -46,10 +46,10 @@ fn changes_need_a_current_technician() {
     assert_eq!(
         code(invoke(
             &w,
-            "set_current_technician",
-            json!({"name": "Nobody"})
+            "switch_technician",
+            json!({"name": "Nobody", "pin": "1234"})
         )),
-        "NOT_FOUND"
+        "DESK_NOT_SET_UP"
     );
 }
 
@@ -176,7 +176,10 @@ fn a_closed_ticket_answers_ticket_closed() {
             "save_draft",
             json!({"id": id, "step": 14, "field": "notes", "text": "late"}),
         ),
-        ("wait_on_customer", json!({"id": id})),
+        (
+            "wait_on_customer",
+            json!({"id": id, "request": {"reason": "r", "follow_up_on": "2099-01-01"}}),
+        ),
         ("assign_ticket", json!({"id": id, "technician": null})),
         (
             "add_time_entry",
@@ -324,11 +327,13 @@ fn search_finds_ticket_texts_and_refuses_an_empty_query() {
     let hits = invoke(
         &w,
         "search_documents",
-        json!({"query": "printer offline", "limit": 20}),
+        json!({"query": "printer", "limit": 20}),
     )
     .unwrap();
-    let hits = hits.as_array().unwrap();
+    let total = hits["total"].as_u64().unwrap();
+    let hits = hits["hits"].as_array().unwrap();
     assert!(!hits.is_empty());
+    assert!(total >= hits.len() as u64, "{total} < {} hits", hits.len());
     for h in hits {
         assert_eq!(h["kind"], "ticket");
         let title = h["title"].as_str().unwrap().to_lowercase();
@@ -347,6 +352,77 @@ fn search_finds_ticket_texts_and_refuses_an_empty_query() {
             &w,
             "search_documents",
             json!({"query": "  ", "limit": 20})
+        )),
+        "INVALID_INPUT"
+    );
+}
+
+#[test]
+fn a_draft_is_reopened_then_discarded_over_ipc() {
+    let (_app, w) = desk();
+    let view = invoke(&w, "create_ticket", json!({})).unwrap();
+    let id = view["ticket"]["id"].as_i64().unwrap();
+    assert_eq!(view["is_draft"], true);
+    // "+ New ticket" again: the same blank draft, not a second one.
+    let again = invoke(&w, "create_ticket", json!({})).unwrap();
+    assert_eq!(again["ticket"]["id"].as_i64(), Some(id));
+    invoke(&w, "discard_ticket", json!({"id": id})).unwrap();
+    assert_eq!(
+        code(invoke(&w, "get_ticket", json!({"id": id}))),
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        code(invoke(&w, "discard_ticket", json!({"id": id}))),
+        "NOT_FOUND"
+    );
+}
+
+#[test]
+fn waiting_takes_a_reason_and_a_follow_up_date_over_ipc() {
+    let (_app, w) = desk();
+    let open = invoke(
+        &w,
+        "list_queue",
+        json!({"query": {"status": "open", "limit": 1}}),
+    )
+    .unwrap();
+    let id = open[0]["id"]
+        .as_i64()
+        .expect("the demo desk has an open ticket");
+    // Step 1 is done on an open ticket: it is no longer a draft.
+    assert_eq!(
+        code(invoke(&w, "discard_ticket", json!({"id": id}))),
+        "NOT_A_DRAFT"
+    );
+    let wait = |reason: &str, until: Value| {
+        invoke(
+            &w,
+            "wait_on_customer",
+            json!({"id": id, "request": {"reason": reason, "follow_up_on": until}}),
+        )
+    };
+    assert_eq!(code(wait(" ", json!("2099-01-01"))), "WAIT_REASON_REQUIRED");
+    assert_eq!(code(wait("the log", Value::Null)), "FOLLOW_UP_REQUIRED");
+    let view = wait("the user sends the log", json!("2099-01-01")).unwrap();
+    assert_eq!(view["ticket"]["status"], "waiting_on_customer");
+    assert_eq!(view["waiting"]["reason"], "the user sends the log");
+    assert_eq!(view["waiting"]["follow_up_on"], "2099-01-01");
+    // The steps that need the ticket working say what they wait for, with its code.
+    let codes: Vec<&str> = view["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["steps"].as_array().unwrap())
+        .flat_map(|s| s["needs"].as_array().unwrap())
+        .filter_map(|n| n["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"waiting_on_customer"), "{codes:?}");
+    // Only step 10 escalates to someone.
+    assert_eq!(
+        code(invoke(
+            &w,
+            "complete_step",
+            json!({"id": id, "step": 14, "values": {"notes": "x"}, "escalateTo": {"to": "tier2_queue"}})
         )),
         "INVALID_INPUT"
     );

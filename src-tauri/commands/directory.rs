@@ -110,14 +110,6 @@ pub fn get_current_technician(state: State<'_, AppState>) -> Result<Option<Strin
     state.with_store(|store, _| store.current_technician())
 }
 
-#[tauri::command(async)]
-pub fn set_current_technician(
-    state: State<'_, AppState>,
-    name: String,
-) -> Result<(), ErrorPayload> {
-    state.with_store(|store, _| store.set_current_technician(&name))
-}
-
 /// The installation's impact × urgency matrix, so the intake preview shows the core's answer.
 #[tauri::command(async)]
 pub fn get_priority_matrix(state: State<'_, AppState>) -> Result<PriorityMatrix, ErrorPayload> {

@@ -8,4 +8,5 @@ pub mod records;
 pub mod reports;
 pub mod search;
 pub mod signing;
+pub mod technicians;
 pub mod tickets;

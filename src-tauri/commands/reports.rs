@@ -21,7 +21,8 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use ticketflow_core::error::{Error, ErrorPayload};
 use ticketflow_core::paths;
 use ticketflow_core::report::{
-    self, BatchControl, BatchProgress, BatchSummary, PaperSize, ReportSettings, SavedReport,
+    self, BatchControl, BatchProgress, BatchSummary, PaperSize, ReportLogo, ReportSettings,
+    SavedReport, LOGO_MAX_BYTES,
 };
 use ticketflow_core::secrets::SecretStore;
 use ticketflow_core::signing::{self, Identity};
@@ -363,6 +364,81 @@ pub fn set_msp_name(
         let actor = store.actor()?;
         store.set_msp_name(&name, &actor, now)
     })
+}
+
+#[tauri::command(async)]
+pub fn set_report_appendix(
+    state: State<'_, AppState>,
+    include: bool,
+) -> Result<ReportSettings, ErrorPayload> {
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        store.set_report_appendix(include, &actor, now)
+    })
+}
+
+#[tauri::command(async)]
+pub fn get_report_logo(state: State<'_, AppState>) -> Result<Option<ReportLogo>, ErrorPayload> {
+    state.with_store(|store, _| store.report_logo())
+}
+
+/// Reads a logo file the user chose in the open dialog (a .png, .jpg or .jpeg, read only up to
+/// the size limit) and sets it as the desk's logo.
+#[tauri::command(async)]
+pub fn set_report_logo(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<ReportLogo, ErrorPayload> {
+    let bytes = logo_file(&path).map_err(payload)?;
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        store.set_report_logo(&bytes, &actor, now)
+    })
+}
+
+#[tauri::command(async)]
+pub fn remove_report_logo(state: State<'_, AppState>) -> Result<ReportSettings, ErrorPayload> {
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        store.remove_report_logo(&actor, now)
+    })
+}
+
+/// The bytes of an image file chosen in the open dialog; a file over the limit is refused before
+/// it is read whole.
+fn logo_file(path: &str) -> ticketflow_core::Result<Vec<u8>> {
+    use std::io::Read;
+    let p = Path::new(path);
+    if path.is_empty() || path.len() > 4096 || path.contains('\0') || !p.is_absolute() {
+        return Err(Error::invalid(
+            "path",
+            "choose the logo with the file picker (an absolute path)",
+        ));
+    }
+    let kind_ok = p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["png", "jpg", "jpeg"]
+            .iter()
+            .any(|k| e.eq_ignore_ascii_case(k))
+    });
+    if !kind_ok {
+        return Err(Error::LogoRejected(
+            "choose a .png, .jpg or .jpeg file".into(),
+        ));
+    }
+    let file = std::fs::File::open(p)?;
+    let size = file.metadata()?.len();
+    let limit = u64::try_from(LOGO_MAX_BYTES).unwrap_or(u64::MAX);
+    if size > limit {
+        return Err(Error::LogoRejected(format!(
+            "the file is {} KiB; a logo may be at most {} KiB (export a smaller PNG or JPEG)",
+            size.div_ceil(1024),
+            limit / 1024
+        )));
+    }
+    let mut bytes = Vec::new();
+    // Read at most one byte past the limit even if the file grows meanwhile: the core refuses it.
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Writes this installation's root certificate (PEM) to `path`, for a client to trust its

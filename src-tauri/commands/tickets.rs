@@ -1,10 +1,12 @@
-//! One ticket: create, view, complete steps, autosave drafts, waiting, assignment, runbook links.
-//! Every change is made as the current technician and answers with the refreshed view.
+//! One ticket: create (or reopen one's blank draft), discard a draft, view, complete steps (with
+//! whom to escalate to), autosave drafts, waiting, assignment, runbook links. Every change is made
+//! as the current technician and answers with the refreshed view.
 
 use tauri::State;
 use ticketflow_core::error::ErrorPayload;
 use ticketflow_core::ticket::Values;
 use ticketflow_core::view::TicketView;
+use ticketflow_core::workflow::{EscalateTo, WaitRequest};
 
 use crate::AppState;
 
@@ -12,8 +14,17 @@ use crate::AppState;
 pub fn create_ticket(state: State<'_, AppState>) -> Result<TicketView, ErrorPayload> {
     state.with_store(|store, now| {
         let actor = store.actor()?;
-        let id = store.create_ticket(&actor, now)?.id;
+        let id = store.start_ticket(&actor, now)?.id;
         store.ticket_view(id, now)
+    })
+}
+
+/// Discards a draft (step 1 not done); refused with `NOT_A_DRAFT` once the caller is verified.
+#[tauri::command(async)]
+pub fn discard_ticket(state: State<'_, AppState>, id: i64) -> Result<(), ErrorPayload> {
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        store.discard_ticket(id, &actor, now)
     })
 }
 
@@ -28,10 +39,11 @@ pub fn complete_step(
     id: i64,
     step: u8,
     values: Values,
+    escalate_to: Option<EscalateTo>,
 ) -> Result<TicketView, ErrorPayload> {
     state.with_store(|store, now| {
         let actor = store.actor()?;
-        store.complete_step(id, step, values, &actor, now)?;
+        store.complete_step_escalating(id, step, values, escalate_to, &actor, now)?;
         store.ticket_view(id, now)
     })
 }
@@ -48,10 +60,14 @@ pub fn save_draft(
 }
 
 #[tauri::command(async)]
-pub fn wait_on_customer(state: State<'_, AppState>, id: i64) -> Result<TicketView, ErrorPayload> {
+pub fn wait_on_customer(
+    state: State<'_, AppState>,
+    id: i64,
+    request: WaitRequest,
+) -> Result<TicketView, ErrorPayload> {
     state.with_store(|store, now| {
         let actor = store.actor()?;
-        store.wait_on_customer(id, &actor, now)?;
+        store.wait_on_customer(id, &request, &actor, now)?;
         store.ticket_view(id, now)
     })
 }

@@ -23,7 +23,7 @@ cli=${TICKETFLOW_E2E_CLI:-target/debug/ticketflow-cli}
 venv=target/e2e-venv
 requirements=tests/e2e/requirements.txt
 
-for tool in python3 Xvfb dbus-run-session WebKitWebDriver; do
+for tool in python3 Xvfb dbus-run-session WebKitWebDriver keyctl; do
   command -v "$tool" >/dev/null || {
     echo "e2e: $tool is not installed (.ci/setup-debian installs it)" >&2
     exit 2
@@ -56,6 +56,8 @@ mkdir -p artifacts/e2e
 root=$PWD
 export PYTHONDONTWRITEBYTECODE=1
 cd tests/e2e
-exec "$root/$venv/bin/python" -m pytest -c pytest.ini --rootdir . \
+# A throwaway session keyring: a test that signs reports sets TICKETFLOW_KEYSTORE=keyutils for
+# its app, whose key then lives and dies with this run, never in the developer's keychain.
+exec keyctl session - "$root/$venv/bin/python" -m pytest -c pytest.ini --rootdir . \
   --app="$app" --cli="$cli" \
   --artifacts="$root/artifacts/e2e" --junitxml="$root/artifacts/e2e/junit.xml" "$@"

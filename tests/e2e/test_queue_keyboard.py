@@ -1,4 +1,5 @@
-"""The queue from the keyboard alone: "/" searches, arrows move, Enter opens, "n" starts intake."""
+"""The queue from the keyboard alone: "/" searches, arrows move, Enter opens, "n" starts intake;
+and its order: what needs action first, sortable by a header, with each ticket's age."""
 
 import re
 
@@ -86,3 +87,65 @@ def test_n_starts_a_new_ticket_and_escape_leaves_search(desk):
     press(d, "n")
     page.wait_hash(r"^#/intake/\d+$")
     page.wait("caller-search")
+
+
+def header_sort(page, key):
+    """The aria-sort of a sortable column's header cell."""
+    return page.d.execute_script(
+        "return document.querySelector('[data-testid=queue-sort-' + arguments[0] + ']')"
+        ".closest('[role=columnheader]').getAttribute('aria-sort');", key)
+
+
+def row_priorities(page):
+    """Each drawn row's priority ("P9" for a ticket still without one), top to bottom."""
+    out = []
+    for row in page.find_all("queue-row"):
+        found = re.search(r"\bP[1-4]\b", page.text(row))
+        out.append(found.group(0) if found else "P9")
+    return out
+
+
+AGE = re.compile(r"^(\d+) (min|h|d)$")
+UNIT = {"min": 1, "h": 60, "d": 1440}
+
+
+def row_ages(page):
+    """Each drawn row's age in minutes (as the Age column shows it, so rounded down)."""
+    out = []
+    for cell in page.find_all("queue-age"):
+        m = AGE.match(page.text(cell).strip())
+        assert m, f"age {page.text(cell)!r} is not like '3 h'"
+        out.append(int(m.group(1)) * UNIT[m.group(2)])
+    return out
+
+
+def test_the_queue_puts_what_needs_action_first_and_sorts_by_a_header(desk):
+    page = desk.launch()
+    page.until(lambda: len(page.find_all("queue-row")) >= 3, message="the queue has no rows")
+    # The default order: priority first (P1 at the top), shown on the Priority header.
+    assert header_sort(page, "priority") == "ascending"
+    assert header_sort(page, "age") == "none"
+    priorities = row_priorities(page)
+    assert priorities == sorted(priorities), priorities
+
+    # Age: the youngest first, then (clicked again) the oldest first.
+    page.click("queue-sort-age")
+    page.until(lambda: header_sort(page, "age") == "ascending")
+    page.until(lambda: row_ages(page) == sorted(row_ages(page)),
+               message=lambda: f"not youngest first: {row_ages(page)}")
+    assert header_sort(page, "priority") == "none"
+    page.click("queue-sort-age")
+    page.until(lambda: header_sort(page, "age") == "descending")
+    page.until(lambda: row_ages(page) == sorted(row_ages(page), reverse=True),
+               message=lambda: f"not oldest first: {row_ages(page)}")
+
+    # Priority, clicked twice: descending (P4 first), then back to the default.
+    page.click("queue-sort-priority")
+    page.until(lambda: header_sort(page, "priority") == "ascending")
+    page.click("queue-sort-priority")
+    page.until(lambda: header_sort(page, "priority") == "descending")
+    page.until(lambda: row_priorities(page) == sorted(row_priorities(page), reverse=True),
+               message=lambda: f"not P4 first: {row_priorities(page)}")
+    # Each sortable column has its button.
+    for key in ("number", "client", "status", "sla_due"):
+        page.find(f"queue-sort-{key}")

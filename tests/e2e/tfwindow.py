@@ -151,6 +151,8 @@ class Sandbox:
         self.cache = self.root / "xdg-cache"
         self.runtime = self.root / "runtime"
         self.tf_data = self.root / "ticketflow-data"
+        #: More variables for the app, e.g. TICKETFLOW_KEYSTORE=keyutils for a test that signs.
+        self.extra: dict[str, str] = {}
         for d in (self.home, self.data_home, self.config, self.cache, self.runtime, self.tf_data):
             d.mkdir(parents=True, exist_ok=True)
         self.runtime.chmod(0o700)
@@ -177,6 +179,7 @@ class Sandbox:
             GDK_BACKEND="x11",
             LC_ALL="C.UTF-8",
         )
+        env.update(self.extra)
         return env
 
     def remove(self) -> None:

@@ -110,6 +110,20 @@ pub struct Technician {
     pub id: i64,
     pub name: String,
     pub tier: TechTier,
+    pub email: Option<String>,
+    /// Reachable out of hours.
+    pub on_call: bool,
+    /// A deactivated technician stays in the history but cannot act, sign or be assigned.
+    pub active: bool,
+}
+
+/// A technician to add (at the desk's setup or later, witnessed by an active technician's PIN).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct NewTechnician {
+    pub name: String,
+    pub tier: TechTier,
+    pub email: Option<String>,
+    pub on_call: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]

@@ -63,6 +63,32 @@ pub enum Error {
     PinWrong { attempts_left: u32 },
     #[error("too many wrong PINs: try again in {retry_after_secs} s")]
     PinThrottled { retry_after_secs: i64 },
+    #[error("this desk is already set up: add technicians on the Technicians screen (or `ticketflow-cli technician add`)")]
+    DeskAlreadySetUp,
+    #[error(
+        "this desk is not set up yet: set it up first (the setup screen, or `ticketflow-cli init`)"
+    )]
+    DeskNotSetUp,
+    #[error("{0} has been deactivated: choose an active technician")]
+    TechnicianInactive(String),
+    #[error("{0} is the last active technician: add another technician before deactivating them")]
+    LastActiveTechnician(String),
+    #[error("this logo cannot be used: {0}")]
+    LogoRejected(String),
+    #[error("the runbook entry's title is not valid: {0}")]
+    RunbookTitleInvalid(String),
+    #[error("the runbook entry's text is longer than {max} characters: shorten it or split it into several entries")]
+    RunbookBodyTooLong { max: usize },
+    #[error("the runbook entry belongs to another client: {0}")]
+    RunbookOtherClient(String),
+    #[error("ticket {0} is past step 1 (the caller is verified): only a draft can be discarded")]
+    NotADraft(String),
+    #[error("say what the customer owes us: waiting on the customer needs a reason")]
+    WaitReasonRequired,
+    #[error("{0}")]
+    FollowUpRequired(String),
+    #[error("{name} cannot take an escalation: {reason}; choose an active Tier 2 technician or the Tier 2 queue")]
+    NotTierTwo { name: String, reason: String },
 }
 
 impl Error {
@@ -94,6 +120,18 @@ impl Error {
             Error::PinNotSet(_) => "PIN_NOT_SET",
             Error::PinWrong { .. } => "PIN_WRONG",
             Error::PinThrottled { .. } => "PIN_THROTTLED",
+            Error::DeskAlreadySetUp => "DESK_ALREADY_SET_UP",
+            Error::DeskNotSetUp => "DESK_NOT_SET_UP",
+            Error::TechnicianInactive(_) => "TECHNICIAN_INACTIVE",
+            Error::LastActiveTechnician(_) => "LAST_ACTIVE_TECHNICIAN",
+            Error::LogoRejected(_) => "LOGO_REJECTED",
+            Error::RunbookTitleInvalid(_) => "RUNBOOK_TITLE_INVALID",
+            Error::RunbookBodyTooLong { .. } => "RUNBOOK_BODY_TOO_LONG",
+            Error::RunbookOtherClient(_) => "RUNBOOK_OTHER_CLIENT",
+            Error::NotADraft(_) => "NOT_A_DRAFT",
+            Error::WaitReasonRequired => "WAIT_REASON_REQUIRED",
+            Error::FollowUpRequired(_) => "FOLLOW_UP_REQUIRED",
+            Error::NotTierTwo { .. } => "NOT_TIER_TWO",
         }
     }
 

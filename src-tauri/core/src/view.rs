@@ -5,12 +5,15 @@
 use crate::audit::AuditEvent;
 use crate::directory::{Asset, Company, Contact, Incident, Tier};
 use crate::error::Result;
-use crate::sla::{SlaStatus, DEFAULT_AT_RISK_RATIO};
+use crate::sla::{
+    client_time_zone, clock_breaks, ClockBreaks, SlaState, SlaStatus, DEFAULT_AT_RISK_RATIO,
+};
 use crate::store::{RunbookHit, Store, TimeEntry};
 use crate::template::Field;
 use crate::ticket::{StepRecord, Ticket};
 use crate::workflow::{
-    close_blockers, end_user_signature_invalidated, sla_status, step_state, Lookup, StepState,
+    close_blockers, end_user_signature_invalidated, failed_attempts, is_draft, sla_status,
+    step_needs, step_prefill, step_state_given, Facts, FailedAttempt, Lookup, Need, StepState,
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -28,6 +31,11 @@ pub struct TicketView {
     pub incident: Option<Incident>,
     pub first_response: Option<SlaStatus>,
     pub resolution: Option<SlaStatus>,
+    /// Why each clock stood still (outside business hours, waiting on the customer).
+    pub first_response_breaks: Option<ClockBreaks>,
+    pub resolution_breaks: Option<ClockBreaks>,
+    /// The client's tz database name: every time of this ticket is shown in it.
+    pub time_zone: String,
     pub phases: Vec<PhaseView>,
     pub close_blockers: Vec<String>,
     /// Why the end user's signature (step 13) must be taken again, if it must.
@@ -36,6 +44,12 @@ pub struct TicketView {
     pub audit: Vec<AuditEvent>,
     pub time_entries: Vec<TimeEntry>,
     pub runbooks: Vec<RunbookHit>,
+    /// A draft (step 1 not done) can be discarded.
+    pub is_draft: bool,
+    /// Fix attempts that failed verification, oldest first.
+    pub attempts: Vec<FailedAttempt>,
+    /// Why the ticket waits on the customer and until when, while it does.
+    pub waiting: Option<crate::store::Waiting>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -58,6 +72,10 @@ pub struct StepView {
     pub state: StepState,
     pub completion: Option<StepRecord>,
     pub drafts: BTreeMap<String, String>,
+    /// What the step still needs, with codes the window maps to the action that provides each.
+    pub needs: Vec<Need>,
+    /// Suggested starting text for paragraphs (step 11 from diagnosis), by field key.
+    pub prefill: BTreeMap<String, String>,
 }
 
 /// A caller found by the intake type-ahead, with what decides whether they may proceed.
@@ -77,6 +95,13 @@ impl Store {
         let db = self.lookup();
         let (first_response, resolution) = sla_status(&ticket, &db, now, DEFAULT_AT_RISK_RATIO)?;
         let mut drafts = self.drafts(id)?;
+        let time_entries = self.time_entries(id)?;
+        let facts = Facts {
+            time_entries: time_entries.len() as i64,
+            sla_breached: [&first_response, &resolution]
+                .iter()
+                .any(|s| s.as_ref().is_some_and(|s| s.state == SlaState::Breached)),
+        };
         let phases = template
             .phases
             .iter()
@@ -90,7 +115,9 @@ impl Store {
                         title: s.title.clone(),
                         guidance: s.guidance.clone(),
                         fields: s.fields.clone(),
-                        state: step_state(&ticket, &template, s.number),
+                        state: step_state_given(&ticket, &template, s.number, &facts),
+                        needs: step_needs(&ticket, &template, s.number, &facts),
+                        prefill: step_prefill(&ticket, s.number),
                         completion: ticket.completion(s.number).cloned(),
                         drafts: drafts.remove(&s.number).unwrap_or_default(),
                     })
@@ -110,8 +137,19 @@ impl Store {
                 }
             })
             .collect();
+        let company = ticket.company_id.map(|c| db.company(c)).transpose()?;
+        let breaks = |s: &Option<SlaStatus>, stopped| {
+            let opened = ticket.opened_at?;
+            s.as_ref().map(|s| clock_breaks(s, opened, stopped, now))
+        };
         Ok(TicketView {
-            company: ticket.company_id.map(|c| db.company(c)).transpose()?,
+            first_response_breaks: breaks(&first_response, ticket.first_response_at),
+            resolution_breaks: breaks(&resolution, ticket.resolved_at),
+            time_zone: client_time_zone(
+                company.as_ref().map(|c| &c.calendar),
+                self.desk_time_zone()?.as_deref(),
+            ),
+            company,
             contact: ticket.contact_id.map(|c| db.contact(c)).transpose()?,
             assets: ticket
                 .asset_ids
@@ -132,8 +170,11 @@ impl Store {
             },
             signature_invalidated: end_user_signature_invalidated(&ticket),
             audit: self.ticket_audit(id, VIEW_AUDIT_EVENTS)?,
-            time_entries: self.time_entries(id)?,
+            time_entries,
             runbooks: self.linked_runbooks(id)?,
+            is_draft: is_draft(&ticket),
+            attempts: failed_attempts(&ticket),
+            waiting: self.waiting(&ticket)?,
             ticket,
         })
     }

@@ -247,7 +247,16 @@ fn demo_data_is_deterministic_per_seed() {
         .map(|(d, seed)| {
             s.spawn_in(
                 d.path(),
-                &["demo-data", "--tickets", "60", "--seed", &seed.to_string()],
+                &[
+                    "demo-data",
+                    "--tickets",
+                    "60",
+                    "--seed",
+                    &seed.to_string(),
+                    // Without it the desk is dated from the real time (see below).
+                    "--anchor",
+                    "2026-11-27T12:00:00Z",
+                ],
             )
         })
         .collect();
@@ -268,6 +277,29 @@ fn demo_data_is_deterministic_per_seed() {
     assert_ne!(
         seals[0], seals[2],
         "seeds 7 and 8 gave the same closure records"
+    );
+}
+
+/// Without `--anchor` the demo desk is dated from now: its newest ticket is minutes old, not
+/// weeks, so the queue's ages and SLA clocks look like today's.
+#[test]
+fn demo_data_is_dated_from_now_by_default() {
+    let s = Sandbox::new();
+    let dir = TempDir::new().unwrap();
+    let r: Run = s
+        .spawn_in(dir.path(), &["demo-data", "--tickets", "30", "--seed", "1"])
+        .wait_with_output()
+        .unwrap()
+        .into();
+    assert_eq!(r.code, 0, "{r:?}");
+    let newest: String = db(dir.path())
+        .query_row("SELECT max(created_at) FROM tickets", [], |row| row.get(0))
+        .unwrap();
+    let newest = chrono::DateTime::parse_from_rfc3339(&newest).unwrap();
+    let age = chrono::Utc::now() - newest.with_timezone(&chrono::Utc);
+    assert!(
+        age >= chrono::Duration::zero() && age < chrono::Duration::days(1),
+        "the newest demo ticket is {age} old"
     );
 }
 

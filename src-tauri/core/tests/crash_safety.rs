@@ -17,7 +17,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
-use ticketflow_core::directory::{NewAsset, NewCompany, NewContact, TechTier, Tier};
+use ticketflow_core::directory::{NewAsset, NewCompany, NewContact, Tier};
 use ticketflow_core::signature::Signature;
 use ticketflow_core::sla::Calendar;
 use ticketflow_core::store::{NewTimeEntry, Store};
@@ -74,9 +74,7 @@ fn setup(path: &Path, now: DateTime<Utc>) -> (i64, i64) {
             now,
         )
         .expect("asset");
-    s.add_technician(TECH, TechTier::Tier1, TECH, now)
-        .expect("tech");
-    s.set_pin(TECH, None, common::PIN, now).expect("pin");
+    common::set_up(&mut s, TECH, common::PIN, now);
     (contact.id, asset.id)
 }
 

@@ -323,9 +323,12 @@ impl World {
         };
         let own_rb = runbook(&mut desk, own);
         let foreign_rb = runbook(&mut desk, other);
-        desk.store
-            .add_technician("Jordan Ellis", TechTier::Tier2, "admin", now)
-            .unwrap();
+        common::add_technician(
+            &mut desk.store,
+            ("Jordan Ellis", TechTier::Tier2, "8642"),
+            (common::TECH, common::PIN),
+            now,
+        );
         let tickets = [desk.new_ticket(), desk.new_ticket()];
         assert_eq!(tickets, [1, 2], "MISSING_IDS assumes tickets 1 and 2");
         let mut w = World {
@@ -768,7 +771,9 @@ impl World {
                 store.sign_off(id, v, proof, now).map(drop)
             }
             Action::Step(id, n, v) => store.complete_step(id, n, v, TECH, now).map(drop),
-            Action::Wait(id) => store.wait_on_customer(id, TECH, now).map(drop),
+            Action::Wait(id) => store
+                .wait_on_customer(id, &Desk::wait_request(now), TECH, now)
+                .map(drop),
             Action::Replied(id) => store.customer_replied(id, TECH, now).map(drop),
             Action::Time(id, e) => store.add_time_entry(id, &e, TECH, now).map(drop),
             Action::Assign(id, who) => store.assign(id, who.as_deref(), TECH, now).map(drop),
@@ -1181,7 +1186,9 @@ fn reopening_never_leaves_an_open_ticket_paused() {
     d.step(id, 13, json!({"outcome": b::STILL_FAILING}))
         .unwrap();
     let now = d.tick(5);
-    d.store.wait_on_customer(id, TECH, now).unwrap();
+    d.store
+        .wait_on_customer(id, &Desk::wait_request(now), TECH, now)
+        .unwrap();
     let reopen = json!({"what_failed": "still prompts", "route": b::ROUTE_DIAGNOSIS});
     let paused_state = |t: &Ticket| {
         let open = t.pauses.iter().filter(|p| p.to.is_none()).count();

@@ -255,3 +255,57 @@ fn report_settings_show_and_change() {
     assert_eq!(r.code, 3);
     assert!(r.stderr.starts_with("error[INVALID_INPUT]"), "{}", r.stderr);
 }
+
+#[test]
+fn the_appendix_and_the_logo_are_set_from_the_cli() {
+    let home = tempfile::tempdir().unwrap();
+    let d = home.path().join("data");
+    let d = d.to_str().unwrap();
+    let logo = home.path().join("logo.png");
+    let mut png_file = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png_file, 64, 32);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header().unwrap();
+        w.write_image_data(&[40; 64 * 32 * 3]).unwrap();
+    }
+    std::fs::write(&logo, png_file).unwrap();
+    let r = cli(home.path(), &["--data-dir", d, "report-settings"]);
+    assert!(
+        r.stdout.contains("appendix: true\nlogo: none"),
+        "{}",
+        r.stdout
+    );
+    let logo_arg = logo.to_str().unwrap();
+    let args = [
+        "--data-dir",
+        d,
+        "report-settings",
+        "--appendix",
+        "false",
+        "--logo",
+        logo_arg,
+    ];
+    let r = cli(home.path(), &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("appendix: false"), "{}", r.stdout);
+    assert!(r.stdout.contains("logo: image/png 64x32"), "{}", r.stdout);
+    let not_image = home.path().join("notes.png");
+    std::fs::write(&not_image, "hello").unwrap();
+    let args = [
+        "--data-dir",
+        d,
+        "report-settings",
+        "--logo",
+        not_image.to_str().unwrap(),
+    ];
+    let r = cli(home.path(), &args);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("LOGO_REJECTED"), "{}", r.stderr);
+    let r = cli(
+        home.path(),
+        &["--data-dir", d, "report-settings", "--no-logo"],
+    );
+    assert!(r.stdout.contains("logo: none"), "{}", r.stdout);
+}

@@ -150,19 +150,22 @@ fn fonts_are_embedded_subsets_and_non_latin_names_print() {
         assert!(text.contains(name), "{name} missing from the text layer");
     }
     for heading in [
-        "Priority and SLA",
+        "Your request",
+        "What we did",
+        "Time billed",
+        "Service level",
+        "Your feedback",
+        "Sign-off",
+        "About this report",
+        "Appendix: technical record",
+        "Priority and SLA clock",
         "Workflow",
         "Tier-2 hand-off",
-        "Time entries",
-        "Customer satisfaction",
-        "Resolution",
-        "Signatures",
+        "Internal time (not billed)",
         "fix verified",
         "closure sign-off",
-        "(UTC+01:00)",
-        "(UTC-05:00)",
-        "Billable total",
-        "Non-billable total",
+        "Total billed",
+        "Total not billed",
         "CHG-2026-0311",
     ] {
         assert!(text.contains(heading), "{heading} missing");

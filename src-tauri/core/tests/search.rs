@@ -5,7 +5,9 @@ mod common;
 
 use common::{Desk, TECH};
 use serde_json::json;
-use ticketflow_core::store::{DocumentHit, DocumentKind, NewRunbookEntry, Store, CANDIDATES};
+use ticketflow_core::store::{
+    DocumentHit, DocumentKind, NewRunbookEntry, Store, TextPart, CANDIDATES, SEARCH_TOTAL_CAP,
+};
 
 fn runbook(d: &mut Desk, title: &str, body: &str) -> i64 {
     let now = d.tick(1);
@@ -72,6 +74,23 @@ fn finds_tickets_and_runbooks_with_number_title_and_snippet() {
         .unwrap();
     assert_eq!((r.id, r.number.as_deref()), (rb, None));
     assert_eq!(r.title, "Badge scanner firmware");
+    // The matched word is marked in the title and the snippet, as text parts.
+    let marked = |parts: &[TextPart]| -> Vec<String> {
+        parts
+            .iter()
+            .filter(|p| p.mark)
+            .map(|p| p.text.clone())
+            .collect()
+    };
+    assert_eq!(marked(&r.title_marked), vec!["firmware"]);
+    assert!(marked(&t.snippet_marked).iter().all(|w| w == "firmware"));
+    assert!(
+        !marked(&t.snippet_marked).is_empty(),
+        "{:?}",
+        t.snippet_marked
+    );
+    let joined: String = t.snippet_marked.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(joined, t.snippet, "the parts are the snippet, cut");
     // Every word must match, in any case, with diacritics folded.
     assert_eq!(
         ids(&search(&d.store, "FIRMWARE checksum")),
@@ -110,6 +129,14 @@ fn ranking_puts_title_matches_first_and_limit_caps_the_hits() {
     );
     assert_eq!(d.store.search_documents("proxy", 0).unwrap().len(), 1);
     assert_eq!(d.store.search_documents("proxy", 10_000).unwrap().len(), 31);
+    // "The first 5 of 31": the total counts every match, not only the hits returned.
+    let results = d.store.document_search("proxy", 5).unwrap();
+    assert_eq!(
+        (results.hits.len(), results.total, results.more),
+        (5, 31, false)
+    );
+    let none = d.store.document_search("teleporter", 5).unwrap();
+    assert_eq!((none.hits.len(), none.total, none.more), (0, 0, false));
     // Ties (same text) go to the newest document.
     let rest: Vec<i64> = hits[1..].iter().map(|h| h.id).collect();
     assert_eq!(
@@ -143,6 +170,9 @@ fn a_word_in_more_documents_than_the_candidate_cap_ranks_the_newest_title_matche
     let mut want: Vec<i64> = [507, 407, 307, 207, 107].iter().map(|i| ids[*i]).collect();
     want.extend([ids[n - 1], ids[n - 2], ids[n - 3]]);
     assert_eq!(got, want);
+    // More matches than are counted: "more than" the cap, never a made-up exact figure.
+    let results = d.store.document_search("printer", 8).unwrap();
+    assert_eq!((results.total, results.more), (SEARCH_TOTAL_CAP, true));
     // A common word with a rare one: few matches, found and ranked.
     let hits = d.store.search_documents("printer 313", 8).unwrap();
     assert_eq!(
@@ -449,6 +479,9 @@ fn long_prefixes_of_a_common_stem_are_checked_word_by_word() {
         "the newest documents with a word starting with printe"
     );
     assert!(hits[0].snippet.contains("printer"), "{:?}", hits[0].snippet);
+    // Found by checking candidates, the count stops where the check stops.
+    let counted = d.store.document_search("printe*", 10).unwrap();
+    assert_eq!((counted.total, counted.more), (SEARCH_TOTAL_CAP, true));
     // Rare within the stem: too few among the candidates checked, so FTS5 merges the lists.
     let hits = d.store.search_documents("printi*", 10).unwrap();
     let mut got: Vec<i64> = hits.iter().map(|h| h.id).collect();

@@ -4,7 +4,7 @@ mod common;
 
 use common::{Desk, TECH};
 use serde_json::json;
-use ticketflow_core::store::{NewRunbookEntry, QueueQuery, Store};
+use ticketflow_core::store::{NewRunbookEntry, QueueQuery, QueueSort, Store};
 use ticketflow_core::ticket::TicketStatus;
 
 #[test]
@@ -178,6 +178,217 @@ fn queue_sorts_by_sla_due_and_filters() {
         wild.is_empty(),
         "LIKE wildcards in a search are plain text, not patterns: no ticket holds \"%_%\""
     );
+}
+
+/// A ticket opened (step 5) with this impact and urgency; the matrix gives `priority`.
+fn opened(d: &mut Desk, impact: &str, urgency: &str, priority: &str, problem: &str) -> i64 {
+    let id = d.intake();
+    d.step(
+        id,
+        3,
+        json!({"impact": impact, "urgency": urgency, "priority": priority}),
+    )
+    .unwrap();
+    d.step(id, 5, json!({ "problem_statement": problem }))
+        .unwrap();
+    id
+}
+
+fn ids(d: &Desk, sort: Option<QueueSort>, descending: bool) -> Vec<i64> {
+    d.store
+        .queue(
+            &QueueQuery {
+                sort,
+                descending: Some(descending),
+                ..Default::default()
+            },
+            d.now,
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+#[test]
+fn the_default_order_is_priority_then_the_sla_deadline_and_every_column_sorts_both_ways() {
+    let mut d = Desk::new();
+    let ghost = d.new_ticket(); // "+ New ticket" with nothing filled in: no priority yet
+    let p3 = opened(&mut d, "user", "degraded", "P3", "slow laptop");
+    let p2_early = opened(&mut d, "user", "blocked", "P2", "cannot log in");
+    let p1 = opened(&mut d, "organization", "blocked", "P1", "site outage");
+    let p2_late = opened(&mut d, "department", "blocked", "P2", "printer offline");
+    let p2_intake = d.intake(); // P2, not opened: no deadline yet
+    d.tick(60);
+
+    let action = vec![p1, p2_early, p2_late, p2_intake, p3, ghost];
+    assert_eq!(ids(&d, None, false), action, "what needs action first");
+    assert_eq!(
+        ids(&d, Some(QueueSort::Priority), false),
+        action,
+        "no sort is the priority sort"
+    );
+    let mut reversed = action.clone();
+    reversed.reverse();
+    assert_eq!(ids(&d, Some(QueueSort::Priority), true), reversed);
+
+    let by_number = vec![ghost, p3, p2_early, p1, p2_late, p2_intake];
+    assert_eq!(ids(&d, Some(QueueSort::Number), false), by_number);
+    let mut youngest_first = by_number.clone();
+    youngest_first.reverse();
+    assert_eq!(ids(&d, Some(QueueSort::Age), false), youngest_first);
+    assert_eq!(ids(&d, Some(QueueSort::Age), true), by_number);
+
+    // Deadlines: the earliest opened first; tickets without a running clock last.
+    let by_due = ids(&d, Some(QueueSort::SlaDue), false);
+    assert_eq!(&by_due[..1], &[p1], "P1 has the shortest target");
+    assert_eq!(&by_due[4..], &[ghost, p2_intake]);
+
+    // Lifecycle order: the two still in intake first (then by priority), the open ones after.
+    assert_eq!(
+        ids(&d, Some(QueueSort::Status), false),
+        vec![p2_intake, ghost, p1, p2_early, p2_late, p3]
+    );
+
+    // A client's tickets together, clients A to Z; within a client, the default order.
+    let fabrikam_caller = d
+        .store
+        .add_contact(
+            &ticketflow_core::directory::NewContact {
+                company_id: d.other_company.id,
+                name: "Aaron Abbott".into(),
+                email: None,
+                phone: None,
+                upn: None,
+                authorized: true,
+                terminated_on: None,
+            },
+            TECH,
+            d.now,
+        )
+        .unwrap();
+    let fab = d.new_ticket();
+    let (caller, asset) = (fabrikam_caller.id, d.foreign_asset.id);
+    d.step(
+        fab,
+        1,
+        json!({"contact": caller, "authorization": ticketflow_core::template::builtin::AUTHORIZED}),
+    )
+    .unwrap();
+    d.step(fab, 2, json!({"assets": [asset]})).unwrap();
+    let by_client = ids(&d, Some(QueueSort::Client), false);
+    assert_eq!(
+        by_client,
+        vec![p1, p2_early, p2_late, p2_intake, p3, fab, ghost],
+        "Contoso Legal, then Fabrikam, then the ticket with no client yet"
+    );
+    let searched = d
+        .store
+        .queue(
+            &QueueQuery {
+                sort: Some(QueueSort::Client),
+                search: Some("Contoso printer".into()),
+                ..Default::default()
+            },
+            d.now,
+        )
+        .unwrap();
+    assert_eq!(
+        searched.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![p2_late],
+        "the search's words apply to both parts of the client sort"
+    );
+    let mut z_to_a = by_client.clone();
+    z_to_a.reverse();
+    assert_eq!(ids(&d, Some(QueueSort::Client), true), z_to_a);
+    // Filtering by that client keeps its default order.
+    let only = d
+        .store
+        .queue(
+            &QueueQuery {
+                company_id: Some(d.company.id),
+                sort: Some(QueueSort::Client),
+                ..Default::default()
+            },
+            d.now,
+        )
+        .unwrap();
+    assert_eq!(
+        only.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![p1, p2_early, p2_late, p2_intake, p3]
+    );
+}
+
+fn plan(store: &Store, q: &QueueQuery) -> String {
+    store.queue_plan(q, common::monday_morning()).unwrap()
+}
+
+/// A page must be read from an index in order: sorting every match would cost each page of a
+/// 100,000-ticket desk the whole table.
+#[test]
+fn every_queue_sort_reads_an_index_in_order_instead_of_sorting() {
+    let d = Desk::new();
+    let sorts = [
+        None,
+        Some(QueueSort::Priority),
+        Some(QueueSort::Number),
+        Some(QueueSort::Status),
+        Some(QueueSort::SlaDue),
+        Some(QueueSort::Age),
+    ];
+    let mut sorting = Vec::new();
+    for sort in sorts {
+        for descending in [false, true] {
+            for status in [None, Some(TicketStatus::Open)] {
+                let q = QueueQuery {
+                    sort,
+                    descending: Some(descending),
+                    status,
+                    limit: Some(50),
+                    ..Default::default()
+                };
+                let plan = plan(&d.store, &q);
+                if plan.contains("TEMP B-TREE") {
+                    sorting.push(format!(
+                        "{sort:?} desc={descending} status={status:?}:\n{plan}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(sorting.is_empty(), "{}", sorting.join("\n"));
+    // One priority, in SLA order: its own index, read in order.
+    let p2 = QueueQuery {
+        priority: Some(ticketflow_core::priority::Priority::P2),
+        ..Default::default()
+    };
+    let p2_plan = plan(&d.store, &p2);
+    assert!(!p2_plan.contains("TEMP B-TREE"), "{p2_plan}");
+    // By client: the clients by name, each client's tickets from an index in order, merged with
+    // the few tickets without a client yet (those alone are sorted).
+    for descending in [false, true] {
+        let client = QueueQuery {
+            sort: Some(QueueSort::Client),
+            descending: Some(descending),
+            ..Default::default()
+        };
+        let client_plan = plan(&d.store, &client);
+        let with_client = client_plan.split("RIGHT").next().unwrap_or_default();
+        assert!(
+            client_plan.contains("MERGE") && !with_client.contains("TEMP B-TREE"),
+            "{client_plan}"
+        );
+    }
+    // One client (the client filter), in the default order or by client.
+    for sort in [None, Some(QueueSort::Client)] {
+        let one_client = QueueQuery {
+            sort,
+            company_id: Some(d.company.id),
+            ..Default::default()
+        };
+        let one_plan = plan(&d.store, &one_client);
+        assert!(!one_plan.contains("TEMP B-TREE"), "{one_plan}");
+    }
 }
 
 #[test]

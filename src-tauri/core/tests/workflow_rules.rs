@@ -286,7 +286,9 @@ fn waiting_on_the_customer_pauses_the_sla() {
     let mut d = Desk::new();
     let id = d.diagnosed();
     let now = d.now;
-    d.store.wait_on_customer(id, TECH, now).unwrap();
+    d.store
+        .wait_on_customer(id, &Desk::wait_request(now), TECH, now)
+        .unwrap();
     let t = d.store.ticket(id).unwrap();
     assert_eq!(t.status, TicketStatus::WaitingOnCustomer);
     let (_, res) = ticketflow_core::workflow::sla_status(&t, &d.store.lookup(), now, 0.75).unwrap();
@@ -613,14 +615,16 @@ fn runbook_update_links_the_entry() {
         )),
         "INVALID_INPUT"
     );
+    // "Entry created" needs an entry this ticket created (tests/runbooks.rs covers the rest).
     let mine = d
         .store
-        .add_runbook_entry(
-            &ticketflow_core::store::NewRunbookEntry {
-                company_id: d.company.id,
+        .create_runbook_entry(
+            &ticketflow_core::store::RunbookInput {
+                company_id: Some(d.company.id),
                 title: "Outlook token cache".into(),
                 body: "Clear it".into(),
             },
+            Some(id),
             TECH,
             now,
         )
@@ -680,7 +684,10 @@ fn a_closed_ticket_is_sealed() {
     let attempts = [
         code(d.step(id, 14, json!({"notes": "late edit"}))),
         code(d.close(id)),
-        code(d.store.wait_on_customer(id, TECH, now)),
+        code(
+            d.store
+                .wait_on_customer(id, &Desk::wait_request(now), TECH, now),
+        ),
         code(d.store.customer_replied(id, TECH, now)),
         code(d.store.assign(id, Some(TECH), TECH, now)),
         code(d.store.add_time_entry(

@@ -38,9 +38,39 @@ export type Asset = { id: number, company_id: number, hostname: string, kind: st
 
 export type NewAsset = { company_id: number, hostname: string, kind: string, serial: string | null, assigned_upn: string | null, rmm_id: string | null, rmm_url: string | null, };
 
-export type Technician = { id: number, name: string, tier: TechTier, };
+export type Technician = { id: number, name: string, tier: TechTier, email: string | null, 
+/**
+ * Reachable out of hours.
+ */
+on_call: boolean, 
+/**
+ * A deactivated technician stays in the history but cannot act, sign or be assigned.
+ */
+active: boolean, };
+
+export type NewTechnician = { name: string, tier: TechTier, email: string | null, on_call: boolean, };
 
 export type Incident = { id: number, title: string, source: string, started_at: string, resolved_at: string | null, };
+
+export type DeskStatus = { 
+/**
+ * False on an empty desk: the app opens its setup.
+ */
+set_up: boolean, 
+/**
+ * The desk's name (the MSP name on reports), if one was given.
+ */
+desk_name: string | null, 
+/**
+ * The desk's default time zone (IANA name), if one was given.
+ */
+time_zone: string | null, companies: number, contacts: number, assets: number, tickets: number, runbook_entries: number, };
+
+export type DeskSetup = { desk_name: string, 
+/**
+ * IANA name, e.g. "Europe/Berlin".
+ */
+time_zone: string, technician: NewTechnician, };
 
 export type Calendar = { "kind": "always_on" } | { "kind": "business_hours" } & BusinessHours;
 
@@ -154,6 +184,59 @@ preview_png?: string, };
 
 export type StepState = { "state": "done" } | { "state": "available" } | { "state": "blocked", "reason": string } | { "state": "not_applicable", "reason": string };
 
+export type Need = { code: NeedCode, 
+/**
+ * Shown to the technician as is.
+ */
+message: string, 
+/**
+ * The step that provides it, when it is another step.
+ */
+step: number | null, 
+/**
+ * The field of this step that provides it, when it is one.
+ */
+field: string | null, 
+/**
+ * Whether the step cannot be worked on until it is provided (a field of the step itself does
+ * not block: it is filled in the step's form).
+ */
+blocking: boolean, };
+
+export type NeedCode = "step_not_done" | "asset_required" | "waiting_on_customer" | "wrong_status" | "time_entry_required" | "breach_note" | "signature_invalidated" | "ticket_closed";
+
+export type FailedAttempt = { 
+/**
+ * 1 for the first attempt that failed.
+ */
+number: number, 
+/**
+ * What did not work, as written at step 17.
+ */
+what_failed: string, 
+/**
+ * The fix that was tried (step 12's notes of that attempt), if recorded.
+ */
+fix: string | null, 
+/**
+ * Where the ticket went: back to diagnosis or to Tier 2.
+ */
+route: string | null, recorded_by: string, recorded_at: string, };
+
+export type EscalateTo = { "to": "tier2_queue" } | { "to": "technician", "name": string };
+
+export type WaitRequest = { reason: string, 
+/**
+ * A calendar date, no time: the day to follow up if the customer has not answered.
+ */
+follow_up_on: string | null, };
+
+export type Waiting = { reason: string, 
+/**
+ * `None` only for a wait recorded before follow-up dates were asked for.
+ */
+follow_up_on: string | null, since: string, by: string, };
+
 export type QueueQuery = { status?: TicketStatus, priority?: Priority, company_id?: number, 
 /**
  * Only tickets assigned to the current technician.
@@ -166,9 +249,24 @@ at_risk?: boolean,
 /**
  * Plain words matched against the ticket number, client, contact and problem statement.
  */
-search?: string, limit?: number, offset?: number, };
+search?: string, 
+/**
+ * The column to sort by; `None` is [`QueueSort::Priority`], the queue's default order.
+ */
+sort?: QueueSort, 
+/**
+ * Reverses the sort's order (every key of it, ties included).
+ */
+descending?: boolean, limit?: number, offset?: number, };
 
-export type QueueRow = { id: number, number: string, company: string, contact: string | null, priority: Priority | null, status: TicketStatus, assignee: string | null, problem: string, created_at: string, first_response: SlaStatus | null, resolution: SlaStatus | null, };
+export type QueueSort = "priority" | "number" | "client" | "status" | "sla_due" | "age";
+
+export type QueueRow = { id: number, number: string, company: string, contact: string | null, priority: Priority | null, status: TicketStatus, assignee: string | null, problem: string, created_at: string, first_response: SlaStatus | null, resolution: SlaStatus | null, 
+/**
+ * The client's time zone (tz database name) the row's times are shown in, by the same rule
+ * as the ticket view's (`client_time_zone`).
+ */
+time_zone: string, };
 
 export type DocumentKind = "ticket" | "runbook";
 
@@ -188,7 +286,27 @@ title: string,
 /**
  * A short excerpt of the text around the match, plain text on one line.
  */
-snippet: string, };
+snippet: string, 
+/**
+ * `title` cut into parts, the words the query matched marked (for highlighting as text).
+ */
+title_marked: Array<TextPart>, 
+/**
+ * `snippet` cut the same way.
+ */
+snippet_marked: Array<TextPart>, };
+
+export type DocumentResults = { hits: Array<DocumentHit>, 
+/**
+ * How many documents match; a lower bound when `more` is set.
+ */
+total: number, 
+/**
+ * More than `total` documents match (counting stops at [`SEARCH_TOTAL_CAP`]).
+ */
+more: boolean, };
+
+export type TextPart = { text: string, mark: boolean, };
 
 export type TimeEntry = { id: number, ticket_id: number, technician: string, started_at: string, minutes: number, billable: boolean, work_type: string, note: string, };
 
@@ -200,13 +318,67 @@ export type RunbookHit = { id: number, title: string,
  */
 snippet: string, };
 
+export type RunbookEntry = { id: number, 
+/**
+ * `None`: a desk-wide entry, offered to every client's tickets.
+ */
+company_id: number | null, 
+/**
+ * The client's name, for display; `None` for a desk-wide entry.
+ */
+company: string | null, title: string, 
+/**
+ * Plain text.
+ */
+body: string, created_at: string, updated_at: string, };
+
+export type RunbookInput = { 
+/**
+ * `None` for a desk-wide entry.
+ */
+company_id: number | null, title: string, body: string, };
+
+export type RunbookRow = { id: number, company_id: number | null, company: string | null, title: string, 
+/**
+ * The start of the body (a list) or the text around the match (a search), on one line.
+ */
+excerpt: string, updated_at: string, };
+
+export type RunbookQuery = { 
+/**
+ * Only this client's entries; `None` for every entry.
+ */
+company_id: number | null, offset: number, 
+/**
+ * 1 to [`RUNBOOK_PAGE_MAX`].
+ */
+limit: number, };
+
+export type RunbookPage = { 
+/**
+ * Most recently updated first.
+ */
+rows: Array<RunbookRow>, 
+/**
+ * How many entries match the query in all.
+ */
+total: number, };
+
 export type AuditEvent = { id: number, ticket_id: number | null, actor: string, 
 /**
  * RFC 3339 text exactly as stored and hashed.
  */
 at: string, action: string, before: JsonValue, after: JsonValue, prev_hash: string, hash: string, };
 
-export type TicketView = { ticket: Ticket, company: Company | null, contact: Contact | null, assets: Array<Asset>, incident: Incident | null, first_response: SlaStatus | null, resolution: SlaStatus | null, phases: Array<PhaseView>, close_blockers: Array<string>, 
+export type TicketView = { ticket: Ticket, company: Company | null, contact: Contact | null, assets: Array<Asset>, incident: Incident | null, first_response: SlaStatus | null, resolution: SlaStatus | null, 
+/**
+ * Why each clock stood still (outside business hours, waiting on the customer).
+ */
+first_response_breaks: ClockBreaks | null, resolution_breaks: ClockBreaks | null, 
+/**
+ * The client's tz database name: every time of this ticket is shown in it.
+ */
+time_zone: string, phases: Array<PhaseView>, close_blockers: Array<string>, 
 /**
  * Why the end user's signature (step 13) must be taken again, if it must.
  */
@@ -214,7 +386,19 @@ signature_invalidated: string | null,
 /**
  * Newest first.
  */
-audit: Array<AuditEvent>, time_entries: Array<TimeEntry>, runbooks: Array<RunbookHit>, };
+audit: Array<AuditEvent>, time_entries: Array<TimeEntry>, runbooks: Array<RunbookHit>, 
+/**
+ * A draft (step 1 not done) can be discarded.
+ */
+is_draft: boolean, 
+/**
+ * Fix attempts that failed verification, oldest first.
+ */
+attempts: Array<FailedAttempt>, 
+/**
+ * Why the ticket waits on the customer and until when, while it does.
+ */
+waiting: Waiting | null, };
 
 export type PhaseView = { key: string, title: string, 
 /**
@@ -222,7 +406,15 @@ export type PhaseView = { key: string, title: string,
  */
 done: number, total: number, steps: Array<StepView>, };
 
-export type StepView = { number: number, key: string, title: string, guidance: string, fields: Array<Field>, state: StepState, completion: StepRecord | null, drafts: { [key in string]: string }, };
+export type StepView = { number: number, key: string, title: string, guidance: string, fields: Array<Field>, state: StepState, completion: StepRecord | null, drafts: { [key in string]: string }, 
+/**
+ * What the step still needs, with codes the window maps to the action that provides each.
+ */
+needs: Array<Need>, 
+/**
+ * Suggested starting text for paragraphs (step 11 from diagnosis), by field key.
+ */
+prefill: { [key in string]: string }, };
 
 export type ContactHit = { contact: Contact, company: string, tier: Tier, 
 /**
@@ -236,7 +428,16 @@ export type ReportSettings = { paper: PaperSize,
 /**
  * The MSP (or IT department) named in the header.
  */
-msp_name: string, };
+msp_name: string, 
+/**
+ * Whether the full technical record follows the client's pages as an appendix. Either way
+ * the same sealed record is attached, hashed and signed.
+ */
+include_appendix: boolean, 
+/**
+ * Whether a logo is set (the image itself: `get_report_logo`).
+ */
+has_logo: boolean, };
 
 export type SavedReport = { 
 /**
@@ -247,6 +448,24 @@ ticket: string, path: string, bytes: number,
  * SHA-256 of the sealed record the report carries.
  */
 record_hash: string, };
+
+export type LogoFormat = "png" | "jpeg";
+
+export type ReportLogo = { format: LogoFormat, 
+/**
+ * "image/png" or "image/jpeg", for a data: URL.
+ */
+mime: string, width: number, height: number, bytes: number, data_base64: string, };
+
+export type ClockBreaks = { 
+/**
+ * Outside the client's business hours (nights, weekends, holidays), waiting or not.
+ */
+outside_hours_secs: number, 
+/**
+ * Inside business hours while the ticket waited on the customer.
+ */
+waiting_secs: number, };
 
 export type BatchProgress = { 
 /**

@@ -13,19 +13,29 @@ import type {
   Company,
   Contact,
   ContactHit,
-  DocumentHit,
+  DeskSetup,
+  DeskStatus,
+  DocumentResults,
+  EscalateTo,
   Incident,
   NewAsset,
   NewCompany,
   NewContact,
+  NewTechnician,
   NewTimeEntry,
   PriorityMatrix,
   QueueQuery,
   QueueRow,
+  RunbookEntry,
   RunbookHit,
+  RunbookInput,
+  RunbookPage,
+  RunbookQuery,
+  RunbookRow,
   Technician,
   TicketView,
   TimeEntry,
+  WaitRequest,
 } from "./bindings";
 import { open as openDialog, save as saveDialog } from "@tauri-apps/plugin-dialog";
 import { LaunchAnswers, navigationType, takeLaunchData } from "./launch";
@@ -33,6 +43,7 @@ import type {
   BatchProgress,
   BatchSummary,
   PaperSize,
+  ReportLogo,
   ReportSettings,
   SavedReport,
 } from "./bindings";
@@ -106,6 +117,11 @@ export function createTicket(): Promise<TicketView> {
   return call<TicketView>("create_ticket", {});
 }
 
+/** Discards a draft (step 1 not done); refused with NOT_A_DRAFT after it. */
+export function discardTicket(id: number): Promise<void> {
+  return call<void>("discard_ticket", { id });
+}
+
 export function getTicket(id: number): Promise<TicketView> {
   return call<TicketView>("get_ticket", { id });
 }
@@ -114,8 +130,9 @@ export function completeStep(
   id: number,
   step: number,
   values: Record<string, unknown>,
+  escalateTo: EscalateTo | null = null,
 ): Promise<TicketView> {
-  return call<TicketView>("complete_step", { id, step, values });
+  return call<TicketView>("complete_step", { id, step, values, escalateTo });
 }
 
 /** Autosave of a paragraph the technician is typing. */
@@ -123,8 +140,8 @@ export function saveDraft(id: number, step: number, field: string, text: string)
   return call<void>("save_draft", { id, step, field, text });
 }
 
-export function waitOnCustomer(id: number): Promise<TicketView> {
-  return call<TicketView>("wait_on_customer", { id });
+export function waitOnCustomer(id: number, request: WaitRequest): Promise<TicketView> {
+  return call<TicketView>("wait_on_customer", { id, request });
 }
 
 export function customerReplied(id: number): Promise<TicketView> {
@@ -140,8 +157,8 @@ export function linkRunbook(ticketId: number, runbookId: number): Promise<Ticket
 }
 
 /** Ticket texts and runbook entries matching the words of `query` (`word*` for a prefix). */
-export function searchDocuments(query: string, limit = 50): Promise<DocumentHit[]> {
-  return call<DocumentHit[]>("search_documents", { query, limit });
+export function searchDocuments(query: string, limit = 50): Promise<DocumentResults> {
+  return call<DocumentResults>("search_documents", { query, limit });
 }
 
 /** Whether the current technician has a PIN (hand-over and the sign-off need one). */
@@ -235,6 +252,32 @@ export function searchRunbooks(companyId: number, query: string): Promise<Runboo
   return call<RunbookHit[]>("search_runbooks", { companyId, query });
 }
 
+/** Creates a runbook entry; with `ticketId`, linked to that ticket as created there (step 20). */
+export function createRunbookEntry(entry: RunbookInput, ticketId: number | null = null): Promise<RunbookEntry> {
+  return call<RunbookEntry>("create_runbook_entry", { entry, ticketId });
+}
+
+/** Updates a runbook entry; with `ticketId`, linked to that ticket as updated there (step 20). */
+export function updateRunbookEntry(
+  id: number,
+  entry: RunbookInput,
+  ticketId: number | null = null,
+): Promise<RunbookEntry> {
+  return call<RunbookEntry>("update_runbook_entry", { id, entry, ticketId });
+}
+
+export function getRunbookEntry(id: number): Promise<RunbookEntry> {
+  return call<RunbookEntry>("get_runbook_entry", { id });
+}
+
+export function listRunbookEntries(query: RunbookQuery): Promise<RunbookPage> {
+  return call<RunbookPage>("list_runbook_entries", { query });
+}
+
+export function searchRunbookEntries(query: string, companyId: number | null): Promise<RunbookRow[]> {
+  return call<RunbookRow[]>("search_runbook_entries", { query, companyId });
+}
+
 /** The configured impact × urgency matrix (rows impact, columns urgency). */
 export function getPriorityMatrix(): Promise<PriorityMatrix> {
   return call<PriorityMatrix>("get_priority_matrix", {});
@@ -248,8 +291,39 @@ export function getCurrentTechnician(): Promise<string | null> {
   return call<string | null>("get_current_technician", {});
 }
 
-export function setCurrentTechnician(name: string): Promise<void> {
-  return call<void>("set_current_technician", { name });
+/** Whether the desk is set up, its name and zone, and the counts the "get started" list reads. */
+export function getDeskStatus(): Promise<DeskStatus> {
+  return call<DeskStatus>("get_desk_status", {});
+}
+
+/** Sets up an empty desk; the first technician (with `pin`) becomes the current one.
+ *  DESK_ALREADY_SET_UP once it is. */
+export function setUpDesk(setup: DeskSetup, pin: string): Promise<DeskStatus> {
+  return call<DeskStatus>("set_up_desk", { setup, pin });
+}
+
+/** Fills an empty desk with demo data for a trial; DESK_ALREADY_SET_UP on a set-up desk. */
+export function loadDemoDesk(): Promise<DeskStatus> {
+  return call<DeskStatus>("load_demo_desk", {});
+}
+
+/** Adds a technician with their PIN, witnessed by the current technician's PIN. */
+export function addTechnician(
+  technician: NewTechnician,
+  pin: string,
+  witnessPin: string,
+): Promise<Technician> {
+  return call<Technician>("add_technician", { technician, pin, witnessPin });
+}
+
+/** Deactivates a technician (never deleted), witnessed by the current technician's PIN. */
+export function deactivateTechnician(name: string, witnessPin: string): Promise<Technician> {
+  return call<Technician>("deactivate_technician", { name, witnessPin });
+}
+
+/** Makes `name` the current technician; `pin` is theirs. */
+export function switchTechnician(name: string, pin: string): Promise<void> {
+  return call<void>("switch_technician", { name, pin });
 }
 
 /** Tells the shell a view finished painting (logged with the time since launch). */
@@ -359,6 +433,40 @@ export function setPaperSize(paper: PaperSize): Promise<ReportSettings> {
 
 export function setMspName(name: string): Promise<ReportSettings> {
   return call<ReportSettings>("set_msp_name", { name });
+}
+
+/** Whether reports carry the full technical record as an appendix after the client's pages. */
+export function setReportAppendix(include: boolean): Promise<ReportSettings> {
+  return call<ReportSettings>("set_report_appendix", { include });
+}
+
+/** The native open dialog for the desk's logo (PNG or JPEG); null when cancelled. */
+export function chooseLogoFile(): Promise<string | null> {
+  return dialog(async () => {
+    const picked = await openDialog({
+      title: "Choose the desk's logo",
+      multiple: false,
+      directory: false,
+      filters: [{ name: "PNG or JPEG image", extensions: ["png", "jpg", "jpeg"] }],
+    });
+    return typeof picked === "string" ? picked : null;
+  });
+}
+
+/** The desk's logo (with the file, for a preview), or null when none is set. */
+export function getReportLogo(): Promise<ReportLogo | null> {
+  return call<ReportLogo | null>("get_report_logo", {});
+}
+
+/** Sets the desk's logo from the file at `path` (from `chooseLogoFile`); LOGO_REJECTED when the
+ *  file is not a PNG or JPEG within the limits (the message says which). */
+export function setReportLogo(path: string): Promise<ReportLogo> {
+  return call<ReportLogo>("set_report_logo", { path });
+}
+
+/** Removes the desk's logo; reports show the desk's name alone. */
+export function removeReportLogo(): Promise<ReportSettings> {
+  return call<ReportSettings>("remove_report_logo", {});
 }
 
 /** Writes this installation's root certificate to `path`; answers the path written. */

@@ -26,6 +26,14 @@ describe("LaunchAnswers", () => {
     expect(launch.count({})).toBe(1234);
   });
 
+  it("answers a page only in the default order, and the count whatever the order", () => {
+    const launch = new LaunchAnswers(data());
+    expect(launch.page({ offset: 0, limit: 200, sort: "age" })).toBeUndefined();
+    expect(launch.page({ offset: 0, limit: 200, sort: "priority", descending: true })).toBeUndefined();
+    expect(launch.count({ sort: "age", descending: true })).toBe(1234);
+    expect(launch.page({ offset: 0, limit: 200 })).toEqual([row(1), row(2)]);
+  });
+
   it("answers nothing without launch data", () => {
     const launch = new LaunchAnswers(undefined);
     expect(launch.page({ offset: 0, limit: 200 })).toBeUndefined();

@@ -13,9 +13,15 @@ export interface LaunchData {
 
 const GLOBAL = "__TICKETFLOW_LAUNCH__";
 
-/** The filters a query sets (its keys other than the page's position and size). */
+/** The keys a query sets other than the page's position and size: its filters and its sort.
+ *  The launch page is in the default order, which the queue asks for with no sort keys. */
 function filters(query: QueueQuery): string[] {
   return Object.keys(query).filter((key) => key !== "offset" && key !== "limit");
+}
+
+/** The keys that change which tickets match (a sort does not change how many). */
+function matchFilters(query: QueueQuery): string[] {
+  return filters(query).filter((key) => key !== "sort" && key !== "descending");
 }
 
 /** Answers the first matching page and count from the launch data, each once: later calls, and
@@ -40,7 +46,7 @@ export class LaunchAnswers {
   }
 
   count(query: QueueQuery): number | undefined {
-    if (this.#count === undefined || filters(query).length > 0) return undefined;
+    if (this.#count === undefined || matchFilters(query).length > 0) return undefined;
     const count = this.#count;
     this.#count = undefined;
     return count;

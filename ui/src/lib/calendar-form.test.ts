@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { calendarForm, calendarFromForm, calendarProblems } from "./calendar-form";
+import { calendarForm, calendarFromForm, calendarProblems, withHoliday } from "./calendar-form";
 
 describe("calendar form", () => {
   it("round-trips business hours, with seconds on the times and days in week order", () => {
@@ -39,5 +39,14 @@ describe("calendar form", () => {
       "choose at least one working day",
       "closing time must be after opening time",
     ]);
+  });
+});
+
+describe("holidays", () => {
+  it("are added in date order, each day once", () => {
+    const days = withHoliday(withHoliday([], "2026-12-25"), "2026-01-01");
+    expect(days).toEqual(["2026-01-01", "2026-12-25"]);
+    expect(withHoliday(days, "2026-12-25")).toEqual(days);
+    expect(withHoliday(days, "2026-05-01")).toEqual(["2026-01-01", "2026-05-01", "2026-12-25"]);
   });
 });

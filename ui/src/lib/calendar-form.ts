@@ -47,6 +47,11 @@ export function calendarForm(calendar: Calendar | null): CalendarForm {
   };
 }
 
+/** The holiday list with `day` (ISO) added: sorted, each day once. */
+export function withHoliday(holidays: string[], day: string): string[] {
+  return holidays.includes(day) ? holidays : [...holidays, day].sort();
+}
+
 function withSeconds(time: string): string {
   return /^\d\d:\d\d$/.test(time) ? `${time}:00` : time;
 }

@@ -1,6 +1,7 @@
 // Human-readable labels and times. Pure functions: no DOM, no IPC.
 
 import type {
+  ClockBreaks,
   Impact,
   Priority,
   SlaState,
@@ -98,17 +99,39 @@ export function formatMinutes(minutes: number): string {
   return m === 0 ? `${h}h` : `${h}h ${String(m).padStart(2, "0")}m`;
 }
 
-const shortFormat = new Intl.DateTimeFormat(undefined, {
-  day: "numeric",
-  month: "short",
-  hour: "numeric",
-  minute: "2-digit",
-});
+// Times. Every time is shown in the client's time zone (the ticket view's `time_zone`, an IANA
+// name from the core) with the zone's name, in one locale-aware format: "6 Dec 2026, 14:05 CET"
+// (en-GB), "Dec 6, 2026, 2:05 PM GMT+1" (en-US). Tooltips add the UTC offset. Without a zone a
+// time is shown in the machine's zone, still named, so it is never ambiguous.
 
-const fullFormat = new Intl.DateTimeFormat(undefined, {
-  dateStyle: "full",
-  timeStyle: "long",
-});
+const formats = new Map<string, { time: Intl.DateTimeFormat; offset: Intl.DateTimeFormat }>();
+
+function formatsFor(zone: string | undefined): { time: Intl.DateTimeFormat; offset: Intl.DateTimeFormat } {
+  const key = zone ?? "";
+  let f = formats.get(key);
+  if (f === undefined) {
+    const make = (timeZone: string | undefined) => ({
+      time: new Intl.DateTimeFormat(undefined, {
+        day: "numeric",
+        month: "short",
+        year: "numeric",
+        hour: "2-digit",
+        minute: "2-digit",
+        timeZoneName: "short",
+        timeZone,
+      }),
+      offset: new Intl.DateTimeFormat("en-GB", { timeZoneName: "longOffset", timeZone }),
+    });
+    try {
+      f = make(zone);
+    } catch {
+      // An unknown zone name: UTC, named as such, rather than a wrong local time.
+      f = make("UTC");
+    }
+    formats.set(key, f);
+  }
+  return f;
+}
 
 function parseTime(iso: string | null): Date | null {
   if (iso === null) return null;
@@ -116,14 +139,43 @@ function parseTime(iso: string | null): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/** Local wall-clock time of an RFC 3339 instant ("3 Mar, 14:05"), or null when absent or unreadable. */
-export function formatShortTime(iso: string | null): string | null {
-  const date = parseTime(iso);
-  return date === null ? null : shortFormat.format(date);
+/** "UTC+01:00" for `date` in `zone` ("UTC" itself reads "UTC+00:00"). */
+export function formatUtcOffset(date: Date, zone?: string): string {
+  const name = formatsFor(zone)
+    .offset.formatToParts(date)
+    .find((p) => p.type === "timeZoneName")?.value;
+  const offset = name?.replace(/^GMT/, "") ?? "";
+  return `UTC${offset === "" ? "+00:00" : offset}`;
 }
 
-/** The long form for tooltips. */
-export function formatFullTime(iso: string | null): string | null {
+/** An RFC 3339 instant in `zone` ("6 Dec 2026, 14:05 CET"), or null when absent or unreadable. */
+export function formatTime(iso: string | null, zone?: string): string | null {
   const date = parseTime(iso);
-  return date === null ? null : fullFormat.format(date);
+  return date === null ? null : formatsFor(zone).time.format(date);
+}
+
+/** The time as shown in lists and cards: the one format, see `formatTime`. */
+export function formatShortTime(iso: string | null, zone?: string): string | null {
+  return formatTime(iso, zone);
+}
+
+/** The time for tooltips: the one format and the UTC offset ("6 Dec 2026, 14:05 CET (UTC+01:00)"). */
+export function formatFullTime(iso: string | null, zone?: string): string | null {
+  const date = parseTime(iso);
+  if (date === null) return null;
+  return `${formatsFor(zone).time.format(date)} (${formatUtcOffset(date, zone)})`;
+}
+
+/** Why an SLA clock stood still, from the core's figures ("paused outside business hours 14h ·
+ *  waiting on customer 1h 35m"), or null when it never did (or by less than a minute). */
+export function formatClockBreaks(breaks: ClockBreaks | null | undefined): string | null {
+  if (breaks === null || breaks === undefined) return null;
+  const parts: string[] = [];
+  if (breaks.outside_hours_secs >= 60) {
+    parts.push(`paused outside business hours ${formatDuration(breaks.outside_hours_secs)}`);
+  }
+  if (breaks.waiting_secs >= 60) {
+    parts.push(`paused waiting on customer ${formatDuration(breaks.waiting_secs)}`);
+  }
+  return parts.length === 0 ? null : parts.join(" · ");
 }

@@ -136,6 +136,8 @@ function view(done: Record<number, Record<string, unknown>>): TicketView {
           }
         : null,
     drafts: {},
+    needs: [],
+    prefill: {},
   });
   return {
     phases: [{ key: "intake", title: "Intake", done: 0, total: 5, steps: [1, 2, 3, 4, 5].map(step) }],

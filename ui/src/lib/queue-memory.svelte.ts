@@ -1,7 +1,7 @@
-// What the queue looked like when the technician left it for a ticket: filters, highlighted row
-// and scroll position, so coming back lands where they were.
+// What the queue looked like when the technician left it for a ticket: filters, sort order,
+// highlighted row and scroll position, so coming back lands where they were.
 
-import type { Priority, TicketStatus } from "../ipc";
+import type { Priority, QueueSort, TicketStatus } from "../ipc";
 
 export const queueMemory = $state({
   search: "",
@@ -10,6 +10,11 @@ export const queueMemory = $state({
   companyId: "" as number | "",
   mine: false,
   atRisk: false,
+  sort: "priority" as QueueSort,
+  descending: false,
   active: -1,
   scrollTop: 0,
 });
+
+/** Words typed into one search box, carried to the other when its link is followed. */
+export const searchHandoff = $state({ words: "" });

@@ -53,6 +53,15 @@ describe("date ranges", () => {
     expect(rangeProblem("", "2026-03-31")).toMatch(/first day/);
     expect(rangeProblem("2026-02-01", "2026-02-30")).toMatch(/last day/);
     expect(rangeProblem("2026-04-01", "2026-03-31")).toMatch(/ends before/);
+    expect(rangeProblem(null, "2026-03-31")).toMatch(/first day/);
+    expect(rangeProblem("2026-03-01", null)).toMatch(/last day/);
+  });
+
+  it("refuses while a field's typed text is not a date, whatever its last good value", () => {
+    const typing = "Type the whole date as DD.MM.YYYY, or leave it empty.";
+    expect(rangeProblem("2026-03-01", "2026-03-31", { from: typing })).toBe(`First day: ${typing}`);
+    expect(rangeProblem("2026-03-01", "2026-03-31", { to: typing })).toBe(`Last day: ${typing}`);
+    expect(rangeProblem("2026-03-01", "2026-03-31", { from: null, to: null })).toBeNull();
   });
 });
 

@@ -49,10 +49,18 @@ function validDate(text: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
-/** Why a date range cannot be exported, or null when it can. */
-export function rangeProblem(from: string, to: string): string | null {
-  if (!validDate(from)) return "Choose the first day of the range.";
-  if (!validDate(to)) return "Choose the last day of the range.";
+/** Why a date range cannot be exported, or null when it can. `typing` carries the date fields'
+ *  own message while the text typed into one is not a date yet: its last good value must not be
+ *  exported behind the technician's back, so that message comes first. */
+export function rangeProblem(
+  from: string | null,
+  to: string | null,
+  typing: { from?: string | null; to?: string | null } = {},
+): string | null {
+  if (typing.from) return `First day: ${typing.from}`;
+  if (typing.to) return `Last day: ${typing.to}`;
+  if (from === null || !validDate(from)) return "Type the first day of the range.";
+  if (to === null || !validDate(to)) return "Type the last day of the range.";
   if (from > to) return "The range ends before it starts.";
   return null;
 }

@@ -12,6 +12,10 @@ describe("parseRoute", () => {
     ["#/directory/3", { name: "directory", companyId: 3 }],
     ["#/reports", { name: "reports" }],
     ["#/search", { name: "search" }],
+    ["#/runbooks", { name: "runbooks", entryId: null }],
+    ["#/runbooks/7", { name: "runbooks", entryId: 7 }],
+    ["#/runbooks/x", { name: "runbooks", entryId: null }],
+    ["#/technicians", { name: "technicians" }],
     ["#/ticket/abc", { name: "queue" }],
     ["#/ticket/0", { name: "queue" }],
     ["#/nowhere", { name: "queue" }],
@@ -28,6 +32,9 @@ describe("parseRoute", () => {
       { name: "directory", companyId: 2 },
       { name: "reports" },
       { name: "search" },
+      { name: "runbooks", entryId: null },
+      { name: "runbooks", entryId: 5 },
+      { name: "technicians" },
     ];
     for (const route of routes) expect(parseRoute(routeHash(route))).toEqual(route);
   });

@@ -1,6 +1,6 @@
 // Screens are addressed by the URL hash, so a route survives a reload and the window tests (or a
 // screenshot) can open a screen directly: #/ (queue), #/intake, #/intake/12, #/ticket/12,
-// #/directory, #/directory/3, #/reports, #/search.
+// #/directory, #/directory/3, #/reports, #/search, #/runbooks, #/runbooks/7, #/technicians.
 
 export type Route =
   | { name: "queue" }
@@ -8,7 +8,9 @@ export type Route =
   | { name: "ticket"; ticketId: number }
   | { name: "directory"; companyId: number | null }
   | { name: "reports" }
-  | { name: "search" };
+  | { name: "search" }
+  | { name: "technicians" }
+  | { name: "runbooks"; entryId: number | null };
 
 function id(text: string | undefined): number | null {
   if (text === undefined || !/^[1-9][0-9]{0,15}$/.test(text)) return null;
@@ -31,6 +33,10 @@ export function parseRoute(hash: string): Route {
       return { name: "reports" };
     case "search":
       return { name: "search" };
+    case "technicians":
+      return { name: "technicians" };
+    case "runbooks":
+      return { name: "runbooks", entryId: id(arg) };
     default:
       return { name: "queue" };
   }
@@ -50,5 +56,9 @@ export function routeHash(route: Route): string {
       return "#/reports";
     case "search":
       return "#/search";
+    case "technicians":
+      return "#/technicians";
+    case "runbooks":
+      return route.entryId === null ? "#/runbooks" : `#/runbooks/${route.entryId}`;
   }
 }

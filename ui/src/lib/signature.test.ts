@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { frameOf, inkProblem, nowWithOffset, PAD_OPTIONS, signedAtText, toPointGroups, toStrokes } from "./signature";
+import { frameOf, inkProblem, nowWithOffset, PAD_OPTIONS, signedAtInZone, signedAtText, toPointGroups, toStrokes } from "./signature";
 
 const pt = (x: number, y: number, time: number) => ({ x, y, pressure: 0.5, time });
 
@@ -45,6 +45,17 @@ describe("signature times", () => {
     expect(signedAtText("2026-11-27T14:05:09+01:00")).toBe("27 Nov 2026, 14:05 (UTC+01:00)");
     expect(signedAtText("2026-03-02T09:00:00Z")).toBe("2 Mar 2026, 09:00 (UTC+00:00)");
     expect(signedAtText("yesterday")).toBe("yesterday");
+  });
+
+  it("shows a signature in the client's zone, whatever the signer's offset", () => {
+    // Signed on a New York laptop at 08:05 local; the Berlin client reads 14:05, UTC+01:00.
+    const shown = signedAtInZone("2026-12-06T08:05:00-05:00", "Europe/Berlin");
+    expect(shown).toMatch(/14:05|2:05/);
+    expect(shown).toContain("(UTC+01:00)");
+    expect(shown).toBe(signedAtInZone("2026-12-06T13:05:00Z", "Europe/Berlin"));
+    // No zone, or not a time: the stored wall clock and offset, as before.
+    expect(signedAtInZone("2026-11-27T14:05:09+01:00", undefined)).toBe("27 Nov 2026, 14:05 (UTC+01:00)");
+    expect(signedAtInZone("yesterday", "Europe/Berlin")).toBe("yesterday");
   });
 
   it("writes now as RFC 3339 with this machine's offset", () => {

@@ -4,6 +4,7 @@
 
 import type { PointGroup } from "signature_pad";
 import type { PadOptions, Point, Signature, SignerRole } from "../ipc";
+import { formatFullTime } from "./format";
 
 /** The pad options the app draws with (signature_pad's defaults, spelled out so they are stored). */
 export const PAD_OPTIONS: PadOptions = {
@@ -89,6 +90,14 @@ export function signedAtText(rfc3339: string): string {
   const [, y, mo, d, h, mi, off] = m;
   const month = MONTHS[Number(mo) - 1] ?? mo;
   return `${Number(d)} ${month} ${y}, ${h}:${mi} (UTC${off === "Z" ? "+00:00" : off})`;
+}
+
+/** When it was signed, as every time on a ticket: in the client's `zone` with its offset
+ *  (`formatFullTime`). Without a zone, or if the stored text is not a time, the signer's own
+ *  wall clock and offset as stored (`signedAtText`), so nothing is ever shown unnamed. */
+export function signedAtInZone(rfc3339: string, zone: string | undefined): string {
+  if (zone === undefined) return signedAtText(rfc3339);
+  return formatFullTime(rfc3339, zone) ?? signedAtText(rfc3339);
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

@@ -35,11 +35,11 @@ function dueMs(sla: SlaStatus): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-/** The timer as it stands at `nowMs`. */
-export function liveSla(sla: SlaStatus, nowMs: number): LiveSla {
+/** The timer as it stands at `nowMs`; times in `zone` (the client's) when given. */
+export function liveSla(sla: SlaStatus, nowMs: number, zone?: string): LiveSla {
   const due = dueMs(sla);
   const target = formatDuration(sla.target_secs);
-  const dueText = formatFullTime(sla.due_at);
+  const dueText = formatFullTime(sla.due_at, zone);
   const live = (state: SlaState, figure: string, explanation: string): LiveSla => ({
     state,
     label: SLA_LABELS[state],

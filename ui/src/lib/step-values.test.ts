@@ -29,6 +29,15 @@ describe("initialValues", () => {
     } as unknown as StepView;
     expect(initialValues(step)).toEqual({ decision: "Escalate to Tier 2", reason: "typed since" });
   });
+
+  it("starts step 11 from the core's prefill, which drafts and a completion replace", () => {
+    const step = {
+      completion: null,
+      prefill: { symptom: "Outlook hangs", repro_steps: "Start Outlook" },
+      drafts: { repro_steps: "typed since" },
+    } as unknown as StepView;
+    expect(initialValues(step)).toEqual({ symptom: "Outlook hangs", repro_steps: "typed since" });
+  });
 });
 
 describe("submission", () => {

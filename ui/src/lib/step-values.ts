@@ -7,12 +7,16 @@ import type { Impact, Urgency } from "../ipc";
 
 export type FormValues = Record<string, unknown>;
 
-/** What a step's form starts with: its last completion (to redo it), then the saved drafts. */
+/** What a step's form starts with: the core's suggestion (step 11 from diagnosis), then its last
+ *  completion (to redo it), then the saved drafts, each over the one before. */
 export function initialValues(step: StepView): FormValues {
-  const values: FormValues = { ...(step.completion?.values ?? {}) };
+  const values: FormValues = { ...(step.prefill ?? {}), ...(step.completion?.values ?? {}) };
   for (const [field, text] of Object.entries(step.drafts)) values[field] = text;
   return values;
 }
+
+/** The decision value of step 10 that escalates (the template's option text). */
+export const ESCALATE = "Escalate to Tier 2";
 
 function isBlank(value: unknown): boolean {
   return (

@@ -1,12 +1,14 @@
 //! `ticketflow-cli`: the core without a window, for demo data, audit checks and backups.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use ticketflow_core::directory::{NewTechnician, TechTier};
 use ticketflow_core::report::PaperSize;
 use ticketflow_core::secrets::SecretStore;
 use ticketflow_core::signing::{self, Identity};
+use ticketflow_core::store::DeskSetup;
 use ticketflow_core::{paths, report, store::Store, Error};
 
 const EXIT_CODES: &str = "Exit codes:
@@ -27,14 +29,39 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Set up an empty desk: its name (the MSP name on reports), default time zone and first
+    /// technician, who becomes the current technician. Their PIN (4 to 12 digits) is read from
+    /// $TICKETFLOW_PIN, else from the first line of stdin.
+    Init {
+        #[arg(long, value_name = "NAME")]
+        desk_name: String,
+        /// IANA time zone, e.g. Europe/Berlin.
+        #[arg(long, value_name = "ZONE")]
+        time_zone: String,
+        /// The first technician's name.
+        #[arg(long, value_name = "NAME")]
+        technician: String,
+        #[arg(long, value_enum, default_value = "1")]
+        tier: TierArg,
+        #[arg(long, value_name = "E")]
+        email: Option<String>,
+        #[arg(long)]
+        on_call: bool,
+    },
+    /// Add, list or deactivate technicians.
+    #[command(subcommand)]
+    Technician(TechnicianCommand),
+    /// Write, list, show and search runbook entries (the actor is the current technician).
+    #[command(subcommand)]
+    Runbook(RunbookCommand),
     /// Generate a deterministic demo data set into an empty database.
     DemoData {
         #[arg(long, default_value_t = 1000)]
         tickets: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// The data set's "now" (RFC 3339); default a fixed instant, so a seed always gives the
-        /// same data. Pass the current time to see live SLA clocks in the app.
+        /// The data set's "now" (RFC 3339); default the current time, so live tickets' ages and
+        /// SLA clocks are relative to today. A seed and an anchor always give the same data.
         #[arg(long, value_name = "TIME")]
         anchor: Option<chrono::DateTime<chrono::Utc>>,
         /// Also add N searchable documents (runbook entries with a realistic spread of rare,
@@ -73,7 +100,326 @@ enum Command {
         msp_name: Option<String>,
         #[arg(long, value_enum)]
         paper: Option<Paper>,
+        /// Whether reports add the full technical record as an appendix (default: true).
+        #[arg(long, value_name = "true|false", action = clap::ArgAction::Set)]
+        appendix: Option<bool>,
+        /// The desk's logo on reports: a PNG or JPEG file.
+        #[arg(long, value_name = "FILE", conflicts_with = "no_logo")]
+        logo: Option<PathBuf>,
+        /// Remove the desk's logo.
+        #[arg(long)]
+        no_logo: bool,
     },
+}
+
+/// PINs of `technician add` and `technician deactivate`: the witness's PIN is read from
+/// $TICKETFLOW_WITNESS_PIN, else from the next line of stdin; then (add) the new technician's PIN
+/// from $TICKETFLOW_PIN, else from the next line of stdin. So `printf '2468\n1357\n' | …` gives
+/// both.
+#[derive(Subcommand)]
+enum TechnicianCommand {
+    /// Add a technician, witnessed by an active technician's PIN.
+    Add {
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        #[arg(long, value_enum, default_value = "1")]
+        tier: TierArg,
+        #[arg(long, value_name = "E")]
+        email: Option<String>,
+        #[arg(long)]
+        on_call: bool,
+        /// An active technician who vouches for the new one with their PIN.
+        #[arg(long, value_name = "NAME")]
+        witness: String,
+    },
+    /// List every technician (deactivated ones too); `*` marks the current one.
+    List,
+    /// Deactivate a technician (never deleted: history keeps naming them), witnessed by another
+    /// active technician's PIN.
+    Deactivate {
+        name: String,
+        #[arg(long, value_name = "NAME")]
+        witness: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TierArg {
+    #[value(name = "1")]
+    One,
+    #[value(name = "2")]
+    Two,
+}
+
+impl From<TierArg> for TechTier {
+    fn from(t: TierArg) -> TechTier {
+        match t {
+            TierArg::One => TechTier::Tier1,
+            TierArg::Two => TechTier::Tier2,
+        }
+    }
+}
+
+/// Where PINs come from: an environment variable if set, else the next line of stdin.
+struct Pins<'a> {
+    lines: std::io::Lines<std::io::StdinLock<'a>>,
+}
+
+impl Pins<'_> {
+    fn new() -> Self {
+        Pins {
+            lines: std::io::stdin().lines(),
+        }
+    }
+
+    fn read(&mut self, env: &str, whose: &str) -> Result<String, Error> {
+        if let Ok(pin) = std::env::var(env) {
+            return Ok(pin.trim().to_string());
+        }
+        if std::io::stdin().is_terminal() {
+            eprint!("{whose} (shown as typed): ");
+            let _ = std::io::stderr().flush();
+        }
+        match self.lines.next() {
+            Some(line) => Ok(line?.trim().to_string()),
+            None => Err(Error::invalid(
+                "pin",
+                format!("{whose}: give it as a line on stdin or in ${env}"),
+            )),
+        }
+    }
+}
+
+const PIN_ENV: &str = "TICKETFLOW_PIN";
+const WITNESS_PIN_ENV: &str = "TICKETFLOW_WITNESS_PIN";
+
+fn technician_command(store: &mut Store, command: TechnicianCommand) -> Result<ExitCode, Error> {
+    let now = chrono::Utc::now();
+    match command {
+        TechnicianCommand::Add {
+            name,
+            tier,
+            email,
+            on_call,
+            witness,
+        } => {
+            let mut pins = Pins::new();
+            let witness_pin = pins.read(WITNESS_PIN_ENV, &format!("{witness}'s PIN"))?;
+            let proof = store.verify_pin(&witness, &witness_pin, now)?;
+            let pin = pins.read(PIN_ENV, &format!("{name}'s new PIN"))?;
+            let new = NewTechnician {
+                name,
+                tier: tier.into(),
+                email,
+                on_call,
+            };
+            let t = store.add_technician(&new, &pin, proof, now)?;
+            println!("added {} ({}), witnessed by {witness}", t.name, t.tier);
+        }
+        TechnicianCommand::List => {
+            let current = store.current_technician()?;
+            println!(
+                "  {:<30} {:<5} {:<32} {:<7} ACTIVE",
+                "NAME", "TIER", "EMAIL", "ON CALL"
+            );
+            for t in store.technicians()? {
+                let mark = if current.as_deref() == Some(t.name.as_str()) {
+                    '*'
+                } else {
+                    ' '
+                };
+                let yes_no = |b: bool| if b { "yes" } else { "no" };
+                println!(
+                    "{mark} {:<30} {:<5} {:<32} {:<7} {}",
+                    t.name,
+                    match t.tier {
+                        TechTier::Tier1 => "1",
+                        TechTier::Tier2 => "2",
+                    },
+                    t.email.as_deref().unwrap_or("-"),
+                    yes_no(t.on_call),
+                    yes_no(t.active)
+                );
+            }
+        }
+        TechnicianCommand::Deactivate { name, witness } => {
+            let witness_pin = Pins::new().read(WITNESS_PIN_ENV, &format!("{witness}'s PIN"))?;
+            let proof = store.verify_pin(&witness, &witness_pin, now)?;
+            store.deactivate_technician(&name, proof, now)?;
+            println!("deactivated {name}, witnessed by {witness}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A runbook entry's text: given inline or read from a UTF-8 file.
+#[derive(clap::Args)]
+struct BodyArgs {
+    /// The entry's text (plain text).
+    #[arg(long, value_name = "TEXT", conflicts_with = "body_file")]
+    body: Option<String>,
+    /// Read the entry's text from FILE.
+    #[arg(long, value_name = "FILE")]
+    body_file: Option<PathBuf>,
+}
+
+impl BodyArgs {
+    fn read(self) -> Result<Option<String>, Error> {
+        match (self.body, self.body_file) {
+            (Some(text), _) => Ok(Some(text)),
+            (None, Some(file)) => std::fs::read_to_string(&file)
+                .map(Some)
+                .map_err(|e| Error::invalid("body-file", format!("{}: {e}", file.display()))),
+            (None, None) => Ok(None),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum RunbookCommand {
+    /// Create an entry, for one client (--company) or the whole desk.
+    Add {
+        #[arg(long, value_name = "T")]
+        title: String,
+        #[command(flatten)]
+        body: BodyArgs,
+        /// The client's name as in the directory; without it the entry is desk-wide.
+        #[arg(long, value_name = "NAME")]
+        company: Option<String>,
+    },
+    /// List entries, most recently updated first.
+    List {
+        #[arg(long, value_name = "NAME")]
+        company: Option<String>,
+        #[arg(long, default_value_t = 50, value_name = "N")]
+        limit: u32,
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        offset: u32,
+    },
+    /// Print one entry with its text.
+    Show { id: i64 },
+    /// Change an entry's title and/or text.
+    Edit {
+        id: i64,
+        #[arg(long, value_name = "T")]
+        title: Option<String>,
+        #[command(flatten)]
+        body: BodyArgs,
+    },
+    /// Full-text search (every word, each as a prefix), best match first.
+    Search {
+        query: String,
+        #[arg(long, value_name = "NAME")]
+        company: Option<String>,
+    },
+}
+
+/// A client named on the command line: its id, the name matched without regard to case.
+fn company_named(store: &Store, name: &str) -> Result<i64, Error> {
+    let wanted = name.trim().to_lowercase();
+    store
+        .companies()?
+        .into_iter()
+        .find(|c| c.name.trim().to_lowercase() == wanted)
+        .map(|c| c.id)
+        .ok_or_else(|| Error::not_found("company", name))
+}
+
+fn runbook_command(store: &mut Store, command: RunbookCommand) -> Result<ExitCode, Error> {
+    use ticketflow_core::store::{RunbookInput, RunbookQuery};
+    let company = |store: &Store, name: Option<String>| -> Result<Option<i64>, Error> {
+        name.map(|n| company_named(store, &n)).transpose()
+    };
+    let client = |c: &Option<String>| c.clone().unwrap_or_else(|| "desk-wide".into());
+    match command {
+        RunbookCommand::Add {
+            title,
+            body,
+            company: name,
+        } => {
+            let actor = store.actor()?;
+            let input = RunbookInput {
+                company_id: company(store, name)?,
+                title,
+                body: body.read()?.ok_or_else(|| {
+                    Error::invalid("body", "give the text with --body TEXT or --body-file FILE")
+                })?,
+            };
+            let e = store.create_runbook_entry(&input, None, &actor, chrono::Utc::now())?;
+            println!(
+                "created runbook entry #{} \"{}\" ({})",
+                e.id,
+                e.title,
+                client(&e.company)
+            );
+        }
+        RunbookCommand::List {
+            company: name,
+            limit,
+            offset,
+        } => {
+            let page = store.runbook_entries(&RunbookQuery {
+                company_id: company(store, name)?,
+                offset,
+                limit,
+            })?;
+            println!("{:>6}  {:<20} {:<24} TITLE", "ID", "UPDATED", "CLIENT");
+            for r in &page.rows {
+                println!(
+                    "{:>6}  {:<20} {:<24} {}",
+                    r.id,
+                    r.updated_at.format("%Y-%m-%d %H:%M UTC"),
+                    client(&r.company),
+                    r.title
+                );
+            }
+            println!("{} of {} entries", page.rows.len(), page.total);
+        }
+        RunbookCommand::Show { id } => {
+            let e = store.runbook_entry(id)?;
+            println!("#{} {}", e.id, e.title);
+            println!("client:  {}", client(&e.company));
+            println!("created: {}", e.created_at.to_rfc3339());
+            println!("updated: {}", e.updated_at.to_rfc3339());
+            println!();
+            println!("{}", e.body);
+        }
+        RunbookCommand::Edit { id, title, body } => {
+            let actor = store.actor()?;
+            let body = body.read()?;
+            if title.is_none() && body.is_none() {
+                return Err(Error::invalid(
+                    "edit",
+                    "give --title, --body or --body-file: there is nothing to change",
+                ));
+            }
+            let before = store.runbook_entry(id)?;
+            let input = RunbookInput {
+                company_id: before.company_id,
+                title: title.unwrap_or(before.title),
+                body: body.unwrap_or(before.body),
+            };
+            let e = store.update_runbook_entry(id, &input, None, &actor, chrono::Utc::now())?;
+            println!("updated runbook entry #{} \"{}\"", e.id, e.title);
+        }
+        RunbookCommand::Search {
+            query,
+            company: name,
+        } => {
+            let hits = store.search_runbook_entries(&query, company(store, name)?, 50)?;
+            for h in &hits {
+                println!(
+                    "{:>6}  {:<24} {}\n        {}",
+                    h.id,
+                    client(&h.company),
+                    h.title,
+                    h.excerpt
+                );
+            }
+            println!("{} entries found", hits.len());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -122,6 +468,39 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     };
     let mut store = open(Some(data_dir.clone()))?;
     match cli.command {
+        Command::Init {
+            desk_name,
+            time_zone,
+            technician,
+            tier,
+            email,
+            on_call,
+        } => {
+            if store.desk_status()?.set_up {
+                return Err(Error::DeskAlreadySetUp);
+            }
+            let pin = Pins::new().read(PIN_ENV, &format!("{technician}'s new PIN"))?;
+            let setup = DeskSetup {
+                desk_name,
+                time_zone,
+                technician: NewTechnician {
+                    name: technician,
+                    tier: tier.into(),
+                    email,
+                    on_call,
+                },
+            };
+            let status = store.set_up_desk(&setup, &pin, chrono::Utc::now())?;
+            println!(
+                "desk \"{}\" set up in {}; {} is the current technician",
+                status.desk_name.unwrap_or_default(),
+                status.time_zone.unwrap_or_default(),
+                setup.technician.name.trim()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Technician(command) => technician_command(&mut store, command),
+        Command::Runbook(command) => runbook_command(&mut store, command),
         Command::DemoData {
             tickets,
             seed,
@@ -135,11 +514,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 ));
             }
             let started = std::time::Instant::now();
+            let anchor = anchor.unwrap_or_else(chrono::Utc::now);
             let summary = ticketflow_core::demo::generate_at(
                 &mut store,
                 tickets,
                 seed,
-                anchor.unwrap_or_else(ticketflow_core::demo::anchor),
+                anchor,
                 progress("tickets"),
             )?;
             eprintln!();
@@ -148,7 +528,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     &mut store,
                     documents,
                     seed,
-                    anchor.unwrap_or_else(ticketflow_core::demo::anchor),
+                    anchor,
                     progress("documents"),
                 )?;
                 eprintln!();
@@ -239,8 +619,30 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 Ok(ExitCode::from(1))
             }
         }
-        Command::ReportSettings { msp_name, paper } => {
+        Command::ReportSettings {
+            msp_name,
+            paper,
+            appendix,
+            logo,
+            no_logo,
+        } => {
             let now = chrono::Utc::now();
+            if let Some(include) = appendix {
+                store.set_report_appendix(include, CLI_ACTOR, now)?;
+            }
+            if let Some(path) = logo {
+                // One byte past the limit is enough for the core to refuse a file by its size.
+                use std::io::Read;
+                let limit = ticketflow_core::report::LOGO_MAX_BYTES as u64 + 1;
+                let mut bytes = Vec::new();
+                std::fs::File::open(path)?
+                    .take(limit)
+                    .read_to_end(&mut bytes)?;
+                store.set_report_logo(&bytes, CLI_ACTOR, now)?;
+            }
+            if no_logo {
+                store.remove_report_logo(CLI_ACTOR, now)?;
+            }
             if let Some(name) = msp_name {
                 store.set_msp_name(&name, CLI_ACTOR, now)?;
             }
@@ -249,6 +651,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             }
             let s = store.report_settings()?;
             println!("msp_name: {}\npaper: {}", s.msp_name, s.paper);
+            println!("appendix: {}", s.include_appendix);
+            match &s.logo {
+                Some(l) => println!(
+                    "logo: {} {}x{} ({} bytes)",
+                    l.format.mime(),
+                    l.width,
+                    l.height,
+                    l.bytes.len()
+                ),
+                None => println!("logo: none"),
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,22 +1,33 @@
 //! The closure report's content, laid out from the sealed record.
 //!
 //! Everything printed comes from the [`ClosureRecord`] (and the template version the ticket
-//! pinned, for labels), so the document shows exactly what was hashed. Times print in the
-//! client's time zone; signatures print with the signer's own UTC offset.
+//! pinned, for labels), so the document shows exactly what was hashed. The report has two parts:
+//! the client's pages (what they asked for, what was done, time billed, the SLA, their feedback
+//! and the signatures, in plain words) and, unless the desk leaves it out, the full technical
+//! record as an appendix. Each value is printed once, whole (long addresses and hashes wrap,
+//! nothing is cut), and every time is in the client's time zone with its abbreviation.
 
 use super::fonts::Fonts;
 use super::layout::*;
 use super::ReportSettings;
+use crate::priority::{Impact, Priority, Urgency};
 use crate::record::{ClosureRecord, StepPart};
 use crate::signature::Signature;
-use crate::sla::{Calendar, SlaState, SlaStatus, Zone};
-use crate::template::{FieldKind, SignerRole, Template};
-use chrono::{DateTime, FixedOffset, Utc};
+use crate::sla::{clock_breaks, Calendar, SlaState, SlaStatus, Zone};
+use crate::template::{builtin, FieldKind, SignerRole, Template};
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::rc::Rc;
 
+mod appendix;
+mod client;
+
+use appendix::*;
+use client::*;
+
 const BODY: Style = Style::new(9.2, false, INK);
 const BODY_BOLD: Style = Style::new(9.2, true, INK);
+const LEAD: Style = Style::new(10.2, false, INK);
 const SMALL: Style = Style::new(7.8, false, MUTED);
 const SMALL_BOLD: Style = Style::new(7.8, true, MUTED);
 const LABEL: Style = Style::new(7.2, true, MUTED);
@@ -28,13 +39,19 @@ const TABLE_HEAD: Style = Style::new(7.6, true, MUTED);
 const LABEL_WIDTH: f32 = 128.0;
 /// Indent of a step's values under its title.
 const STEP_INDENT: f32 = 24.0;
-/// A table cell's note never runs longer than this many lines.
-const NOTE_LINES: usize = 6;
+/// Note lines kept inside a table row; the rest follow as lines of their own (so a long note
+/// can run onto the next page instead of overflowing it).
+const NOTE_LINES_IN_ROW: usize = 8;
+/// The logo's box in the letterhead, in points.
+const LOGO_MAX_H: f32 = 42.0;
+const LOGO_MAX_W: f32 = 150.0;
 
 /// A table row: its cells (text and style) and an optional note printed under it.
 type Row = (Vec<(String, Style)>, Option<String>);
+/// A box on the page: x, y from the top, width, height (points).
+pub(crate) type Place = (f32, f32, f32, f32);
 
-/// What the integrity section says about the digital signature.
+/// What the report says about the digital signature.
 pub(crate) struct SignerNote {
     pub signer: String,
     pub root: String,
@@ -46,6 +63,8 @@ pub(crate) struct Content {
     pub first_top: f32,
     pub letterhead: Vec<Draw>,
     pub running_header: String,
+    /// Where the logo goes on page 1, if there is one.
+    pub logo_box: Option<Place>,
 }
 
 /// Paragraphs of up to this many lines never break across pages.
@@ -69,16 +88,13 @@ struct Doc<'a> {
     template: &'a Template,
 }
 
-fn zone_of(rec: &ClosureRecord) -> Zone {
+fn zone_of(rec: &ClosureRecord, desk_zone: Option<&str>) -> Zone {
     let calendar = rec
         .sla
         .as_ref()
         .map(|s| &s.calendar)
         .or(rec.company.as_ref().map(|c| &c.calendar));
-    match calendar {
-        Some(Calendar::BusinessHours(h)) => Zone::parse(&h.time_zone).unwrap_or(Zone::UTC),
-        _ => Zone::UTC,
-    }
+    crate::sla::client_zone(calendar, desk_zone)
 }
 
 pub(crate) fn minutes_text(minutes: i64) -> String {
@@ -95,13 +111,69 @@ fn secs_text(secs: i64) -> String {
     minutes_text(secs.div_euclid(60))
 }
 
+/// A clock's length in words: "under a minute" rather than "0 min".
+fn duration_words(secs: i64) -> String {
+    if secs < 60 {
+        "under a minute".into()
+    } else {
+        secs_text(secs)
+    }
+}
+
+/// What an impact rating means, for people.
+fn impact_words(i: Impact) -> &'static str {
+    match i {
+        Impact::Organization => "the whole organization (a site, a business-critical service)",
+        Impact::Department => "a department or a group of users",
+        Impact::User => "one user",
+    }
+}
+
+fn urgency_words(u: Urgency) -> &'static str {
+    match u {
+        Urgency::Blocked => "work had stopped",
+        Urgency::Degraded => "work went on, degraded",
+        Urgency::Request => "nothing was broken (a request)",
+    }
+}
+
+fn priority_words(p: Priority) -> String {
+    let meaning = match p {
+        Priority::P1 => "site-wide outage or revenue-blocking",
+        Priority::P2 => "a single user blocked from work",
+        Priority::P3 => "degraded but workable",
+        Priority::P4 => "a request",
+    };
+    format!("{p}: {meaning}")
+}
+
+/// "Fixed - configuration change" reads as "Fixed: configuration change".
+fn code_words(code: &str) -> String {
+    code.replacen(" - ", ": ", 1)
+}
+
 impl Doc<'_> {
+    /// "6 Dec 2026, 14:05 CET": the client's wall clock and the zone's name at that instant.
     fn time(&self, at: DateTime<Utc>) -> String {
-        self.zone.local(at).format("%-d %b %Y %H:%M").to_string()
+        format!(
+            "{} {}",
+            self.zone.local(at).format("%-d %b %Y, %H:%M"),
+            self.zone.abbreviation(at)
+        )
     }
 
     fn opt_time(&self, at: Option<DateTime<Utc>>) -> String {
         at.map(|a| self.time(a)).unwrap_or_else(|| "—".into())
+    }
+
+    /// A signature's time in the client's zone with its UTC offset, whatever the signing
+    /// device's clock was set to: "6 Dec 2026, 14:05 CET (UTC+01:00)".
+    fn signed_time(&self, at: DateTime<Utc>) -> String {
+        format!(
+            "{} ({})",
+            self.time(at),
+            crate::sla::utc_offset_text(self.zone.offset_secs(at))
+        )
     }
 
     fn push(&mut self, b: Block) {
@@ -165,65 +237,97 @@ impl Doc<'_> {
     }
 
     /// A table: a header row repeated on each page it runs onto, and rows that never split.
-    /// `cols` are (title, width share, right-aligned); each row's cells are single lines cut
-    /// to fit, and a row may carry a wrapped note under it.
+    /// `cols` are (title, width share, right-aligned); cells wrap within their column, and a row
+    /// may carry a wrapped note under it.
     fn table(&mut self, cols: &[(&str, f32, bool)], rows: Vec<Row>) {
         let total: f32 = cols.iter().map(|c| c.1).sum();
         let widths: Vec<f32> = cols.iter().map(|c| c.1 / total * self.w).collect();
         let pad = 5.0;
         let cell_x = |i: usize| -> f32 { widths[..i].iter().sum::<f32>() };
-        let mut head = Block::new(18.0);
-        head.rect(0.0, 0.0, self.w, 18.0, SHADE);
-        for (i, (title, _, right)) in cols.iter().enumerate() {
-            let t = self.m.fit(title, TABLE_HEAD, widths[i] - 2.0 * pad);
-            let x = if *right {
-                cell_x(i) + widths[i] - pad - self.m.width(&t, TABLE_HEAD)
-            } else {
-                cell_x(i) + pad
-            };
-            head.text(x, 12.0, TABLE_HEAD, &t);
+        let head_lines: Vec<Vec<String>> = cols
+            .iter()
+            .enumerate()
+            .map(|(i, c)| self.m.wrap(c.0, TABLE_HEAD, widths[i] - 2.0 * pad))
+            .collect();
+        let head_n = head_lines.iter().map(Vec::len).max().unwrap_or(1);
+        let head_h = 18.0 + (head_n - 1) as f32 * TABLE_HEAD.leading();
+        let mut head = Block::new(head_h);
+        head.rect(0.0, 0.0, self.w, head_h, SHADE);
+        for (i, lines) in head_lines.iter().enumerate() {
+            for (k, t) in lines.iter().enumerate() {
+                let x = if cols[i].2 {
+                    cell_x(i) + widths[i] - pad - self.m.width(t, TABLE_HEAD)
+                } else {
+                    cell_x(i) + pad
+                };
+                head.text(x, 12.0 + k as f32 * TABLE_HEAD.leading(), TABLE_HEAD, t);
+            }
         }
         let head = Rc::new(head);
         let mut first = (*head).clone();
         first.keep_with_next = true;
         self.push(first);
+        let note_x = widths[0] + pad;
+        let note_w = self.w - 2.0 * pad - widths[0];
         for (cells, note) in rows {
-            let note_lines = note
-                .filter(|n| !n.trim().is_empty())
-                .map(|n| {
-                    let mut lines = self.m.wrap(&n, SMALL, self.w - 2.0 * pad - widths[0]);
-                    if lines.len() > NOTE_LINES {
-                        lines.truncate(NOTE_LINES);
-                        if let Some(last) = lines.last_mut() {
-                            last.push('…');
-                        }
-                    }
-                    lines
+            let cell_lines: Vec<(Vec<String>, Style)> = cells
+                .iter()
+                .enumerate()
+                .take(cols.len())
+                .map(|(i, (text, style))| {
+                    (self.m.wrap(text, *style, widths[i] - 2.0 * pad), *style)
                 })
+                .collect();
+            let n = cell_lines.iter().map(|c| c.0.len()).max().unwrap_or(1);
+            let mut note_lines = note
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| self.m.wrap(&n, SMALL, note_w))
                 .unwrap_or_default();
-            let height = 17.0 + note_lines.len() as f32 * SMALL.leading();
+            let rest = if note_lines.len() > NOTE_LINES_IN_ROW {
+                note_lines.split_off(NOTE_LINES_IN_ROW)
+            } else {
+                Vec::new()
+            };
+            let cells_h = 17.0 + (n - 1) as f32 * BODY.leading();
+            let height = cells_h + note_lines.len() as f32 * SMALL.leading();
             let mut b = Block::new(height);
-            for (i, (text, style)) in cells.iter().enumerate().take(cols.len()) {
-                let t = self.m.fit(text, *style, widths[i] - 2.0 * pad);
-                let x = if cols[i].2 {
-                    cell_x(i) + widths[i] - pad - self.m.width(&t, *style)
-                } else {
-                    cell_x(i) + pad
-                };
-                b.text(x, 11.5, *style, &t);
+            b.hline(0.0, 0.2, self.w, 0.4, RULE);
+            for (i, (lines, style)) in cell_lines.iter().enumerate() {
+                for (k, t) in lines.iter().enumerate() {
+                    let x = if cols[i].2 {
+                        cell_x(i) + widths[i] - pad - self.m.width(t, *style)
+                    } else {
+                        cell_x(i) + pad
+                    };
+                    b.text(x, 11.5 + k as f32 * BODY.leading(), *style, t);
+                }
             }
             for (k, line) in note_lines.iter().enumerate() {
                 b.text(
-                    widths[0] + pad,
-                    11.5 + (k as f32 + 1.0) * SMALL.leading(),
+                    note_x,
+                    cells_h - 5.5 + (k as f32 + 1.0) * SMALL.leading(),
                     SMALL,
                     line,
                 );
             }
-            b.hline(0.0, height - 0.5, self.w, 0.4, RULE);
             b.repeat = Some(head.clone());
+            b.keep_with_next = !rest.is_empty();
             self.push(b);
+            let r = rest.len();
+            for (k, line) in rest.into_iter().enumerate() {
+                let mut b = Block::new(SMALL.leading());
+                b.text(note_x, SMALL.size, SMALL, &line);
+                b.keep_with_next = keep_line(k, r);
+                b.repeat = Some(head.clone());
+                self.push(b);
+            }
+            if r > 0 {
+                self.gap(5.0);
+            }
         }
+        let mut end = Block::new(1.0);
+        end.hline(0.0, 0.2, self.w, 0.4, RULE);
+        self.push(end);
     }
 
     fn gap(&mut self, h: f32) {
@@ -231,127 +335,205 @@ impl Doc<'_> {
     }
 }
 
-/// The first page's letterhead: MSP name, report title, ticket number, and the client panel.
-fn letterhead(doc: &Doc, settings: &ReportSettings, frame: Frame) -> (Vec<Draw>, f32) {
+/// Wraps `text` into at most `max_lines` lines at `width`, shrinking the type (down to `min`)
+/// until it does; below that it wraps into as many lines as it needs. Nothing is cut.
+fn wrap_shrinking(
+    m: &Measure,
+    text: &str,
+    mut style: Style,
+    width: f32,
+    max_lines: usize,
+    min: f32,
+) -> (Vec<String>, Style) {
+    loop {
+        let lines = m.wrap(text, style, width);
+        if lines.len() <= max_lines || style.size <= min {
+            return (lines, style);
+        }
+        style.size = (style.size - 0.5).max(min);
+    }
+}
+
+/// The first page's letterhead: logo, desk name, report title, ticket number, and the client
+/// panel. Returns its drawings, where the flowed content starts, and the logo's box.
+fn letterhead(
+    doc: &Doc,
+    settings: &ReportSettings,
+    frame: Frame,
+) -> (Vec<Draw>, f32, Option<Place>) {
     let m = &doc.m;
     let rec = doc.rec;
     let w = frame.content_width();
     let mut b = Block::new(0.0);
     b.rect(-frame.left, -frame.top, frame.width, 7.0, ACCENT);
-    let title = Style::new(17.0, true, ACCENT);
-    let msp = m.fit(&settings.msp_name, title, w * 0.62);
-    b.text(0.0, 20.0, title, &msp);
+
+    // Left: the logo, then the desk's name and what this is.
+    let logo_box = settings.logo.as_ref().map(|l| {
+        let aspect = l.width as f32 / l.height.max(1) as f32;
+        let (mut lw, mut lh) = (LOGO_MAX_H * aspect, LOGO_MAX_H);
+        if lw > LOGO_MAX_W {
+            lw = LOGO_MAX_W;
+            lh = LOGO_MAX_W / aspect;
+        }
+        (0.0, -4.0 + (LOGO_MAX_H - lh) / 2.0, lw, lh)
+    });
+    let name_x = logo_box.map(|(_, _, lw, _)| lw + 14.0).unwrap_or(0.0);
+    let left_w = w * 0.64 - name_x;
+    let (name_lines, name_style) = wrap_shrinking(
+        m,
+        &settings.msp_name,
+        Style::new(17.0, true, ACCENT),
+        left_w,
+        2,
+        11.0,
+    );
+    let mut y = name_style.size;
+    for line in &name_lines {
+        b.text(name_x, y, name_style, line);
+        y += name_style.leading();
+    }
     let subtitle = match &rec.company {
-        Some(c) => format!("Ticket closure report for {}", c.name),
-        None => "Ticket closure report".to_string(),
+        Some(c) => format!("Service report for {}", c.name),
+        None => "Service report".to_string(),
     };
-    let subtitle = m.fit(&subtitle, SMALL, w * 0.6);
-    b.text(0.0, 35.0, SMALL, &subtitle);
+    y += 1.0 - name_style.leading() + SMALL.leading() + 2.0;
+    for line in m.wrap(&subtitle, SMALL, left_w) {
+        b.text(name_x, y, SMALL, &line);
+        y += SMALL.leading();
+    }
+    let left_bottom =
+        (y - SMALL.leading() + 6.0).max(logo_box.map(|l| l.1 + l.3 + 4.0).unwrap_or(0.0));
+
+    // Right: the ticket number and when it closed.
     let label = Style::new(7.8, true, MUTED);
-    let kicker = "CLOSURE REPORT";
+    let kicker = "SERVICE REPORT";
     b.text(w - m.width(kicker, label), 9.0, label, kicker);
     let number_style = Style::new(19.0, true, INK);
-    let number = m.fit(&rec.ticket.number, number_style, w * 0.35);
+    let number = &rec.ticket.number;
     b.text(
-        w - m.width(&number, number_style),
+        w - m.width(number, number_style),
         30.0,
         number_style,
-        &number,
+        number,
     );
     let closed = format!("Closed {}", doc.opt_time(rec.ticket.closed_at));
     b.text(w - m.width(&closed, SMALL), 42.0, SMALL, &closed);
-    b.hline(0.0, 50.0, w, 0.6, RULE);
+    let rule_y = left_bottom.max(50.0);
+    b.hline(0.0, rule_y, w, 0.6, RULE);
 
-    // Client panel: three columns of label / value lines.
+    // Client panel: three columns of label / value rows; values wrap, rows line up.
     let col_w = (w - 24.0) / 3.0;
     let company = rec.company.as_ref();
     let contact = rec.contact.as_ref();
-    let calendar = match company.map(|c| &c.calendar) {
-        Some(Calendar::BusinessHours(h)) => format!("Business hours, {}", h.time_zone),
-        Some(Calendar::AlwaysOn) => "24×7".to_string(),
-        None => "—".to_string(),
+    let dash = || "—".to_string();
+    let devices = if rec.assets.is_empty() {
+        dash()
+    } else {
+        rec.assets
+            .iter()
+            .map(|a| a.hostname.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
     };
+    let technician = rec
+        .ticket
+        .assignee
+        .clone()
+        .or_else(|| rec.steps.last().map(|s| s.completed_by.clone()))
+        .unwrap_or_else(dash);
     let columns: [Vec<(&str, String, bool)>; 3] = [
         vec![
             (
                 "CLIENT",
-                company
-                    .map(|c| c.name.clone())
-                    .unwrap_or_else(|| "—".into()),
+                company.map(|c| c.name.clone()).unwrap_or_else(dash),
                 true,
             ),
             (
-                "SERVICE TIER",
-                company
-                    .map(|c| title_case(c.tier.as_str()))
-                    .unwrap_or_else(|| "—".into()),
-                false,
-            ),
-            ("SLA CALENDAR", calendar, false),
-        ],
-        vec![
-            (
-                "CONTACT",
-                contact
-                    .map(|c| c.name.clone())
-                    .unwrap_or_else(|| "—".into()),
+                "REQUESTER",
+                contact.map(|c| c.name.clone()).unwrap_or_else(dash),
                 true,
             ),
             (
                 "EMAIL",
-                contact
-                    .and_then(|c| c.email.clone())
-                    .unwrap_or_else(|| "—".into()),
-                false,
-            ),
-            (
-                "PHONE",
-                contact
-                    .and_then(|c| c.phone.clone())
-                    .unwrap_or_else(|| "—".into()),
+                contact.and_then(|c| c.email.clone()).unwrap_or_else(dash),
                 false,
             ),
         ],
         vec![
-            ("OPENED", doc.opt_time(rec.ticket.opened_at), false),
+            (
+                "PHONE",
+                contact.and_then(|c| c.phone.clone()).unwrap_or_else(dash),
+                false,
+            ),
+            ("DEVICES", devices, false),
+            ("TECHNICIAN", technician, false),
+        ],
+        vec![
+            (
+                "REPORTED",
+                doc.opt_time(rec.ticket.opened_at.or(Some(rec.ticket.created_at))),
+                false,
+            ),
             ("RESOLVED", doc.opt_time(rec.ticket.resolved_at), false),
             (
-                "TECHNICIAN",
-                rec.ticket
-                    .assignee
-                    .clone()
-                    .or_else(|| rec.steps.last().map(|s| s.completed_by.clone()))
-                    .unwrap_or_else(|| "—".into()),
+                "PRIORITY",
+                rec.priority
+                    .priority
+                    .map(priority_words)
+                    .unwrap_or_else(dash),
                 false,
             ),
         ],
     ];
-    let panel_top = 60.0;
-    let row_h = 25.0;
-    let panel_h = 3.0 * row_h + 10.0;
+    let wrapped: Vec<Vec<(&str, Vec<String>, Style)>> = columns
+        .iter()
+        .map(|col| {
+            col.iter()
+                .map(|(label, value, strong)| {
+                    // A long address shrinks a little before it wraps; it is never cut.
+                    let style = if *strong { BODY_BOLD } else { BODY };
+                    let (lines, style) = wrap_shrinking(m, value, style, col_w - 12.0, 1, 7.8);
+                    (*label, lines, style)
+                })
+                .collect()
+        })
+        .collect();
+    let rows = 3;
+    let row_heights: Vec<f32> = (0..rows)
+        .map(|r| {
+            let lines = wrapped.iter().map(|c| c[r].1.len()).max().unwrap_or(1);
+            13.0 + lines as f32 * BODY.leading() + 2.0
+        })
+        .collect();
+    let panel_top = rule_y + 10.0;
+    let panel_h: f32 = row_heights.iter().sum::<f32>() + 10.0;
     b.rect(0.0, panel_top, w, panel_h, SHADE);
-    for (c, col) in columns.iter().enumerate() {
+    for (c, col) in wrapped.iter().enumerate() {
         let x = 10.0 + c as f32 * (col_w + 2.0);
-        for (r, (label, value, strong)) in col.iter().enumerate() {
-            let y = panel_top + 8.0 + r as f32 * row_h;
+        let mut y = panel_top + 8.0;
+        for (r, (label, lines, style)) in col.iter().enumerate() {
             b.text(x, y + 7.0, LABEL, label);
-            let mut style = if *strong { BODY_BOLD } else { BODY };
-            // Long addresses shrink a little before they are cut.
-            while m.width(value, style) > col_w - 12.0 && style.size > 7.4 {
-                style.size -= 0.3;
+            for (k, line) in lines.iter().enumerate() {
+                b.text(x, y + 19.0 + k as f32 * style.leading(), *style, line);
             }
-            let v = m.fit(value, style, col_w - 12.0);
-            b.text(x, y + 19.0, style, &v);
+            y += row_heights[r];
         }
     }
-    let tz_note = format!("Times are shown in {}.", doc.zone.name());
+    let at = rec.ticket.closed_at.unwrap_or(rec.ticket.created_at);
+    let tz_note = format!(
+        "Times are {} time ({}, {}).",
+        doc.zone.name(),
+        doc.zone.abbreviation(at),
+        crate::sla::utc_offset_text(doc.zone.offset_secs(at))
+    );
     b.text(0.0, panel_top + panel_h + 12.0, SMALL, &tz_note);
     let draws = b
         .draws
         .iter()
         .map(|d| d.moved(frame.left, frame.top))
         .collect();
-    (draws, frame.top + panel_top + panel_h + 24.0)
+    let logo_box = logo_box.map(|(x, y, lw, lh)| (x + frame.left, y + frame.top, lw, lh));
+    (draws, frame.top + panel_top + panel_h + 24.0, logo_box)
 }
 
 fn title_case(s: &str) -> String {
@@ -362,13 +544,13 @@ fn title_case(s: &str) -> String {
     }
 }
 
-fn state_text(s: &SlaStatus) -> (String, Colour) {
+fn state_words(s: &SlaStatus) -> (&'static str, Colour) {
     match s.state {
-        SlaState::Met => ("Met".into(), GOOD),
-        SlaState::Breached => ("Breached".into(), BAD),
-        SlaState::Paused => ("Paused".into(), MUTED),
-        SlaState::Running => ("Running".into(), INK),
-        SlaState::AtRisk => ("At risk".into(), BAD),
+        SlaState::Met => ("Met", GOOD),
+        SlaState::Breached => ("Missed", BAD),
+        SlaState::Paused => ("Paused", MUTED),
+        SlaState::Running => ("Running", INK),
+        SlaState::AtRisk => ("At risk", BAD),
     }
 }
 
@@ -408,9 +590,21 @@ fn value_text(rec: &ClosureRecord, kind: &FieldKind, v: &Value) -> String {
             .join(", "),
         FieldKind::Rating => match v.as_i64() {
             Some(n) => format!("{n} of 5"),
-            None => "Survey sent".into(),
+            None => "Survey sent, not answered".into(),
         },
-        FieldKind::Signature { .. } => "Signed (see Signatures)".into(),
+        FieldKind::Impact => match v.as_str().and_then(|s| s.parse::<Impact>().ok()) {
+            Some(i) => title_case(impact_words(i)),
+            None => plain(v),
+        },
+        FieldKind::Urgency => match v.as_str().and_then(|s| s.parse::<Urgency>().ok()) {
+            Some(u) => title_case(urgency_words(u)),
+            None => plain(v),
+        },
+        FieldKind::List { .. } => match v.as_str().and_then(|s| s.parse::<Priority>().ok()) {
+            Some(p) => priority_words(p),
+            None => plain(v),
+        },
+        FieldKind::Signature { .. } => "Signed (see Sign-off)".into(),
         _ => plain(v),
     }
 }
@@ -420,584 +614,9 @@ fn plain(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Array(a) => a.iter().map(plain).collect::<Vec<_>>().join(", "),
         Value::Null => "—".into(),
+        Value::Bool(true) => "Yes".into(),
+        Value::Bool(false) => "No".into(),
         other => other.to_string(),
-    }
-}
-
-fn summary(doc: &mut Doc) {
-    let rec = doc.rec;
-    doc.heading("Summary");
-    doc.field("Problem reported", &rec.ticket.problem);
-    if let Some(s) = &rec.resolution.summary {
-        doc.field("What we did", s);
-    }
-    if let Some(code) = &rec.resolution.code {
-        doc.field("Resolution", code);
-    }
-    if let Some(reason) = &rec.ticket.caller_override_reason {
-        doc.field("Caller override", reason);
-    }
-    if let Some(i) = &rec.parent_incident {
-        doc.field(
-            "Parent incident",
-            &format!(
-                "{} ({}, since {})",
-                i.title,
-                i.source,
-                doc.time(i.started_at)
-            ),
-        );
-    }
-}
-
-fn assets(doc: &mut Doc) {
-    let rec = doc.rec;
-    doc.heading("Affected assets");
-    if rec.assets.is_empty() {
-        doc.paragraph(0.0, "No assets were linked.", BODY);
-        return;
-    }
-    let rows = rec
-        .assets
-        .iter()
-        .map(|a| {
-            (
-                vec![
-                    (a.hostname.clone(), BODY_BOLD),
-                    (title_case(&a.kind), BODY),
-                    (a.serial.clone().unwrap_or_else(|| "—".into()), BODY),
-                    (a.assigned_upn.clone().unwrap_or_else(|| "—".into()), BODY),
-                ],
-                None,
-            )
-        })
-        .collect();
-    doc.table(
-        &[
-            ("HOSTNAME", 1.55, false),
-            ("TYPE", 0.65, false),
-            ("SERIAL", 0.85, false),
-            ("ASSIGNED TO", 1.75, false),
-        ],
-        rows,
-    );
-}
-
-fn priority_and_sla(doc: &mut Doc) {
-    let rec = doc.rec;
-    doc.heading("Priority and SLA");
-    let p = &rec.priority;
-    let priority = p
-        .priority
-        .map(|p| p.to_string())
-        .unwrap_or_else(|| "—".into());
-    let mut basis = Vec::new();
-    if let Some(i) = p.impact {
-        basis.push(format!("impact {i}"));
-    }
-    if let Some(u) = p.urgency {
-        basis.push(format!("urgency {u}"));
-    }
-    if let Some(c) = p.computed {
-        basis.push(format!("matrix gives {c}"));
-    }
-    let line = if basis.is_empty() {
-        priority
-    } else {
-        format!("{priority} ({})", basis.join(", "))
-    };
-    doc.field("Priority", &line);
-    if let Some(reason) = &p.override_reason {
-        doc.field("Override reason", reason);
-    }
-    let Some(sla) = &rec.sla else {
-        doc.field("SLA", "No SLA applied to this ticket.");
-        return;
-    };
-    if let Some(policy) = &sla.policy {
-        doc.field(
-            "Policy",
-            &format!(
-                "{} tier, {}: first response within {}, resolution within {} of working time",
-                title_case(policy.tier.as_str()),
-                policy.priority,
-                minutes_text(policy.first_response_minutes.into()),
-                minutes_text(policy.resolution_minutes.into())
-            ),
-        );
-    }
-    let calendar = match &sla.calendar {
-        Calendar::AlwaysOn => "24×7: every hour counts".to_string(),
-        Calendar::BusinessHours(h) => {
-            let days: Vec<String> = h.working_days.iter().map(|d| d.to_string()).collect();
-            format!(
-                "Business hours in {}: {} {}–{}{}",
-                h.time_zone,
-                days.join(" "),
-                h.opens.format("%H:%M"),
-                h.closes.format("%H:%M"),
-                if h.holidays.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {} holidays excluded", h.holidays.len())
-                }
-            )
-        }
-    };
-    doc.field("Counted on", &calendar);
-    doc.gap(4.0);
-    let mut rows = Vec::new();
-    for (name, status, met_at) in [
-        (
-            "First response",
-            &sla.first_response,
-            rec.ticket.first_response_at,
-        ),
-        ("Resolution", &sla.resolution, rec.ticket.resolved_at),
-    ] {
-        let Some(s) = status else { continue };
-        let (state, colour) = state_text(s);
-        rows.push((
-            vec![
-                (name.to_string(), BODY_BOLD),
-                (secs_text(s.target_secs), BODY),
-                (secs_text(s.elapsed_secs), BODY),
-                (secs_text(s.paused_secs), BODY),
-                (doc.opt_time(met_at), BODY),
-                (state, Style::new(BODY.size, true, colour)),
-            ],
-            None,
-        ));
-    }
-    doc.table(
-        &[
-            ("MEASURE", 1.15, false),
-            ("TARGET", 0.75, true),
-            ("ACTUAL", 0.75, true),
-            ("PAUSED", 0.7, true),
-            ("ACHIEVED AT", 1.25, false),
-            ("RESULT", 0.7, false),
-        ],
-        rows,
-    );
-    doc.gap(4.0);
-    if sla.pauses.is_empty() {
-        doc.field("Paused", "The SLA clocks were never paused.");
-    } else {
-        let text = sla
-            .pauses
-            .iter()
-            .map(|p| {
-                format!(
-                    "Waiting on customer {} – {}",
-                    doc.time(p.from),
-                    p.to.map(|t| doc.time(t)).unwrap_or_else(|| "(open)".into())
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        doc.field("Paused", &text);
-    }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum StepState {
-    Done,
-    Earlier,
-    NotApplicable,
-}
-
-/// One step's title line: a numbered badge (filled when done), the title, and on the right who
-/// completed it and when, or why it does not apply.
-fn step_row(doc: &mut Doc, number: u8, title: &str, state: StepState, right: &str) {
-    let w = doc.w;
-    let mut b = Block::new(17.0);
-    let (badge_fill, badge_ink, title_style) = match state {
-        StepState::Done => (ACCENT, Colour(1.0, 1.0, 1.0), BODY_BOLD),
-        StepState::Earlier => (RULE, INK, Style::new(BODY.size, true, MUTED)),
-        StepState::NotApplicable => (SHADE, MUTED, Style::new(BODY.size, false, MUTED)),
-    };
-    b.rect(0.0, 2.5, 16.0, 12.0, badge_fill);
-    let badge = format!("{number}");
-    let badge_style = Style::new(7.4, true, badge_ink);
-    let bw = doc.m.width(&badge, badge_style);
-    b.text(8.0 - bw / 2.0, 11.4, badge_style, &badge);
-    let right_style = match state {
-        StepState::Done | StepState::Earlier => SMALL,
-        StepState::NotApplicable => SMALL_BOLD,
-    };
-    let right = doc.m.fit(right, right_style, w * 0.42);
-    let rw = doc.m.width(&right, right_style);
-    b.text(w - rw, 11.5, right_style, &right);
-    let t = doc.m.fit(title, title_style, w - STEP_INDENT - rw - 10.0);
-    b.text(STEP_INDENT, 11.5, title_style, &t);
-    b.keep_with_next = state != StepState::NotApplicable;
-    doc.push(b);
-}
-
-fn workflow(doc: &mut Doc) {
-    let rec = doc.rec;
-    let template = doc.template;
-    doc.heading("Workflow");
-    for phase in &template.phases {
-        doc.subheading(&phase.title);
-        for step in &phase.steps {
-            let done: Vec<&StepPart> = rec
-                .steps
-                .iter()
-                .filter(|s| s.number == step.number)
-                .collect();
-            if done.is_empty() {
-                step_row(
-                    doc,
-                    step.number,
-                    &step.title,
-                    StepState::NotApplicable,
-                    "Not applicable",
-                );
-                continue;
-            }
-            for s in done {
-                let state = if s.superseded {
-                    StepState::Earlier
-                } else {
-                    StepState::Done
-                };
-                let right = format!("{} · {}", s.completed_by, doc.time(s.completed_at));
-                let title = if s.superseded {
-                    format!("{} (earlier attempt)", step.title)
-                } else {
-                    step.title.clone()
-                };
-                step_row(doc, step.number, &title, state, &right);
-                let before = doc.blocks.len();
-                if step.number == 11 && doc.rec.handoff.is_some() {
-                    doc.field_at(STEP_INDENT, "Notes", "See the Tier-2 hand-off below.");
-                } else {
-                    for f in &step.fields {
-                        let value = match &f.kind {
-                            FieldKind::Signature { .. } => rec
-                                .signatures
-                                .iter()
-                                .any(|g| g.step == s.number && g.field == f.key && !s.superseded)
-                                .then(|| "Signed (see Signatures)".to_string()),
-                            kind => s.values.get(&f.key).map(|v| value_text(rec, kind, v)),
-                        };
-                        if let Some(value) = value {
-                            doc.field_at(STEP_INDENT, &f.label, &value);
-                        }
-                    }
-                }
-                if doc.blocks.len() == before {
-                    if let Some(last) = doc.blocks.last_mut() {
-                        last.keep_with_next = false;
-                    }
-                }
-                doc.gap(2.0);
-            }
-        }
-        doc.gap(4.0);
-    }
-}
-
-fn handoff(doc: &mut Doc) {
-    let rec = doc.rec;
-    let Some(h) = &rec.handoff else { return };
-    doc.heading("Tier-2 hand-off");
-    let labels = doc
-        .template
-        .step(11)
-        .map(|s| {
-            s.fields
-                .iter()
-                .map(|f| (f.key.clone(), f.label.clone()))
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    for (key, label) in labels {
-        if let Some(v) = h.get(&key) {
-            doc.field(&label, &plain(v));
-        }
-    }
-    if rec.ticket.page_on_call {
-        doc.field(
-            "On-call paged",
-            "Yes: a P1/P2 ticket whose SLA was at risk paged the on-call engineer.",
-        );
-    }
-}
-
-fn time_entries(doc: &mut Doc) {
-    let rec = doc.rec;
-    doc.heading("Time entries");
-    if rec.time.entries.is_empty() {
-        doc.paragraph(0.0, "No time was recorded.", BODY);
-        return;
-    }
-    let mut rows: Vec<Row> = rec
-        .time
-        .entries
-        .iter()
-        .map(|e| {
-            (
-                vec![
-                    (doc.time(e.started_at), BODY),
-                    (e.technician.clone(), BODY),
-                    (e.work_type.clone(), BODY),
-                    (
-                        if e.billable {
-                            "Billable"
-                        } else {
-                            "Non-billable"
-                        }
-                        .to_string(),
-                        BODY,
-                    ),
-                    (minutes_text(e.minutes.into()), BODY),
-                ],
-                Some(e.note.clone()),
-            )
-        })
-        .collect();
-    let total = |label: &str, minutes: u64| {
-        (
-            vec![
-                (label.to_string(), BODY_BOLD),
-                (String::new(), BODY),
-                (String::new(), BODY),
-                (String::new(), BODY),
-                (
-                    minutes_text(i64::try_from(minutes).unwrap_or(i64::MAX)),
-                    BODY_BOLD,
-                ),
-            ],
-            None,
-        )
-    };
-    rows.push(total("Billable total", rec.time.billable_minutes));
-    rows.push(total("Non-billable total", rec.time.non_billable_minutes));
-    rows.push(total(
-        "Total",
-        rec.time.billable_minutes + rec.time.non_billable_minutes,
-    ));
-    doc.table(
-        &[
-            ("STARTED", 1.05, false),
-            ("TECHNICIAN", 1.0, false),
-            ("WORK TYPE", 1.1, false),
-            ("BILLING", 0.8, false),
-            ("TIME", 0.7, true),
-        ],
-        rows,
-    );
-}
-
-fn csat(doc: &mut Doc) {
-    let rec = doc.rec;
-    doc.heading("Customer satisfaction");
-    match &rec.csat {
-        Some(c) => {
-            match c.rating {
-                Some(n) => {
-                    let n = n.clamp(0, 5) as usize;
-                    let mut b = Block::new(20.0);
-                    let stars = format!("{}{}", "★".repeat(n), "☆".repeat(5 - n));
-                    let star_style = Style::new(13.0, false, Colour(0.85, 0.62, 0.05));
-                    b.text(0.0, 14.0, star_style, &stars);
-                    let sw = doc.m.width(&stars, star_style);
-                    b.text(sw + 8.0, 13.0, BODY_BOLD, &format!("{n} of 5"));
-                    doc.push(b);
-                    doc.gap(3.0);
-                }
-                None => doc.field("Survey", "Sent to the requester; no answer yet."),
-            }
-            if let Some(comment) = &c.comment {
-                doc.field("Comment", comment);
-            }
-        }
-        None => doc.field("Survey", "No survey was recorded."),
-    }
-}
-
-fn resolution(doc: &mut Doc) {
-    let r = &doc.rec.resolution;
-    doc.heading("Resolution");
-    let items = [
-        ("Resolution code", &r.code),
-        ("Root cause", &r.root_cause),
-        ("Changes made", &r.changes),
-        ("References", &r.references),
-        ("Closure notes", &r.closure_notes),
-    ];
-    for (label, value) in items {
-        if let Some(v) = value {
-            doc.field(label, v);
-        }
-    }
-}
-
-/// Catmull-Rom through the points, as cubic Bézier segments.
-fn smooth(points: &[(f32, f32)]) -> Vec<(f32, f32, bool)> {
-    let mut out = Vec::with_capacity(points.len() * 3);
-    let Some(&first) = points.first() else {
-        return out;
-    };
-    out.push((first.0, first.1, false));
-    if points.len() == 1 {
-        // A dot: a tiny stroke so the round cap shows.
-        out.push((first.0 + 0.2, first.1, false));
-        return out;
-    }
-    for i in 0..points.len() - 1 {
-        let p0 = points[i.saturating_sub(1)];
-        let p1 = points[i];
-        let p2 = points[i + 1];
-        let p3 = points[(i + 2).min(points.len() - 1)];
-        out.push((p1.0 + (p2.0 - p0.0) / 6.0, p1.1 + (p2.1 - p0.1) / 6.0, true));
-        out.push((p2.0 - (p3.0 - p1.0) / 6.0, p2.1 - (p3.1 - p1.1) / 6.0, true));
-        out.push((p2.0, p2.1, false));
-    }
-    out
-}
-
-fn signature_draws(sig: &Signature, x: f32, y: f32, w: f32, h: f32) -> Vec<Draw> {
-    let scale = (w / sig.width as f32).min(h / sig.height as f32);
-    if !scale.is_finite() || scale <= 0.0 {
-        return Vec::new();
-    }
-    let ox = x + (w - sig.width as f32 * scale) / 2.0;
-    let oy = y + (h - sig.height as f32 * scale) / 2.0;
-    sig.strokes
-        .iter()
-        .filter(|s| !s.is_empty())
-        .map(|stroke| {
-            let pts: Vec<(f32, f32)> = stroke
-                .iter()
-                .filter(|p| p.x.is_finite() && p.y.is_finite())
-                .map(|p| (ox + p.x as f32 * scale, oy + p.y as f32 * scale))
-                .collect();
-            let pressure = stroke
-                .iter()
-                .map(|p| p.pressure.clamp(0.0, 1.0))
-                .sum::<f64>()
-                / stroke.len() as f64;
-            Draw::Path {
-                points: smooth(&pts),
-                width: 0.7 + 1.1 * pressure as f32,
-                colour: PEN,
-            }
-        })
-        .collect()
-}
-
-fn signed_at_text(at: DateTime<FixedOffset>) -> String {
-    let off = at.offset().local_minus_utc();
-    let sign = if off < 0 { '-' } else { '+' };
-    let off = off.abs();
-    format!(
-        "{} (UTC{sign}{:02}:{:02})",
-        at.format("%-d %b %Y %H:%M"),
-        off / 3600,
-        (off % 3600) / 60
-    )
-}
-
-fn signatures(doc: &mut Doc) {
-    let rec = doc.rec;
-    doc.heading("Signatures");
-    if rec.signatures.is_empty() {
-        doc.paragraph(0.0, "No signatures were collected.", BODY);
-        return;
-    }
-    let gap = 18.0;
-    let col = (doc.w - gap) / 2.0;
-    let pad_h = 74.0;
-    let height = pad_h + 73.0;
-    for pair in rec.signatures.chunks(2) {
-        let mut b = Block::new(height + 10.0);
-        for (k, part) in pair.iter().enumerate() {
-            let x = k as f32 * (col + gap);
-            b.rect(x, 0.0, col, pad_h, SHADE);
-            let sig: Option<Signature> = serde_json::from_value(part.signature.clone()).ok();
-            match &sig {
-                Some(sig) => {
-                    b.draws
-                        .extend(signature_draws(sig, x + 8.0, 6.0, col - 16.0, pad_h - 12.0))
-                }
-                None => b.text(x + 8.0, pad_h / 2.0, SMALL, "(signature unreadable)"),
-            }
-            b.hline(x, pad_h, col, 0.8, INK);
-            let (name, role, meaning, when) = match &sig {
-                Some(s) => (
-                    s.signer_name.clone(),
-                    match s.role {
-                        SignerRole::EndUser => "End user",
-                        SignerRole::Technician => "Technician",
-                    },
-                    s.meaning.clone(),
-                    signed_at_text(s.signed_at),
-                ),
-                None => (String::new(), "", String::new(), String::new()),
-            };
-            let step_title = doc
-                .template
-                .step(part.step)
-                .map(|s| format!("Step {}: {}", s.number, s.title))
-                .unwrap_or_default();
-            let name = doc.m.fit(&name, Style::new(10.0, true, INK), col);
-            b.text(x, pad_h + 15.0, Style::new(10.0, true, INK), &name);
-            let role_line = doc.m.fit(&format!("{role} · {meaning}"), BODY, col);
-            b.text(x, pad_h + 28.0, BODY, &role_line);
-            b.text(
-                x,
-                pad_h + 40.0,
-                SMALL,
-                &doc.m.fit(&format!("Signed {when}"), SMALL, col),
-            );
-            b.text(x, pad_h + 51.0, SMALL, &doc.m.fit(&step_title, SMALL, col));
-            if let Some(hash) = sig
-                .as_ref()
-                .map(|s| &s.content_sha256)
-                .filter(|h| !h.is_empty())
-            {
-                let line = format!("Signed text SHA-256 {hash}");
-                b.text(x, pad_h + 62.0, SMALL, &doc.m.fit(&line, SMALL, col));
-            }
-        }
-        doc.push(b);
-    }
-}
-
-fn integrity(doc: &mut Doc, hash: &str, signer: Option<&SignerNote>) {
-    let rec = doc.rec;
-    let start = doc.blocks.len();
-    doc.heading("Record and signature");
-    doc.field(
-        "Sealed record",
-        &format!(
-            "This report was produced from the record sealed when {} was closed. The record is \
-             attached to this PDF as {}-record.json; its SHA-256 appears below and in every \
-             page footer, so anyone can recompute it.",
-            rec.ticket.number, rec.ticket.number
-        ),
-    );
-    doc.field("Record SHA-256", hash);
-    doc.field("Audit chain head", &rec.audit_head);
-    if let Some(s) = signer {
-        doc.field(
-            "Digital signature",
-            &format!(
-                "Signed by \"{}\" (PAdES, ECDSA P-256 / SHA-256). To validate it, trust the \
-                 root certificate \"{}\" that your service desk provides. Any change to this file \
-                 invalidates the signature.",
-                s.signer, s.root
-            ),
-        );
-    }
-    // The closing statement is short and reads as one: it never breaks across pages.
-    let end = doc.blocks.len();
-    for b in &mut doc.blocks[start..end.saturating_sub(1)] {
-        b.keep_with_next = true;
     }
 }
 
@@ -1005,7 +624,6 @@ pub(crate) fn build(
     rec: &ClosureRecord,
     template: &Template,
     settings: &ReportSettings,
-    hash: &str,
     signer: Option<&SignerNote>,
     frame: Frame,
 ) -> crate::error::Result<Content> {
@@ -1014,29 +632,35 @@ pub(crate) fn build(
         m: Measure { fonts },
         w: frame.content_width(),
         blocks: Vec::new(),
-        zone: zone_of(rec),
+        zone: zone_of(rec, settings.desk_time_zone.as_deref()),
         rec,
         template,
     };
-    let (letterhead, first_top) = letterhead(&doc, settings, frame);
-    summary(&mut doc);
-    assets(&mut doc);
-    priority_and_sla(&mut doc);
-    workflow(&mut doc);
-    handoff(&mut doc);
-    time_entries(&mut doc);
-    csat(&mut doc);
-    resolution(&mut doc);
+    let (letterhead, first_top, logo_box) = letterhead(&doc, settings, frame);
+    request_and_work(&mut doc);
+    time_billed(&mut doc);
+    service_level(&mut doc);
+    feedback(&mut doc);
     signatures(&mut doc);
-    integrity(&mut doc, hash, signer);
+    about(&mut doc, settings, signer);
+    if settings.include_appendix {
+        appendix_start(&mut doc);
+        assets(&mut doc);
+        priority_and_clock(&mut doc);
+        workflow(&mut doc);
+        handoff(&mut doc);
+        unbilled_time(&mut doc);
+        integrity(&mut doc);
+    }
     Ok(Content {
         blocks: doc.blocks,
         first_top,
         letterhead,
         running_header: format!(
-            "{} · Closure report {}",
+            "{} · Service report {}",
             settings.msp_name, rec.ticket.number
         ),
+        logo_box,
     })
 }
 
@@ -1064,6 +688,7 @@ mod tests {
         assert_eq!(minutes_text(125), "2 h 05 min");
         assert_eq!(minutes_text(-5), "-5 min");
         assert_eq!(secs_text(3599), "59 min");
+        assert_eq!(duration_words(59), "under a minute");
     }
 
     #[test]
@@ -1078,8 +703,29 @@ mod tests {
     }
 
     #[test]
-    fn signature_times_carry_their_utc_offset() {
-        let at = DateTime::parse_from_rfc3339("2026-03-02T10:14:00+01:00").unwrap();
-        assert_eq!(signed_at_text(at), "2 Mar 2026 10:14 (UTC+01:00)");
+    fn values_read_as_words_not_keys() {
+        assert_eq!(
+            code_words("Fixed - configuration change"),
+            "Fixed: configuration change"
+        );
+        assert_eq!(
+            priority_words(Priority::P2),
+            "P2: a single user blocked from work"
+        );
+        assert_eq!(
+            days_words(&[
+                chrono::Weekday::Mon,
+                chrono::Weekday::Tue,
+                chrono::Weekday::Wed,
+                chrono::Weekday::Thu,
+                chrono::Weekday::Fri
+            ]),
+            "Mon–Fri"
+        );
+        assert_eq!(
+            days_words(&[chrono::Weekday::Mon, chrono::Weekday::Wed]),
+            "Mon, Wed"
+        );
+        assert_eq!(plain(&Value::Bool(true)), "Yes");
     }
 }

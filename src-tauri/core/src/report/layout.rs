@@ -142,6 +142,8 @@ pub(crate) struct Block {
     pub keep_with_next: bool,
     /// Drawn first when this block starts a new page (a table's header row).
     pub repeat: Option<Rc<Block>>,
+    /// Always start a new page here (the appendix), unless the page is still empty.
+    pub page_break_before: bool,
 }
 
 impl Block {
@@ -218,14 +220,27 @@ impl Measure {
                     line = word.to_string();
                     continue;
                 }
+                // An address or a hash longer than a line: break after '.', '@', '-', '_' or
+                // '/' where one fits, else between characters.
+                let mut break_at: Option<usize> = None;
                 for c in word.chars() {
                     let mut next = line.clone();
                     next.push(c);
                     if !line.is_empty() && self.width(&next, style) > width {
-                        lines.push(std::mem::take(&mut line));
+                        match break_at.filter(|b| *b > 0 && *b < line.len()) {
+                            Some(b) => {
+                                let rest = line.split_off(b);
+                                lines.push(std::mem::replace(&mut line, rest));
+                            }
+                            None => lines.push(std::mem::take(&mut line)),
+                        }
+                        break_at = None;
                         line.push(c);
                     } else {
                         line = next;
+                    }
+                    if matches!(c, '.' | '@' | '-' | '_' | '/') {
+                        break_at = Some(line.len());
                     }
                 }
             }
@@ -284,7 +299,7 @@ pub(crate) fn paginate(blocks: &[Block], frame: Frame, first_top: f32) -> Vec<Ve
     };
     for (i, block) in blocks.iter().enumerate() {
         // Spacing that would open a continued page is dropped.
-        if block.draws.is_empty() && at_top && pages.len() > 1 {
+        if block.draws.is_empty() && !block.page_break_before && at_top && pages.len() > 1 {
             continue;
         }
         // A heading drags along the blocks it must not be separated from.
@@ -294,7 +309,7 @@ pub(crate) fn paginate(blocks: &[Block], frame: Frame, first_top: f32) -> Vec<Ve
             j += 1;
             needed += blocks[j].height;
         }
-        if y + needed > limit && !at_top {
+        if (y + needed > limit || block.page_break_before) && !at_top {
             pages.push(Vec::new());
             y = frame.top;
             at_top = true;
@@ -436,6 +451,16 @@ mod tests {
             lines.join(" ").split_whitespace().count(),
             text.split_whitespace().count()
         );
+        let email = "first.last-external@finance.contoso-holdings.example";
+        let lines = m.wrap(email, style, 120.0);
+        assert!(lines.len() > 1);
+        assert_eq!(lines.concat(), email);
+        assert!(
+            lines[..lines.len() - 1]
+                .iter()
+                .all(|l| l.ends_with(['.', '@', '-'])),
+            "{lines:?}"
+        );
         let hash = "a".repeat(300);
         let lines = m.wrap(&hash, style, 100.0);
         assert!(lines.len() > 2);
@@ -471,5 +496,26 @@ mod tests {
             }
         }
         assert_eq!(pages[1].len(), 2, "heading moved with its row");
+    }
+
+    #[test]
+    fn a_page_break_starts_a_new_page_unless_the_page_is_empty() {
+        let frame = Frame {
+            width: 200.0,
+            height: 300.0,
+            left: 10.0,
+            right: 10.0,
+            top: 20.0,
+            bottom: 20.0,
+        };
+        let mut row = Block::new(20.0);
+        row.rect(0.0, 0.0, 10.0, 20.0, INK);
+        let mut brk = Block::new(0.0);
+        brk.page_break_before = true;
+        let pages = paginate(&[row.clone(), brk.clone(), row.clone()], frame, 20.0);
+        assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [1, 1]);
+        // At the top of a page it adds no blank page.
+        let pages = paginate(&[brk, row], frame, 20.0);
+        assert_eq!(pages.len(), 1);
     }
 }

@@ -9,6 +9,7 @@ mod document;
 mod export;
 mod fonts;
 mod layout;
+mod logo;
 mod verify;
 
 pub use batch::{
@@ -16,6 +17,7 @@ pub use batch::{
     BatchSummary,
 };
 pub use export::{save_report, write_file, SavedReport};
+pub use logo::{Logo, LogoFormat, ReportLogo, LOGO_MAX_BYTES, LOGO_MAX_SIDE, LOGO_MIN_SIDE};
 pub use verify::{verify_report, Check, Verification};
 
 use crate::error::{Error, Result};
@@ -60,6 +62,20 @@ pub struct ReportSettings {
     pub paper: PaperSize,
     /// The MSP (or IT department) named in the header.
     pub msp_name: String,
+    /// Whether the full technical record follows the client's pages as an appendix. Either way
+    /// the same sealed record is attached, hashed and signed.
+    pub include_appendix: bool,
+    /// Whether a logo is set (the image itself: `get_report_logo`).
+    pub has_logo: bool,
+    /// The logo printed in the letterhead; not sent to the window with the settings.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub logo: Option<Logo>,
+    /// The desk's default time zone: times of a 24×7 client (whose calendar names no zone)
+    /// print in it.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub desk_time_zone: Option<String>,
 }
 
 impl Default for ReportSettings {
@@ -67,6 +83,10 @@ impl Default for ReportSettings {
         ReportSettings {
             paper: PaperSize::A4,
             msp_name: DEFAULT_MSP_NAME.into(),
+            include_appendix: true,
+            has_logo: false,
+            logo: None,
+            desk_time_zone: None,
         }
     }
 }
@@ -172,14 +192,7 @@ fn make_pdf(
         signer: id.signer_name(),
         root: signing::subject_name(&id.certificates.root),
     });
-    let content = document::build(
-        record,
-        &input.template,
-        settings,
-        hash,
-        note.as_ref(),
-        frame,
-    )?;
+    let content = document::build(record, &input.template, settings, note.as_ref(), frame)?;
     let mut pages = layout::paginate(&content.blocks, frame, content.first_top);
     if let Some(first) = pages.first_mut() {
         let mut with_head = content.letterhead.clone();
@@ -189,7 +202,7 @@ fn make_pdf(
     let fonts = fonts::Fonts::get()?;
     let m = Measure { fonts };
     let count = pages.len();
-    let title = format!("Closure report {}", record.ticket.number);
+    let title = format!("Service report {}", record.ticket.number);
     let mut pdf = PdfDocument::new(&title);
     let regular = pdf.add_font(&fonts.regular.parsed);
     let bold = pdf.add_font(&fonts.bold.parsed);
@@ -222,6 +235,14 @@ fn make_pdf(
     };
     let mut doc = pdf.to_lopdf_document(&opts, &mut Vec::new());
     doc.version = "1.7".into();
+    if let (Some(logo), Some(place)) = (&settings.logo, content.logo_box) {
+        let first_page = doc
+            .get_pages()
+            .get(&1)
+            .copied()
+            .ok_or_else(|| failed("no first page"))?;
+        logo::embed(&mut doc, first_page, logo, place, frame.height)?;
+    }
     doc.compress();
 
     let closed = record.ticket.closed_at.unwrap_or(now);

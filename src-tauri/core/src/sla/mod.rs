@@ -6,11 +6,14 @@
 //! any past instant and tests can pin exact deadlines.
 
 mod calendar;
+mod display;
 mod policy;
 mod timer;
 mod zone;
 
 pub use calendar::{far_future, BusinessHours, Calendar, MAX_HOLIDAYS};
+pub(crate) use display::client_zone;
+pub use display::{client_time_zone, clock_breaks, ClockBreaks};
 pub use policy::{default_policies, policy_for, SlaPolicy};
 pub use timer::{evaluate, Pause, SlaState, SlaStatus, Timer, DEFAULT_AT_RISK_RATIO};
-pub(crate) use zone::Zone;
+pub(crate) use zone::{utc_offset_text, Zone};

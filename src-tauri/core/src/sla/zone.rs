@@ -38,6 +38,23 @@ impl Zone {
             .unwrap_or(utc)
     }
 
+    /// The zone's offset from UTC at `at`, in seconds east.
+    pub(crate) fn offset_secs(&self, at: DateTime<Utc>) -> i32 {
+        self.0.to_offset(timestamp(at)).seconds()
+    }
+
+    /// How the zone is named at `at` for people: its abbreviation ("CET", "EDT"), or
+    /// "UTC+03:00" where the tz database has only a number for it.
+    pub(crate) fn abbreviation(&self, at: DateTime<Utc>) -> String {
+        let info = self.0.to_offset_info(timestamp(at));
+        let abbr = info.abbreviation();
+        if !abbr.is_empty() && abbr.chars().all(|c| c.is_ascii_alphabetic()) {
+            abbr.to_string()
+        } else {
+            utc_offset_text(info.offset().seconds())
+        }
+    }
+
     /// The instant the wall clock shows `local`: the earlier one when a fall-back repeats it, and
     /// the end of the gap (the transition itself) when a spring-forward skips it.
     pub(crate) fn instant(&self, local: NaiveDateTime) -> DateTime<Utc> {
@@ -66,6 +83,13 @@ impl Zone {
             }
         }
     }
+}
+
+/// "UTC+01:00", "UTC-05:00", "UTC+05:45".
+pub(crate) fn utc_offset_text(seconds_east: i32) -> String {
+    let sign = if seconds_east < 0 { '-' } else { '+' };
+    let off = seconds_east.unsigned_abs();
+    format!("UTC{sign}{:02}:{:02}", off / 3600, (off % 3600) / 60)
 }
 
 /// `local` read at `offset`.

@@ -6,9 +6,9 @@ use crate::directory::*;
 use crate::error::{Error, Result};
 use crate::priority::PriorityMatrix;
 use crate::sla::{Calendar, SlaPolicy};
-use crate::workflow::Lookup;
+use crate::workflow::{Lookup, RunbookTouch};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, Row};
 
 const NAME_MAX: usize = 200;
 
@@ -158,16 +158,20 @@ impl Lookup for Db<'_> {
         )
     }
 
-    fn runbook_company(&self, id: i64) -> Result<i64> {
+    fn runbook_company(&self, id: i64) -> Result<Option<i64>> {
         found(
             self.0.query_row(
                 "SELECT company_id FROM runbook_entries WHERE id = ?1",
                 [id],
-                |r| r.get(0),
+                |r| r.get("company_id"),
             ),
             "runbook entry",
             id,
         )
+    }
+
+    fn runbook_touch(&self, ticket_id: i64, runbook_id: i64) -> Result<RunbookTouch> {
+        super::runbooks::runbook_touch(self.0, ticket_id, runbook_id)
     }
 
     fn time_entry_count(&self, ticket_id: i64) -> Result<i64> {
@@ -287,38 +291,6 @@ impl Store {
             let asset = Db(tx).asset(tx.last_insert_rowid())?;
             audit_directory(tx, actor, now, "asset_added", &asset)?;
             Ok(asset)
-        })
-    }
-
-    pub fn add_technician(
-        &mut self,
-        name: &str,
-        tier: TechTier,
-        actor: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Technician> {
-        let actor = super::check_actor(actor)?;
-        text_field("name", name, NAME_MAX)?;
-        self.write(Durability::Normal, |tx| {
-            tx.execute(
-                "INSERT INTO technicians (name, tier) VALUES (?1, ?2)",
-                params![name, tier],
-            )
-            .map_err(|e| match e {
-                rusqlite::Error::SqliteFailure(f, _)
-                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                {
-                    Error::invalid("name", format!("a technician named {name:?} exists"))
-                }
-                e => e.into(),
-            })?;
-            let t = Technician {
-                id: tx.last_insert_rowid(),
-                name: name.into(),
-                tier,
-            };
-            audit_directory(tx, actor, now, "technician_added", &t)?;
-            Ok(t)
         })
     }
 
@@ -530,55 +502,6 @@ impl Store {
         ids.into_iter()
             .map(|id| Db(self.conn()).incident(id))
             .collect()
-    }
-
-    pub fn technicians(&self) -> Result<Vec<Technician>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT id, name, tier FROM technicians ORDER BY name")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Technician {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                tier: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// Who is at the keyboard: the actor of every command the window sends.
-    pub fn current_technician(&self) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT value FROM settings WHERE key = 'current_technician'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?)
-    }
-
-    /// The current technician, required: every change is attributed to someone.
-    pub fn actor(&self) -> Result<String> {
-        self.current_technician()?.ok_or(Error::NoTechnician)
-    }
-
-    pub fn set_current_technician(&mut self, name: &str) -> Result<()> {
-        self.write(Durability::Normal, |tx| {
-            found(
-                tx.query_row("SELECT 1 FROM technicians WHERE name = ?1", [name], |_| {
-                    Ok(())
-                }),
-                "technician",
-                name,
-            )?;
-            tx.execute(
-                "INSERT INTO settings (key, value) VALUES ('current_technician', ?1)
-                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [name],
-            )?;
-            Ok(())
-        })
     }
 }
 

@@ -95,7 +95,9 @@ impl Store {
             if t.is_closed() {
                 return Err(Error::TicketClosed(t.number));
             }
-            if Some(Db(tx).runbook_company(runbook_id)?) != t.company_id {
+            // A desk-wide entry (no client) may be linked to any ticket.
+            let company = Db(tx).runbook_company(runbook_id)?;
+            if company.is_some() && company != t.company_id {
                 return Err(Error::invalid(
                     "runbook",
                     "the entry belongs to another client",

@@ -1,24 +1,33 @@
 //! The SQLite store: one connection, pragmas set through the API on every open, embedded
 //! migrations, and the commands that change tickets, each in one transaction with its audit events.
 
+mod desk;
 mod directory;
 mod drafts;
 mod migrations;
 mod pins;
 mod queue;
 mod records;
+mod runbooks;
 mod search;
 mod settings;
+mod technicians;
 mod tickets;
 
+pub use desk::{DeskSetup, DeskStatus};
 pub use drafts::Drafts;
 pub use pins::{PinProof, FIRST_LOCK_SECS, FREE_ATTEMPTS, MAX_LOCK_SECS};
-pub use queue::{QueueQuery, QueueRow, QUEUE_PAGE_MAX};
-pub use records::{NewRunbookEntry, NewTimeEntry, RunbookEntry, RunbookHit, TimeEntry};
-pub use search::{
-    DocumentHit, DocumentKind, CANDIDATES, SEARCH_LIMIT_MAX, SEARCH_QUERY_MAX_CHARS,
-    SEARCH_TERMS_MAX,
+pub use queue::{QueueQuery, QueueRow, QueueSort, QUEUE_PAGE_MAX};
+pub use records::{NewTimeEntry, TimeEntry};
+pub use runbooks::{
+    NewRunbookEntry, RunbookEntry, RunbookHit, RunbookInput, RunbookPage, RunbookQuery, RunbookRow,
+    RUNBOOK_BODY_MAX, RUNBOOK_PAGE_MAX, RUNBOOK_TITLE_MAX,
 };
+pub use search::{
+    DocumentHit, DocumentKind, DocumentResults, TextPart, CANDIDATES, SEARCH_LIMIT_MAX,
+    SEARCH_QUERY_MAX_CHARS, SEARCH_TERMS_MAX, SEARCH_TOTAL_CAP,
+};
+pub use tickets::Waiting;
 
 use crate::error::{Error, Result};
 use crate::template::Template;

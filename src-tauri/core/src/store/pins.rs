@@ -4,13 +4,13 @@
 //! the app does not reset them: after [`FREE_ATTEMPTS`] misses each further miss locks the PIN for
 //! twice as long as the last, from [`FIRST_LOCK_SECS`] up to [`MAX_LOCK_SECS`].
 
-use super::{found, Durability, Store};
+use super::{Durability, Store};
 use crate::error::{Error, Result};
 use crate::workflow::Change;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde_json::json;
 
 pub const FREE_ATTEMPTS: u32 = 3;
@@ -34,27 +34,70 @@ struct PinRow {
     hash: Option<String>,
     failures: u32,
     locked_until: Option<DateTime<Utc>>,
+    active: bool,
 }
 
 fn pin_row(conn: &Connection, technician: &str) -> Result<PinRow> {
-    found(
-        conn.query_row(
-            "SELECT pin_hash, pin_failures, pin_locked_until FROM technicians WHERE name = ?1",
+    let row = conn
+        .query_row(
+            "SELECT pin_hash, pin_failures, pin_locked_until, active FROM technicians
+             WHERE name = ?1",
             [technician],
             |r| {
                 Ok(PinRow {
-                    hash: r.get(0)?,
-                    failures: r.get(1)?,
-                    locked_until: r.get(2)?,
+                    hash: r.get("pin_hash")?,
+                    failures: r.get("pin_failures")?,
+                    locked_until: r.get("pin_locked_until")?,
+                    active: r.get("active")?,
                 })
             },
-        ),
-        "technician",
-        technician,
-    )
+        )
+        .optional()?;
+    match row {
+        Some(row) => Ok(row),
+        // On a desk nobody has set up, "not found" would not say what to do.
+        None if !super::technicians::any(conn)? => Err(Error::DeskNotSetUp),
+        None => Err(Error::not_found("technician", technician)),
+    }
 }
 
-fn check_format(pin: &str) -> Result<()> {
+/// The argon2id PHC string of a well-formed PIN, with a fresh salt.
+pub(super) fn hash_pin(argon: &Argon2, pin: &str) -> Result<String> {
+    check_format(pin)?;
+    let salt = SaltString::generate(&mut rand_core::OsRng);
+    Ok(argon
+        .hash_password(pin.as_bytes(), &salt)
+        .map_err(|e| Error::invalid("pin", e.to_string()))?
+        .to_string())
+}
+
+/// Stores a PIN hash (resetting the miss count) with its audit event, in the caller's transaction.
+pub(super) fn put_pin_hash(
+    tx: &Connection,
+    technician: &str,
+    hash: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let changed = tx.execute(
+        "UPDATE technicians SET pin_hash = ?2, pin_failures = 0, pin_locked_until = NULL
+         WHERE name = ?1",
+        rusqlite::params![technician, hash],
+    )?;
+    if changed == 0 {
+        return Err(Error::not_found("technician", technician));
+    }
+    crate::audit::append(
+        tx,
+        None,
+        actor,
+        now,
+        &Change::new("pin_set", json!(null), json!({"technician": technician})),
+    )?;
+    Ok(())
+}
+
+pub(super) fn check_format(pin: &str) -> Result<()> {
     if (4..=12).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
@@ -117,30 +160,14 @@ impl Store {
         pin: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        check_format(pin)?;
-        let salt = SaltString::generate(&mut rand_core::OsRng);
-        let hash = argon
-            .hash_password(pin.as_bytes(), &salt)
-            .map_err(|e| Error::invalid("pin", e.to_string()))?
-            .to_string();
+        let hash = hash_pin(argon, pin)?;
         self.write(Durability::Full, |tx| {
-            tx.execute(
-                "UPDATE technicians SET pin_hash = ?2, pin_failures = 0, pin_locked_until = NULL
-                 WHERE name = ?1",
-                rusqlite::params![technician, hash],
-            )?;
-            crate::audit::append(
-                tx,
-                None,
-                technician,
-                now,
-                &Change::new("pin_set", json!(null), json!({"technician": technician})),
-            )?;
-            Ok(())
+            put_pin_hash(tx, technician, &hash, technician, now)
         })
     }
 
-    /// Checks a PIN, counting misses and refusing to check at all while the PIN is locked.
+    /// Checks a PIN, counting misses and refusing to check at all while the PIN is locked. A
+    /// deactivated technician's PIN proves nothing: they can no longer sign or act.
     pub fn verify_pin(
         &mut self,
         technician: &str,
@@ -148,6 +175,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<PinProof> {
         let row = pin_row(self.conn(), technician)?;
+        if !row.active {
+            return Err(Error::TechnicianInactive(technician.to_string()));
+        }
         let Some(hash) = row.hash else {
             return Err(Error::PinNotSet(technician.to_string()));
         };

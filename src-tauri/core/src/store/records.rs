@@ -1,11 +1,10 @@
-//! Time entries, CSAT responses and per-client runbooks (with FTS5 search).
+//! Time entries and CSAT responses (runbook entries are in runbooks.rs).
 
-use super::directory::Db;
 use super::{Durability, Store};
 use crate::audit::{self, timestamp};
 use crate::error::{Error, Result};
 use crate::ticket::Ticket;
-use crate::workflow::{Change, Lookup};
+use crate::workflow::Change;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -32,32 +31,6 @@ pub struct NewTimeEntry {
     pub work_type: String,
     pub note: String,
 }
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-pub struct RunbookEntry {
-    pub id: i64,
-    pub company_id: i64,
-    pub title: String,
-    pub body: String,
-    pub updated_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-pub struct NewRunbookEntry {
-    pub company_id: i64,
-    pub title: String,
-    pub body: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-pub struct RunbookHit {
-    pub id: i64,
-    pub title: String,
-    /// A short excerpt around the match, plain text.
-    pub snippet: String,
-}
-
-const RUNBOOK_BODY_MAX: usize = 100_000;
 
 pub(crate) fn time_entries(conn: &Connection, ticket_id: i64) -> Result<Vec<TimeEntry>> {
     let mut stmt = conn.prepare_cached(
@@ -137,6 +110,8 @@ impl Store {
         check_time_entry(e)?;
         self.write(Durability::Normal, |tx| {
             open_ticket(tx, ticket_id)?;
+            // Time is billed to a technician of this desk, never to a free-text name.
+            super::technicians::require_active(tx, &e.technician)?;
             tx.execute(
                 "INSERT INTO time_entries (ticket_id, technician, started_at, minutes, billable, work_type, note)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -169,6 +144,10 @@ impl Store {
             open_ticket(tx, ticket_id)?;
             check_time_entry(e)?;
             let before = time_entries(tx, ticket_id)?.into_iter().find(|t| t.id == id);
+            // An entry may keep a since-deactivated technician; a changed one must be active.
+            if before.as_ref().map(|b| b.technician.as_str()) != Some(e.technician.as_str()) {
+                super::technicians::require_active(tx, &e.technician)?;
+            }
             tx.execute(
                 "UPDATE time_entries SET technician = ?2, started_at = ?3, minutes = ?4, billable = ?5,
                     work_type = ?6, note = ?7 WHERE id = ?1",
@@ -185,75 +164,5 @@ impl Store {
 
     pub fn time_entries(&self, ticket_id: i64) -> Result<Vec<TimeEntry>> {
         time_entries(self.conn(), ticket_id)
-    }
-
-    pub fn add_runbook_entry(
-        &mut self,
-        e: &NewRunbookEntry,
-        actor: &str,
-        now: DateTime<Utc>,
-    ) -> Result<RunbookEntry> {
-        let actor = super::check_actor(actor)?;
-        if e.title.trim().is_empty() || e.title.chars().count() > 300 {
-            return Err(Error::invalid(
-                "title",
-                "is required (at most 300 characters)",
-            ));
-        }
-        if e.body.chars().count() > RUNBOOK_BODY_MAX {
-            return Err(Error::invalid(
-                "body",
-                format!("longer than {RUNBOOK_BODY_MAX} characters"),
-            ));
-        }
-        self.write(Durability::Normal, |tx| {
-            Db(tx).company(e.company_id)?;
-            tx.execute(
-                "INSERT INTO runbook_entries (company_id, title, body, updated_at) VALUES (?1, ?2, ?3, ?4)",
-                params![e.company_id, e.title, e.body, timestamp(now)],
-            )?;
-            let entry = RunbookEntry {
-                id: tx.last_insert_rowid(),
-                company_id: e.company_id,
-                title: e.title.clone(),
-                body: e.body.clone(),
-                updated_at: now,
-            };
-            audit::append(tx, None, actor, now, &Change::new("runbook_entry_added", json!(null), json!({"id": entry.id, "company_id": entry.company_id, "title": entry.title})))?;
-            Ok(entry)
-        })
-    }
-
-    /// Full-text search of one client's runbooks. The query is taken as plain words (each a
-    /// prefix), never as FTS5 syntax, so user input cannot produce a syntax error.
-    pub fn search_runbooks(
-        &self,
-        company_id: i64,
-        query: &str,
-        limit: u32,
-    ) -> Result<Vec<RunbookHit>> {
-        let terms: Vec<String> = query
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .take(16)
-            .map(|w| format!("\"{w}\"*"))
-            .collect();
-        if terms.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT e.id, e.title, snippet(runbook_fts, 1, '', '', ' … ', 12)
-             FROM runbook_fts JOIN runbook_entries e ON e.id = runbook_fts.rowid
-             WHERE runbook_fts MATCH ?1 AND e.company_id = ?2
-             ORDER BY bm25(runbook_fts, 5.0, 1.0) LIMIT ?3",
-        )?;
-        let rows = stmt.query_map(params![terms.join(" "), company_id, limit.min(100)], |r| {
-            Ok(RunbookHit {
-                id: r.get(0)?,
-                title: r.get(1)?,
-                snippet: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -28,6 +28,9 @@ pub const SEARCH_TERMS_MAX: usize = 16;
 pub const SEARCH_LIMIT_MAX: u32 = 100;
 /// Largest result set ranked by bm25; larger ones are ranked among their newest this many.
 pub const CANDIDATES: usize = 500;
+/// Matches are counted up to this many; a search with more says "more than" it. The count is
+/// the candidate list the ranking reads anyway, so it costs nothing extra.
+pub const SEARCH_TOTAL_CAP: u32 = CANDIDATES as u32;
 /// A word in more documents than this makes bm25 too slow for a multi-word query.
 const COMMON_TERM_DOCS: i64 = 20_000;
 /// The longest prefix with an index of its own (migration 0004: `prefix = '2 3 4 5'`).
@@ -56,6 +59,28 @@ pub struct DocumentHit {
     pub title: String,
     /// A short excerpt of the text around the match, plain text on one line.
     pub snippet: String,
+    /// `title` cut into parts, the words the query matched marked (for highlighting as text).
+    pub title_marked: Vec<TextPart>,
+    /// `snippet` cut the same way.
+    pub snippet_marked: Vec<TextPart>,
+}
+
+/// A run of a text: either words the query matched (`mark`) or the text between them. Parts
+/// are plain text; joined, they give the text back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct TextPart {
+    pub text: String,
+    pub mark: bool,
+}
+
+/// One search's answer: the best hits, and how many documents match in all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct DocumentResults {
+    pub hits: Vec<DocumentHit>,
+    /// How many documents match; a lower bound when `more` is set.
+    pub total: u32,
+    /// More than `total` documents match (counting stops at [`SEARCH_TOTAL_CAP`]).
+    pub more: bool,
 }
 
 /// One word of a query: its text (letters and digits only) and whether it is a prefix.
@@ -152,14 +177,59 @@ fn check_import(e: &NewRunbookEntry) -> Result<()> {
     Ok(())
 }
 
+/// `text` cut into parts at the words any term matches (as `Term::found_in` decides), each
+/// marked or not; adjacent parts of one kind are merged. Diacritics are not folded, so a word
+/// typed without its accents is found by the index but not marked here.
+fn marked(text: &str, terms: &[Term]) -> Vec<TextPart> {
+    let mut parts: Vec<TextPart> = Vec::new();
+    let mut push = |piece: &str, mark: bool| {
+        if piece.is_empty() {
+            return;
+        }
+        match parts.last_mut() {
+            Some(last) if last.mark == mark => last.text.push_str(piece),
+            _ => parts.push(TextPart {
+                text: piece.to_string(),
+                mark,
+            }),
+        }
+    };
+    let mut rest = text;
+    while let Some(start) = rest.find(char::is_alphanumeric) {
+        push(&rest[..start], false);
+        let word_len = rest[start..]
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len() - start);
+        let word = &rest[start..start + word_len];
+        let lower = word.to_lowercase();
+        let hit = terms.iter().any(|t| {
+            if t.prefix {
+                lower.starts_with(&t.text)
+            } else {
+                lower == t.text
+            }
+        });
+        push(word, hit);
+        rest = &rest[start + word_len..];
+    }
+    push(rest, false);
+    parts
+}
+
 /// Whitespace (line breaks included) folded to single spaces.
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The document rowids for a query, best first: bm25 over a small result set, else the newest
-/// candidates with title matches first.
-fn fts_ranked(conn: &Connection, terms: &[Term], fts: &str, limit: usize) -> Result<Vec<i64>> {
+/// candidates with title matches first. Also how many documents match, up to
+/// `CANDIDATES + 1` (more than [`CANDIDATES`] means "more than that").
+fn fts_ranked(
+    conn: &Connection,
+    terms: &[Term],
+    fts: &str,
+    limit: usize,
+) -> Result<(Vec<i64>, usize)> {
     let newest: Vec<i64> = {
         let mut stmt = conn.prepare_cached(
             "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1
@@ -168,8 +238,9 @@ fn fts_ranked(conn: &Connection, terms: &[Term], fts: &str, limit: usize) -> Res
         let rows = stmt.query_map(params![fts, CANDIDATES as i64 + 1], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
+    let matched = newest.len();
     if newest.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     }
     let small = newest.len() <= CANDIDATES;
     if small && (terms.len() == 1 || !any_common(conn, terms.iter().map(Term::fts))?) {
@@ -179,7 +250,7 @@ fn fts_ranked(conn: &Connection, terms: &[Term], fts: &str, limit: usize) -> Res
              ORDER BY bm25(documents_fts, 4.0, 1.0), rowid DESC LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![fts, limit as i64], |r| r.get(0))?;
-        return Ok(rows.collect::<rusqlite::Result<_>>()?);
+        return Ok((rows.collect::<rusqlite::Result<_>>()?, matched));
     }
     // Many matches: the newest candidates, those matching in the title first.
     let candidates = &newest[..newest.len().min(CANDIDATES)];
@@ -199,7 +270,7 @@ fn fts_ranked(conn: &Connection, terms: &[Term], fts: &str, limit: usize) -> Res
             .filter(|id| !titled.contains(id))
             .take(limit.saturating_sub(titled.len())),
     );
-    Ok(ids)
+    Ok((ids, matched))
 }
 
 /// Whether any of these FTS5 expressions matches more than [`COMMON_TERM_DOCS`] documents.
@@ -277,6 +348,12 @@ impl Store {
     /// prefix); at most `limit` hits (1 to [`SEARCH_LIMIT_MAX`]), best first. An empty or oversize
     /// query is `INVALID_INPUT`.
     pub fn search_documents(&self, query: &str, limit: u32) -> Result<Vec<DocumentHit>> {
+        Ok(self.document_search(query, limit)?.hits)
+    }
+
+    /// As [`Store::search_documents`], with how many documents match in all (counted up to
+    /// [`SEARCH_TOTAL_CAP`]), for "the first 50 of N".
+    pub fn document_search(&self, query: &str, limit: u32) -> Result<DocumentResults> {
         let terms = terms(query)?;
         let limit = limit.clamp(1, SEARCH_LIMIT_MAX) as usize;
         let fts = terms.iter().map(Term::fts).collect::<Vec<_>>().join(" ");
@@ -286,12 +363,19 @@ impl Store {
             .collect::<Vec<_>>()
             .join(" ");
         let conn = self.conn();
-        let ranked = match stem_matches(conn, &terms, &placed)? {
+        let (ranked, matched): (Vec<i64>, usize) = match stem_matches(conn, &terms, &placed)? {
             Some(found) => {
+                // The check stops at CANDIDATES matches: as many means there may be more.
+                let matched = if found.len() >= CANDIDATES {
+                    CANDIDATES + 1
+                } else {
+                    found.len()
+                };
                 let found = &found[..found.len().min(CANDIDATES)];
                 let titled = found.iter().filter(|(_, in_title)| *in_title);
                 let rest = found.iter().filter(|(_, in_title)| !*in_title);
-                titled.chain(rest).map(|(id, _)| *id).take(limit).collect()
+                let ids = titled.chain(rest).map(|(id, _)| *id).take(limit).collect();
+                (ids, matched)
             }
             None => fts_ranked(conn, &terms, &fts, limit)?,
         };
@@ -311,6 +395,7 @@ impl Store {
                 .query_row(params![placed, id], |r| r.get(0))
                 .optional()?
                 .unwrap_or_default();
+            let (title, snippet) = (one_line(&title), one_line(&text));
             hits.push(DocumentHit {
                 kind: if kind == "ticket" {
                     DocumentKind::Ticket
@@ -319,11 +404,22 @@ impl Store {
                 },
                 id: ref_id,
                 number,
-                title: one_line(&title),
-                snippet: one_line(&text),
+                title_marked: marked(&title, &terms),
+                snippet_marked: marked(&snippet, &terms),
+                title,
+                snippet,
             });
         }
-        Ok(hits)
+        let more = matched > CANDIDATES;
+        Ok(DocumentResults {
+            hits,
+            total: if more {
+                SEARCH_TOTAL_CAP
+            } else {
+                matched as u32
+            },
+            more,
+        })
     }
 
     /// How many documents the index holds (tickets and runbook entries).
@@ -371,7 +467,8 @@ impl Store {
         self.write(Durability::Normal, |tx| {
             let mut company = tx.prepare_cached("SELECT 1 FROM companies WHERE id = ?1")?;
             let mut insert = tx.prepare_cached(
-                "INSERT INTO runbook_entries (company_id, title, body, updated_at) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO runbook_entries (company_id, title, body, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4)",
             )?;
             let at = timestamp(now);
             let mut ids = Vec::with_capacity(entries.len());
@@ -498,6 +595,36 @@ mod tests {
         for (id, want, got) in rows {
             assert_eq!(got, want, "ticket {id}");
         }
+    }
+
+    #[test]
+    fn matched_words_are_marked_and_the_parts_give_the_text_back() {
+        let terms = terms("printer OFF* wi-fi").unwrap();
+        let text = "The Printer went offline; wi-fi <img src=x onerror=alert(1)> printers";
+        let parts = marked(text, &terms);
+        assert_eq!(
+            parts.iter().map(|p| p.text.as_str()).collect::<String>(),
+            text
+        );
+        let marks: Vec<&str> = parts
+            .iter()
+            .filter(|p| p.mark)
+            .map(|p| p.text.as_str())
+            .collect();
+        // "printers" is not "printer" (no prefix asked for); "offline" is a prefix match; "wi-fi"
+        // is two words, as the index sees it; the markup stays text in an unmarked part.
+        assert_eq!(marks, vec!["Printer", "offline", "wi", "fi"]);
+        assert!(parts
+            .iter()
+            .any(|p| !p.mark && p.text.contains("<img src=x onerror=alert(1)>")));
+        assert!(marked("", &terms).is_empty());
+        assert_eq!(
+            marked("no match here", &terms),
+            vec![TextPart {
+                text: "no match here".into(),
+                mark: false
+            }]
+        );
     }
 
     #[test]

@@ -7,12 +7,13 @@ use super::directory::Db;
 use super::pins::PinProof;
 use super::{found, Durability, Store};
 use crate::audit::{self, timestamp, AuditEvent};
+use crate::directory::Technician;
 use crate::error::{Error, Result};
 use crate::record;
 use crate::sla::{Pause, DEFAULT_AT_RISK_RATIO};
 use crate::template::{Gate, Template, BUILTIN_KEY, BUILTIN_VERSION};
-use crate::ticket::{StepRecord, Ticket, Values};
-use crate::workflow::{self, Change, Ctx, Lookup};
+use crate::ticket::{StepRecord, Ticket, TicketStatus, Values};
+use crate::workflow::{self, Change, Ctx, EscalateTo, Lookup, WaitRequest};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::json;
@@ -199,6 +200,19 @@ fn save(
     Ok(())
 }
 
+/// How old a blank draft may be and still be reopened by "+ New ticket": about a shift.
+const BLANK_DRAFT_REUSE: chrono::Duration = chrono::Duration::hours(8);
+
+/// Why a ticket waits on the customer, shown in its header while it does.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct Waiting {
+    pub reason: String,
+    /// `None` only for a wait recorded before follow-up dates were asked for.
+    pub follow_up_on: Option<chrono::NaiveDate>,
+    pub since: DateTime<Utc>,
+    pub by: String,
+}
+
 /// The running deadline and the instant it turns "at risk", as stored on the ticket row.
 type Deadlines = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
@@ -230,19 +244,89 @@ fn next_due(conn: &Connection, t: &Ticket, now: DateTime<Utc>) -> Result<Deadlin
 }
 
 impl Store {
+    /// A new ticket, assigned to the technician who opens it. Its number is never one a discarded
+    /// draft had: the audit trail still names that draft's id.
     pub fn create_ticket(&mut self, actor: &str, now: DateTime<Utc>) -> Result<Ticket> {
         let actor = super::check_actor(actor)?;
         self.write(Durability::Normal, |tx| {
-            let id: i64 = tx.query_row("SELECT coalesce(max(id), 0) + 1 FROM tickets", [], |r| r.get(0))?;
-            let t = Ticket::new(id, format!("T-{id:06}"), BUILTIN_KEY, BUILTIN_VERSION, now);
+            let id: i64 = tx.query_row(
+                "SELECT max(coalesce((SELECT max(id) FROM tickets), 0),
+                            coalesce((SELECT max(ticket_id) FROM audit_events), 0)) + 1",
+                [],
+                |r| r.get(0),
+            )?;
+            let mut t = Ticket::new(id, format!("T-{id:06}"), BUILTIN_KEY, BUILTIN_VERSION, now);
+            t.assignee = Some(actor.to_string());
             tx.execute(
                 "INSERT INTO tickets (id, number, template_key, template_version, status, problem, escalated,
-                    page_on_call, verification_failed, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, '', 0, 0, 0, ?6)",
-                params![t.id, t.number, t.template_key, t.template_version, t.status, timestamp(now)],
+                    page_on_call, verification_failed, created_at, assignee)
+                 VALUES (?1, ?2, ?3, ?4, ?5, '', 0, 0, 0, ?6, ?7)",
+                params![t.id, t.number, t.template_key, t.template_version, t.status, timestamp(now), t.assignee],
             )?;
-            audit::append(tx, Some(id), actor, now, &Change::new("ticket_created", json!(null), json!({"number": t.number})))?;
+            audit::append(
+                tx,
+                Some(id),
+                actor,
+                now,
+                &Change::new("ticket_created", json!(null), json!({"number": t.number, "assignee": t.assignee})),
+            )?;
             Ok(t)
+        })
+    }
+
+    /// "+ New ticket": the technician's own untouched draft from this shift if they left one
+    /// (nothing recorded, typed, timed or linked on it), else a new ticket. Repeated clicks do not
+    /// pile up drafts; an older blank draft is not handed out as new (its age would be wrong).
+    pub fn start_ticket(&mut self, actor: &str, now: DateTime<Utc>) -> Result<Ticket> {
+        let who = super::check_actor(actor)?;
+        let blank: Option<i64> = self
+            .conn()
+            .query_row(
+                "SELECT t.id FROM tickets t
+                 WHERE t.assignee = ?1 AND t.status = 'new' AND t.created_at >= ?2
+                   AND NOT EXISTS (SELECT 1 FROM step_records s WHERE s.ticket_id = t.id)
+                   AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.ticket_id = t.id)
+                   AND NOT EXISTS (SELECT 1 FROM time_entries e WHERE e.ticket_id = t.id)
+                   AND NOT EXISTS (SELECT 1 FROM ticket_runbooks l WHERE l.ticket_id = t.id)
+                   AND NOT EXISTS (SELECT 1 FROM ticket_assets a WHERE a.ticket_id = t.id)
+                 ORDER BY t.id DESC LIMIT 1",
+                params![who, timestamp(now - BLANK_DRAFT_REUSE)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match blank {
+            Some(id) => self.ticket(id),
+            None => self.create_ticket(who, now),
+        }
+    }
+
+    /// Discards a draft (a ticket whose step 1 is not done): it leaves the queue and the search,
+    /// with its autosaved text and any time logged on it; the audit trail keeps the discard.
+    pub fn discard_ticket(&mut self, id: i64, actor: &str, now: DateTime<Utc>) -> Result<()> {
+        let actor = super::check_actor(actor)?;
+        self.write(Durability::Normal, |tx| {
+            let t = load(tx, id)?;
+            let minutes: Vec<i64> = tx
+                .prepare_cached(
+                    "SELECT minutes FROM time_entries WHERE ticket_id = ?1 ORDER BY id",
+                )?
+                .query_map([id], |r| r.get("minutes"))?
+                .collect::<rusqlite::Result<_>>()?;
+            let change = workflow::discard(&t, &minutes)?;
+            audit::append(tx, Some(id), actor, now, &change)?;
+            for table in [
+                "drafts",
+                "time_entries",
+                "ticket_runbooks",
+                "ticket_assets",
+                "ticket_pauses",
+                "csat_responses",
+                "step_records",
+            ] {
+                tx.execute(&format!("DELETE FROM {table} WHERE ticket_id = ?1"), [id])?;
+            }
+            tx.execute("DELETE FROM tickets WHERE id = ?1", [id])?;
+            Ok(())
         })
     }
 
@@ -301,6 +385,8 @@ impl Store {
     }
 
     /// Completes a step. The close is refused here: it needs the technician's PIN ([`Store::sign_off`]).
+    /// An escalation made here (the CLI, scripts) goes to the Tier 2 queue; the window asks to
+    /// whom and uses [`Store::complete_step_escalating`].
     pub fn complete_step(
         &mut self,
         id: i64,
@@ -309,11 +395,60 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<Ticket> {
+        self.complete_step_escalating(id, step, values, None, actor, now)
+    }
+
+    /// Completes a step; when it escalates the ticket (step 10), `escalate_to` says to whom: an
+    /// active Tier 2 technician, or the Tier 2 queue (also when `None`). The assignment is audited
+    /// in the same transaction as the step.
+    pub fn complete_step_escalating(
+        &mut self,
+        id: i64,
+        step: u8,
+        values: Values,
+        escalate_to: Option<EscalateTo>,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
         let template = self.ticket_template(id)?;
-        if template.step(step).is_some_and(|s| s.gate == Gate::Close) {
+        let gate = template.step(step).map(|s| s.gate);
+        if gate == Some(Gate::Close) {
             return Err(Error::PinRequired);
         }
-        self.complete(id, &template, step, values, actor, now)
+        if gate != Some(Gate::EscalationDecision) {
+            if escalate_to.is_some() {
+                return Err(Error::invalid(
+                    "escalate_to",
+                    "only the escalation decision (step 10) escalates to someone",
+                ));
+            }
+            return self.complete(id, &template, step, values, actor, now);
+        }
+        // The named technician's record, for the rule to judge (the store is one connection behind
+        // a lock: nothing changes between this read and the write below).
+        let technician: Option<Technician> = match &escalate_to {
+            Some(EscalateTo::Technician(name)) => Some(
+                self.technicians()?
+                    .into_iter()
+                    .find(|t| t.name == *name)
+                    .ok_or_else(|| Error::not_found("technician", name))?,
+            ),
+            Some(EscalateTo::Tier2Queue) | None => None,
+        };
+        self.change(id, actor, now, Durability::Normal, |t, ctx| {
+            let mut changes = workflow::complete_step(t, &template, step, values, ctx)?;
+            if !t.escalated {
+                if escalate_to.is_some() {
+                    return Err(Error::invalid(
+                        "escalate_to",
+                        "resolving at Tier 1 escalates to nobody",
+                    ));
+                }
+                return Ok(changes);
+            }
+            changes.push(workflow::assign_escalation(t, technician.as_ref())?);
+            Ok(changes)
+        })
     }
 
     /// Closes a ticket with the technician's sign-off, once their PIN was checked: the proof is
@@ -380,14 +515,46 @@ impl Store {
         })
     }
 
-    pub fn wait_on_customer(&mut self, id: i64, actor: &str, now: DateTime<Utc>) -> Result<Ticket> {
-        self.change(
-            id,
-            actor,
-            now,
-            Durability::Normal,
-            workflow::wait_on_customer,
-        )
+    /// Puts the ticket on hold for the customer, with why and the day to follow up.
+    pub fn wait_on_customer(
+        &mut self,
+        id: i64,
+        request: &WaitRequest,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Ticket> {
+        self.change(id, actor, now, Durability::Normal, |t, ctx| {
+            workflow::wait_on_customer(t, request, ctx)
+        })
+    }
+
+    /// Why a waiting ticket waits and when to follow up (from the event that put it on hold);
+    /// `None` unless the ticket is waiting on the customer now.
+    pub fn waiting(&self, t: &Ticket) -> Result<Option<Waiting>> {
+        if t.status != TicketStatus::WaitingOnCustomer {
+            return Ok(None);
+        }
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT actor, at, after ->> '$.reason' AS reason,
+                        after ->> '$.follow_up_on' AS follow_up_on
+                 FROM audit_events WHERE ticket_id = ?1 AND action = 'waiting_on_customer'
+                 ORDER BY id DESC LIMIT 1",
+                [t.id],
+                |r| {
+                    Ok(Waiting {
+                        since: r.get("at")?,
+                        by: r.get("actor")?,
+                        reason: r.get::<_, Option<String>>("reason")?.unwrap_or_default(),
+                        follow_up_on: r
+                            .get::<_, Option<String>>("follow_up_on")?
+                            .and_then(|d| d.parse().ok()),
+                    })
+                },
+            )
+            .optional()?;
+        Ok(row)
     }
 
     pub fn customer_replied(&mut self, id: i64, actor: &str, now: DateTime<Utc>) -> Result<Ticket> {
@@ -405,15 +572,9 @@ impl Store {
         if current.is_closed() {
             return Err(Error::TicketClosed(current.number));
         }
+        // A deactivated technician takes no new work.
         let name = match technician {
-            Some(n) => Some(found(
-                self.conn()
-                    .query_row("SELECT name FROM technicians WHERE name = ?1", [n], |r| {
-                        r.get::<_, String>(0)
-                    }),
-                "technician",
-                n,
-            )?),
+            Some(n) => Some(super::technicians::require_active(self.conn(), n)?.name),
             None => None,
         };
         self.change(id, actor, now, Durability::Normal, move |t, _| {

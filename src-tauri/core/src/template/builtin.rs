@@ -25,6 +25,8 @@ pub const SHARED_INFRA: &str = "Shared infrastructure touched";
 pub const NO_SHARED_INFRA: &str = "Endpoint only";
 pub const ROUTE_DIAGNOSIS: &str = "Back to diagnosis";
 pub const ROUTE_TIER2: &str = "Reassign to Tier 2";
+pub const RUNBOOK_CREATED: &str = "Entry created";
+pub const RUNBOOK_UPDATED: &str = "Entry updated";
 pub const RUNBOOK_NOTHING_NEW: &str = "Nothing new";
 
 /// Resolution codes for QBR trending.
@@ -254,7 +256,7 @@ pub fn msp_support_ticket() -> Template {
             "If this ticket revealed an undocumented configuration, exception or recurring symptom, \
              write it into the client's runbook.",
             vec![
-                list("outcome", "Runbook", &["Entry created", "Entry updated", RUNBOOK_NOTHING_NEW], true),
+                list("outcome", "Runbook", &[RUNBOOK_CREATED, RUNBOOK_UPDATED, RUNBOOK_NOTHING_NEW], true),
                 typed("runbooks", "Runbook entries", FieldKind::RunbookLinks, false),
             ],
             Gate::RunbookUpdate),

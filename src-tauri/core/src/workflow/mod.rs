@@ -5,12 +5,22 @@
 //! and leaves the ticket untouched (callers work on a copy). Persistence is the store's job; the
 //! rules only read the directory through [`Lookup`].
 
+mod attempts;
+mod drafts;
+mod escalation;
+mod handoff;
+mod needs;
 mod rules;
 pub mod values;
 
+pub use attempts::{failed_attempts, FailedAttempt};
+pub use drafts::{discard, is_draft};
+pub use escalation::{assign_escalation, EscalateTo};
+pub use handoff::step_prefill;
+pub use needs::{Facts, Need, NeedCode};
 pub use rules::{
     close_blockers, complete_step, end_user_signature_invalidated, resume, sign_off_statement,
-    sla_status, step_state, wait_on_customer, StepState,
+    sla_status, step_needs, step_state, step_state_given, wait_on_customer, StepState, WaitRequest,
 };
 
 use crate::directory::{Asset, Company, Contact, Incident};
@@ -26,11 +36,20 @@ pub trait Lookup {
     fn company(&self, id: i64) -> Result<Company>;
     fn asset(&self, id: i64) -> Result<Asset>;
     fn incident(&self, id: i64) -> Result<Incident>;
-    /// The company a runbook entry belongs to.
-    fn runbook_company(&self, id: i64) -> Result<i64>;
+    /// The company a runbook entry belongs to; `None` for a desk-wide entry.
+    fn runbook_company(&self, id: i64) -> Result<Option<i64>>;
+    /// What this ticket did to a runbook entry (created it, updated it), as the store recorded.
+    fn runbook_touch(&self, ticket_id: i64, runbook_id: i64) -> Result<RunbookTouch>;
     fn time_entry_count(&self, ticket_id: i64) -> Result<i64>;
     fn sla_policies(&self) -> Result<Vec<SlaPolicy>>;
     fn priority_matrix(&self) -> Result<PriorityMatrix>;
+}
+
+/// Whether a ticket created or updated a runbook entry (step 20 needs the proof, not a claim).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunbookTouch {
+    pub created: bool,
+    pub updated: bool,
 }
 
 pub struct Ctx<'a> {

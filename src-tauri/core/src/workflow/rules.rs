@@ -1,3 +1,4 @@
+use super::needs::{Facts, Need, NeedCode};
 use super::values::{self, id, ids, text};
 use super::{Change, Ctx};
 use crate::error::{Error, Result};
@@ -29,70 +30,92 @@ fn applies(t: &Ticket, step: &Step) -> Option<String> {
     }
 }
 
-fn need(t: &Ticket, steps: &[u8], tmpl: &Template) -> Vec<String> {
+fn need(t: &Ticket, steps: &[u8], tmpl: &Template) -> Vec<Need> {
     steps
         .iter()
         .filter(|n| !t.is_done(**n))
         .map(|n| {
             let title = tmpl.step(*n).map(|s| s.title.as_str()).unwrap_or("?");
-            format!("complete step {n} ({title}) first")
+            Need::new(
+                NeedCode::StepNotDone,
+                format!("complete step {n} ({title}) first"),
+            )
+            .at_step(*n)
         })
         .collect()
 }
 
+/// The ticket is not in one of the states `ok`: waiting on the customer has its own way out (their
+/// reply); `earlier` names the step that brings the ticket to the right state, if one does.
+fn status_need(t: &Ticket, ok: &[TicketStatus], why: &str, earlier: Option<u8>) -> Vec<Need> {
+    if ok.contains(&t.status) {
+        return Vec::new();
+    }
+    let need = match (t.status, earlier) {
+        (TicketStatus::WaitingOnCustomer, _) => Need::new(NeedCode::WaitingOnCustomer, why),
+        (_, Some(step)) if !t.is_done(step) => Need::new(NeedCode::StepNotDone, why).at_step(step),
+        _ => Need::new(NeedCode::WrongStatus, why),
+    };
+    vec![need]
+}
+
 /// What stands between the ticket and this step, independent of the values submitted.
-fn blockers(t: &Ticket, tmpl: &Template, step: &Step) -> Vec<String> {
+fn blockers(t: &Ticket, tmpl: &Template, step: &Step) -> Vec<Need> {
     use TicketStatus::*;
-    let status_is = |ok: &[TicketStatus], why: &str| -> Vec<String> {
-        if ok.contains(&t.status) {
-            Vec::new()
-        } else {
-            vec![why.to_string()]
-        }
+    const WORKING: &[TicketStatus] = &[Open, Escalated];
+    const NOT_WAITING: &str = "the ticket must be open and not waiting";
+    const AFTER_VERIFICATION: &str = "only after the end user verified the fix (step 13)";
+    let reopen_first = || {
+        Need::new(
+            NeedCode::StepNotDone,
+            "reopen and reassign (step 17) after the failed verification first",
+        )
+        .at_step(17)
     };
     match step.gate {
-        Gate::VerifyCaller => status_is(&[New], "intake is over once the ticket is open"),
+        Gate::VerifyCaller => {
+            status_need(t, &[New], "intake is over once the ticket is open", None)
+        }
         Gate::LinkAssets | Gate::SetPriority | Gate::ParentIncident => {
-            let mut m = status_is(&[New], "intake is over once the ticket is open");
+            let mut m = status_need(t, &[New], "intake is over once the ticket is open", None);
             m.extend(need(t, &[1], tmpl));
             m
         }
         Gate::OpenTicket => {
-            let mut m = status_is(&[New], "the ticket is already open");
+            let mut m = status_need(t, &[New], "the ticket is already open", None);
             m.extend(need(t, &[1, 2, 3, 4], tmpl));
             if t.asset_ids.is_empty() && t.is_done(2) {
-                m.push("link an asset to open the ticket".into());
+                m.push(
+                    Need::new(NeedCode::AssetRequired, "link an asset to open the ticket")
+                        .at_step(2),
+                );
             }
             m
         }
-        Gate::Diagnosis => status_is(
+        Gate::Diagnosis => status_need(
+            t,
             &[Open, Escalated, WaitingOnCustomer],
             "open the ticket (step 5) first; diagnosis ends when the fix is verified",
+            Some(5),
         ),
         Gate::EscalationDecision => {
-            let mut m = status_is(
-                &[Open, Escalated],
-                "the ticket must be open and not waiting",
-            );
+            let mut m = status_need(t, WORKING, NOT_WAITING, Some(5));
             m.extend(need(t, &[6, 7, 8, 9], tmpl));
             m
         }
         Gate::TierTwoHandOff => {
-            let mut m = status_is(&[Escalated], "the ticket must be escalated");
+            let mut m = status_need(t, &[Escalated], "the ticket must be escalated", Some(10));
             m.extend(need(t, &[10], tmpl));
             m
         }
         Gate::ApplyFix => {
-            let mut m = status_is(
-                &[Open, Escalated],
-                "the ticket must be open and not waiting",
-            );
+            let mut m = status_need(t, WORKING, NOT_WAITING, Some(5));
             m.extend(need(t, &[10], tmpl));
             if t.escalated {
                 m.extend(need(t, &[11], tmpl));
             }
             if t.verification_failed {
-                m.push("reopen and reassign (step 17) after the failed verification first".into());
+                m.push(reopen_first());
             }
             m
         }
@@ -101,47 +124,102 @@ fn blockers(t: &Ticket, tmpl: &Template, step: &Step) -> Vec<String> {
             Vec::new()
         }
         Gate::VerifyFix => {
-            let mut m = status_is(
-                &[Open, Escalated],
-                "the ticket must be open and not waiting",
-            );
+            let mut m = status_need(t, WORKING, NOT_WAITING, Some(5));
             m.extend(need(t, &[12], tmpl));
             if t.verification_failed {
-                m.push("reopen and reassign (step 17) after the failed verification first".into());
+                m.push(reopen_first());
             }
             m
         }
         Gate::AfterVerification | Gate::Closure | Gate::ReconcileTime | Gate::RunbookUpdate => {
-            status_is(
-                &[Resolved],
-                "only after the end user verified the fix (step 13)",
-            )
+            status_need(t, &[Resolved], AFTER_VERIFICATION, Some(13))
         }
-        Gate::ReopenReassign => status_is(
-            &[Open, Escalated],
-            "the ticket must be open and not waiting",
-        ),
+        Gate::ReopenReassign => status_need(t, WORKING, NOT_WAITING, None),
         Gate::Close => {
-            let mut m = status_is(
-                &[Resolved],
-                "only after the end user verified the fix (step 13)",
-            );
-            m.extend(close_blockers(t, tmpl));
+            let mut m = status_need(t, &[Resolved], AFTER_VERIFICATION, Some(13));
+            m.extend(close_needs(t, tmpl));
             m
         }
+    }
+}
+
+/// Everything a step still needs, blocking or not, as the window shows it before the click:
+/// nothing for a step that is done or does not apply.
+pub fn step_needs(t: &Ticket, tmpl: &Template, number: u8, facts: &Facts) -> Vec<Need> {
+    let Some(step) = tmpl.step(number) else {
+        return Vec::new();
+    };
+    if applies(t, step).is_some() || t.is_done(number) {
+        return Vec::new();
+    }
+    if t.is_closed() {
+        return vec![Need::new(NeedCode::TicketClosed, "the ticket is closed")];
+    }
+    let mut needs = blockers(t, tmpl, step);
+    if step.gate == Gate::ReconcileTime {
+        if facts.time_entries == 0 {
+            needs.push(Need::new(
+                NeedCode::TimeEntryRequired,
+                "add at least one time entry",
+            ));
+        }
+        if facts.sla_breached {
+            needs.push(
+                Need::new(
+                    NeedCode::BreachNote,
+                    "an SLA was breached: flag it for the service coordinator",
+                )
+                .at_field("breach_note"),
+            );
+        }
+    }
+    needs
+}
+
+/// The step's state as the window shows it: a step whose blocking needs include one the
+/// aggregate alone cannot see (a time entry) is blocked too.
+pub fn step_state_given(t: &Ticket, tmpl: &Template, number: u8, facts: &Facts) -> StepState {
+    match step_state(t, tmpl, number) {
+        StepState::Available => match step_needs(t, tmpl, number, facts)
+            .into_iter()
+            .find(|n| n.blocking)
+        {
+            Some(n) => StepState::Blocked(n.message),
+            None => StepState::Available,
+        },
+        other => other,
     }
 }
 
 /// What stands before closing: every step that applies, other than the close itself, must be
 /// done, and the end user's signature must still hold.
 pub fn close_blockers(t: &Ticket, tmpl: &Template) -> Vec<String> {
-    let mut missing: Vec<String> = tmpl
+    close_needs(t, tmpl)
+        .into_iter()
+        .map(|n| n.message)
+        .collect()
+}
+
+fn close_needs(t: &Ticket, tmpl: &Template) -> Vec<Need> {
+    let mut missing: Vec<Need> = tmpl
         .steps()
         .filter(|s| s.gate != Gate::Close && applies(t, s).is_none() && !t.is_done(s.number))
-        .map(|s| format!("step {} ({}) is not done", s.number, s.title))
+        .map(|s| {
+            Need::new(
+                NeedCode::StepNotDone,
+                format!("step {} ({}) is not done", s.number, s.title),
+            )
+            .at_step(s.number)
+        })
         .collect();
     if let Some(why) = end_user_signature_invalidated(t) {
-        missing.push(format!("{why}: take it again at step 13"));
+        missing.push(
+            Need::new(
+                NeedCode::SignatureInvalidated,
+                format!("{why}: take it again at step 13"),
+            )
+            .at_step(b::VERIFY_FIX_STEP),
+        );
     }
     missing
 }
@@ -188,7 +266,7 @@ pub fn step_state(t: &Ticket, tmpl: &Template, number: u8) -> StepState {
         return StepState::Blocked("the ticket is closed".into());
     }
     match blockers(t, tmpl, step).into_iter().next() {
-        Some(b) => StepState::Blocked(b),
+        Some(b) => StepState::Blocked(b.message),
         None => StepState::Available,
     }
 }
@@ -215,7 +293,7 @@ pub fn complete_step(
     }
     let (mut vals, mut missing) = values::check(step, submitted)?;
     stamp_signatures(step, &mut vals, ctx.now);
-    missing.extend(blockers(t, tmpl, step));
+    missing.extend(blockers(t, tmpl, step).into_iter().map(|n| n.message));
     let blocked = |missing: Vec<String>| -> Result<Vec<Change>> {
         if step.gate == Gate::Close {
             Err(Error::CloseBlocked { missing })
@@ -338,6 +416,11 @@ pub fn complete_step(
                 return blocked(vec!["link the runbook entry you created or updated".into()]);
             }
             check_runbooks(t, &links, ctx.lookup)?;
+            if let Some(why) =
+                runbook_outcome_unproven(t, text(&vals, "outcome"), &links, ctx.lookup)?
+            {
+                return blocked(vec![why.into()]);
+            }
         }
         Gate::Close => {
             let statement = sign_off_statement(
@@ -546,7 +629,9 @@ fn set_priority(t: &mut Ticket, vals: &Values, lookup: &dyn Lookup) -> Result<()
 
 fn check_runbooks(t: &Ticket, links: &[i64], lookup: &dyn Lookup) -> Result<()> {
     for r in links {
-        if Some(lookup.runbook_company(*r)?) != t.company_id {
+        // A desk-wide entry (no client) may be linked to any ticket.
+        let company = lookup.runbook_company(*r)?;
+        if company.is_some() && company != t.company_id {
             return Err(Error::invalid(
                 "runbooks",
                 format!("runbook entry {r} belongs to another client"),
@@ -554,6 +639,34 @@ fn check_runbooks(t: &Ticket, links: &[i64], lookup: &dyn Lookup) -> Result<()> 
         }
     }
     Ok(())
+}
+
+/// Step 20's outcome is a claim about what this ticket did to the runbook: "Entry created" needs a
+/// linked entry created from this ticket, "Entry updated" one updated from it. An entry that
+/// merely exists (or was written from another ticket) proves neither. Returns what is missing.
+fn runbook_outcome_unproven(
+    t: &Ticket,
+    outcome: Option<&str>,
+    links: &[i64],
+    lookup: &dyn Lookup,
+) -> Result<Option<&'static str>> {
+    let (wanted, why): (fn(&crate::workflow::RunbookTouch) -> bool, &'static str) = match outcome {
+        Some(b::RUNBOOK_CREATED) => (
+            |touch| touch.created,
+            "create the entry from this ticket (\"Create entry\" in this step) and link it",
+        ),
+        Some(b::RUNBOOK_UPDATED) => (
+            |touch| touch.updated,
+            "update a linked entry from this ticket (\"Update a linked entry\" in this step)",
+        ),
+        _ => return Ok(None),
+    };
+    for r in links {
+        if wanted(&lookup.runbook_touch(t.id, *r)?) {
+            return Ok(None);
+        }
+    }
+    Ok(Some(why))
 }
 
 fn reopen(t: &mut Ticket, vals: &Values) -> Result<()> {
@@ -629,11 +742,47 @@ pub fn sla_status(
     Ok((Some(fr), Some(res)))
 }
 
-/// The customer owes us an answer: SLA clocks pause until they reply.
-pub fn wait_on_customer(t: &mut Ticket, ctx: &Ctx) -> Result<Vec<Change>> {
+/// Why the ticket waits and when to chase the customer, as the technician gives them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize, ts_rs::TS)]
+pub struct WaitRequest {
+    pub reason: String,
+    /// A calendar date, no time: the day to follow up if the customer has not answered.
+    pub follow_up_on: Option<chrono::NaiveDate>,
+}
+
+/// The customer owes us an answer: SLA clocks pause until they reply. Waiting needs a reason and a
+/// follow-up date (today or later), so a paused ticket is never forgotten.
+pub fn wait_on_customer(t: &mut Ticket, req: &WaitRequest, ctx: &Ctx) -> Result<Vec<Change>> {
     if t.is_closed() {
         return Err(Error::TicketClosed(t.number.clone()));
     }
+    let reason = req.reason.trim();
+    if reason.is_empty() {
+        return Err(Error::WaitReasonRequired);
+    }
+    if reason.chars().count() > 2000 {
+        return Err(Error::invalid("reason", "longer than 2000 characters"));
+    }
+    // "Today" is the earliest calendar day anywhere: a client a day behind UTC may still follow up
+    // on what is their today.
+    let earliest = ctx
+        .now
+        .date_naive()
+        .pred_opt()
+        .unwrap_or(chrono::NaiveDate::MIN);
+    let follow_up_on = match req.follow_up_on {
+        None => {
+            return Err(Error::FollowUpRequired(
+                "choose the day to follow up with the customer".into(),
+            ))
+        }
+        Some(d) if d < earliest => {
+            return Err(Error::FollowUpRequired(format!(
+                "the follow-up date {d} is in the past: choose today or a later day"
+            )))
+        }
+        Some(d) => d,
+    };
     let from = t.status;
     transition(t, TicketStatus::WaitingOnCustomer)?;
     t.resume_status = Some(from);
@@ -644,7 +793,7 @@ pub fn wait_on_customer(t: &mut Ticket, ctx: &Ctx) -> Result<Vec<Change>> {
     Ok(vec![Change::new(
         "waiting_on_customer",
         json!({"status": from}),
-        json!({"status": t.status}),
+        json!({"status": t.status, "reason": reason, "follow_up_on": follow_up_on}),
     )])
 }
 

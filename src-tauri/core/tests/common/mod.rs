@@ -54,6 +54,46 @@ pub fn berlin_hours() -> Calendar {
     .unwrap()
 }
 
+/// Sets up an empty desk with `name` (tier 1, PIN `pin`) as its first and current technician; the
+/// desk keeps the neutral report name, so reports read as before.
+pub fn set_up(store: &mut Store, name: &str, pin: &str, now: DateTime<Utc>) {
+    store
+        .set_up_desk(
+            &ticketflow_core::store::DeskSetup {
+                desk_name: ticketflow_core::report::DEFAULT_MSP_NAME.into(),
+                time_zone: "Europe/Berlin".into(),
+                technician: technician(name, TechTier::Tier1),
+            },
+            pin,
+            now,
+        )
+        .expect("the desk is set up");
+}
+
+pub fn technician(name: &str, tier: TechTier) -> NewTechnician {
+    NewTechnician {
+        name: name.into(),
+        tier,
+        email: None,
+        on_call: false,
+    }
+}
+
+/// Adds a technician with their PIN, witnessed by `witness` (who entered `witness_pin`).
+pub fn add_technician(
+    store: &mut Store,
+    (name, tier, pin): (&str, TechTier, &str),
+    (witness, witness_pin): (&str, &str),
+    now: DateTime<Utc>,
+) -> Technician {
+    let proof = store
+        .verify_pin(witness, witness_pin, now)
+        .expect("the witness's PIN");
+    store
+        .add_technician(&technician(name, tier), pin, proof, now)
+        .expect("the technician is added")
+}
+
 impl Desk {
     pub fn new() -> Desk {
         let mut store = Store::open_in_memory().unwrap();
@@ -120,10 +160,7 @@ impl Desk {
         let f = store
             .add_asset(&asset(other_company.id, "FAB-SRV-01"), "admin", now)
             .unwrap();
-        store
-            .add_technician(TECH, TechTier::Tier1, "admin", now)
-            .unwrap();
-        store.set_pin(TECH, None, PIN, now).unwrap();
+        set_up(&mut store, TECH, PIN, now);
         Desk {
             store,
             now,
@@ -134,6 +171,14 @@ impl Desk {
             unauthorized,
             asset: a,
             foreign_asset: f,
+        }
+    }
+
+    /// A valid reason and follow-up date for waiting on the customer at `now`.
+    pub fn wait_request(now: DateTime<Utc>) -> ticketflow_core::workflow::WaitRequest {
+        ticketflow_core::workflow::WaitRequest {
+            reason: "asked the user to restart and call back".into(),
+            follow_up_on: Some(now.date_naive() + Duration::days(1)),
         }
     }
 

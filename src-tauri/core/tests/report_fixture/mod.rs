@@ -69,6 +69,11 @@ fn long(n: usize) -> String {
 /// was escalated, failed its first verification, waited on the customer, and carries long notes
 /// and several time entries (a report of four pages or more); without, it is a short, clean one.
 pub fn closed(complex: bool) -> Closed {
+    closed_with(complex, "zoe.odegard@contoso.example")
+}
+
+/// The same, for a requester whose email and UPN are `email` (long ones must wrap, not be cut).
+pub fn closed_with(complex: bool, email: &str) -> Closed {
     let mut desk = Desk::new();
     let now = desk.now;
     desk.caller = desk
@@ -77,9 +82,9 @@ pub fn closed(complex: bool) -> Closed {
             &NewContact {
                 company_id: desk.company.id,
                 name: "Zoë Ødegård".into(),
-                email: Some("zoe.odegard@contoso.example".into()),
+                email: Some(email.into()),
                 phone: Some("+47 22 00 00 00".into()),
-                upn: Some("zoe.odegard@contoso.example".into()),
+                upn: Some(email.into()),
                 authorized: true,
                 terminated_on: None,
             },
@@ -95,7 +100,7 @@ pub fn closed(complex: bool) -> Closed {
                 hostname: "CONTOSO-LT-0042".into(),
                 kind: "laptop".into(),
                 serial: Some("SN-5CG1234XYZ".into()),
-                assigned_upn: Some("zoe.odegard@contoso.example".into()),
+                assigned_upn: Some(email.into()),
                 rmm_id: Some("rmm-42".into()),
                 rmm_url: None,
             },
@@ -113,7 +118,9 @@ pub fn closed(complex: bool) -> Closed {
         .unwrap();
     if complex {
         let t = desk.tick(10);
-        desk.store.wait_on_customer(id, TECH, t).unwrap();
+        desk.store
+            .wait_on_customer(id, &Desk::wait_request(t), TECH, t)
+            .unwrap();
         let t = desk.tick(95);
         desk.store.customer_replied(id, TECH, t).unwrap();
     }
@@ -207,6 +214,16 @@ pub fn closed(complex: bool) -> Closed {
     };
     for (tech, minutes, billable, note) in entries {
         let now = desk.now;
+        // Time is billed to technicians of the desk: add the ones the entries name.
+        let known = desk.store.technicians().unwrap();
+        if !known.iter().any(|t| t.name == *tech) {
+            crate::common::add_technician(
+                &mut desk.store,
+                (tech, TechTier::Tier2, PIN),
+                (TECH, PIN),
+                now,
+            );
+        }
         desk.store
             .add_time_entry(
                 id,
@@ -237,10 +254,20 @@ pub fn closed(complex: bool) -> Closed {
         at,
         5,
     );
-    desk.store
-        .add_technician(signer, TechTier::Tier2, "admin", at)
-        .unwrap();
-    desk.store.set_pin(signer, None, PIN, at).unwrap();
+    if !desk
+        .store
+        .technicians()
+        .unwrap()
+        .iter()
+        .any(|t| t.name == signer)
+    {
+        crate::common::add_technician(
+            &mut desk.store,
+            (signer, TechTier::Tier2, PIN),
+            (TECH, PIN),
+            at,
+        );
+    }
     let proof = desk.store.verify_pin(signer, PIN, at).unwrap();
     let t = desk
         .store

@@ -117,6 +117,33 @@ describe("SignaturePad", () => {
     expect(shrunk.width).toBeGreaterThanOrEqual(300);
   });
 
+  it("a resize during a stroke waits for the stroke's end, and the stroke is kept whole", () => {
+    const canvas = pad();
+    const points = line(20, 120, 300, 30);
+    const make = (type: string, [x, y]: [number, number], buttons: number) =>
+      typeof window.PointerEvent === "function"
+        ? new PointerEvent(`pointer${type}`, { clientX: x, clientY: y, buttons, button: 0, bubbles: true, pointerId: 1, isPrimary: true, pointerType: "touch" })
+        : new MouseEvent(`mouse${type}`, { clientX: x, clientY: y, buttons, button: 0, bubbles: true });
+    canvas.dispatchEvent(make("down", points[0], 1));
+    for (const [i, p] of points.slice(1).entries()) {
+      vi.advanceTimersByTime(20);
+      if (i === 3) {
+        // An error above the pad goes away mid-stroke: the pad grows.
+        box = { width: 400, height: 210 };
+        resized.forEach((r) => r());
+        expect(canvas.height).toBe(300);
+      }
+      canvas.dispatchEvent(make("move", p, 1));
+    }
+    vi.advanceTimersByTime(20);
+    canvas.dispatchEvent(make("up", points[points.length - 1], 0));
+    expect(canvas.height).toBe(420);
+    const sig = app!.capture() as PadCapture;
+    expect(sig.strokes).toHaveLength(1);
+    expect(sig.strokes[0]).toHaveLength(points.length);
+    expect(ink).toEqual([1]);
+  });
+
   it("undo takes back the last stroke and clear empties the pad", () => {
     const canvas = pad();
     stroke(canvas, line(20, 120, 300, 30));

@@ -1,0 +1,240 @@
+"""A new desk's first day, through the window only, from an EMPTY data directory: set up the
+desk and its first technician, add a client, a contact and an asset, take a call through all 21
+steps (a runbook entry written at step 20, the end user's verification signed with touch input
+in hand-over mode, the PIN typed on the on-screen keypad), close, export the signed report
+through the command the Export button uses, and check that PDF with verify-report and pdfsig.
+
+Nothing here comes from demo data or SQL writes: the database is only read, to check what the
+window stored."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.actions.pointer_input import PointerInput
+from selenium.webdriver.common.actions import interaction
+from selenium.webdriver.support.select import Select
+
+from flows import Intake, Ticket, go_queue, query_db
+from tfwindow import Page
+
+DESK = "Northwind IT Services"
+TECH = "Avery Quinn"
+PIN = "493817"
+CLIENT = "Fabrikam Dental"
+CONTACT = "Mira Okafor"
+CONTACT_EMAIL = "mira.okafor@fabrikam-dental.example"
+HOSTNAME = "FD-RECEPTION-01"
+PROBLEM = "Reception PC cannot print appointment letters since this morning"
+SUMMARY = ("The print queue on the reception PC was stuck on a damaged letter. We cleared it and "
+           "restarted the print service; letters print again.")
+RUNBOOK_TITLE = "Reception PC: stuck print queue"
+RUNBOOK_BODY = "Stop the Print Spooler, delete the stuck job, start the spooler, print a test page."
+
+
+def dense(*corners: tuple[int, int], step: int = 9) -> list[tuple[int, int]]:
+    out = [corners[0]]
+    for (ax, ay), (bx, by) in zip(corners, corners[1:]):
+        n = max(1, round(max(abs(bx - ax), abs(by - ay)) / step))
+        out += [(round(ax + (bx - ax) * i / n), round(ay + (by - ay) * i / n))
+                for i in range(1, n + 1)]
+    return out
+
+
+SIGNATURE = [dense((50, 60), (90, 130), (130, 60), (170, 130)), dense((200, 100), (330, 95))]
+
+
+def touch_draw(page: Page, canvas, strokes) -> None:
+    """Draws strokes with a touch pointer (a finger on the tablet), not a mouse."""
+    page.scroll_into_view(canvas)
+    w, h = page.d.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return [r.width, r.height]", canvas)
+    cx, cy = int(w / 2), int(h / 2)
+    actions = ActionBuilder(page.d, mouse=PointerInput(interaction.POINTER_TOUCH, "finger"),
+                            duration=120)
+    finger = actions.pointer_action
+    for stroke in strokes:
+        x, y = stroke[0]
+        finger.move_to(canvas, x - cx, y - cy)
+        finger.pointer_down()
+        for x, y in stroke[1:]:
+            finger.move_to(canvas, x - cx, y - cy)
+        finger.pointer_up()
+    actions.perform()
+
+
+def keypad(page: Page, digits: str) -> None:
+    for d in digits:
+        page.click(f"keypad-{d}")
+    page.click("keypad-ok")
+
+
+def type_field(page: Page, testid: str, text: str) -> None:
+    page.type_into(page.wait(testid), text)
+
+
+@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils (pdfsig) is missing")
+def test_an_empty_desk_sets_up_and_closes_its_first_ticket_through_the_window(
+        desk_factory, cli_bin, tmp_path):
+    desk = desk_factory(demo=False)
+    desk.sandbox.extra["TICKETFLOW_KEYSTORE"] = "keyutils"
+    page = desk.launch(wait_for_queue=False)
+    shots = desk.artifacts.parent / "screenshots"
+    shots.mkdir(exist_ok=True)
+
+    # -- First start: the desk and its first technician ------------------------------------------
+    page.wait("setup-form")
+    page.screenshot(shots / "first-day-setup.png")
+    type_field(page, "setup-desk-name", DESK)
+    type_field(page, "setup-tech-name", TECH)
+    type_field(page, "setup-tech-email", "avery@northwind.example")
+    type_field(page, "setup-pin", PIN)
+    type_field(page, "setup-pin-repeat", PIN)
+    page.click("setup-submit")
+    checklist = page.wait("get-started")
+    assert [i.get_attribute("data-done") for i in page.find_all("get-started-client")] == ["false"]
+    page.screenshot(shots / "first-day-get-started.png")
+
+    # -- The directory: a client, a contact, an asset -------------------------------------------
+    page.click("nav-directory")
+    page.click("company-new")
+    page.wait("company-form")
+    type_field(page, "company-name", CLIENT)
+    page.click("company-save")
+    page.until(lambda: any(CLIENT in page.text(r) for r in page.find_all("company-row")),
+               message=lambda: f"the company was not saved: {page.errors()}")
+    page.click("contact-new")
+    page.wait("contact-form")
+    type_field(page, "contact-name", CONTACT)
+    type_field(page, "contact-email", CONTACT_EMAIL)
+    if not page.find("contact-authorized").is_selected():
+        page.click("contact-authorized")
+    page.click("contact-save")
+    page.until(lambda: any(CONTACT in page.text(r) for r in page.find_all("contact-row")),
+               message=lambda: f"the contact was not saved: {page.errors()}")
+    page.click("directory-tab-assets")
+    page.click("asset-new")
+    page.wait("asset-form")
+    type_field(page, "asset-hostname", HOSTNAME)
+    page.click("asset-save")
+    page.until(lambda: any(HOSTNAME in page.text(r) for r in page.find_all("asset-row")),
+               message=lambda: f"the asset was not saved: {page.errors()}")
+
+    # -- The first call: intake ------------------------------------------------------------------
+    intake = Intake(page)
+    ticket_id = intake.start()
+    intake.find_caller(CONTACT)
+    intake.link_asset(HOSTNAME)
+    intake.paragraph("field-2-scope", "One PC at reception")
+    intake.rate("user", "degraded")
+    intake.paragraph("field-4-notes", "No active incidents")
+    intake.problem(PROBLEM)
+    page.until(lambda: intake.missing() == "", message="the intake form still lists something")
+    intake.open_ticket()
+    assert intake.opened(), [intake.section_errors(n) for n in range(1, 6)]
+    ticket = Ticket(page)
+    ticket.wait_loaded(ticket_id)
+    # The technician who opened the ticket has it.
+    assert TECH in page.text(page.find("ticket-header"))
+
+    # -- Diagnosis, at Tier 1 ---------------------------------------------------------------------
+    ticket.complete(6, {"notes": "Every print job stays in the queue; the printer's own test page prints."})
+    ticket.complete(7, {"notes": "No changes in the last week."})
+    ticket.complete(8, {"notes": "No alerts."})
+    ticket.complete(9, {"notes": "No runbook for this client yet."})
+    ticket.complete(10, {"decision": "Resolve at Tier 1", "reason": "A spooler problem, no admin rights needed"})
+    ticket.complete(12, {"notes": "Stopped the spooler, deleted the stuck job, restarted it.",
+                         "infrastructure": "Endpoint only"})
+
+    # -- Step 13: the end user's verification, signed with a finger -----------------------------
+    page.until(lambda: ticket.step_state(13) == "available")
+    page.type_into(page.wait("handover-summary-input"), SUMMARY)
+    page.click("handover-start")
+    page.wait("handover")
+    page.click("handover-verified")
+    sign = page.wait("handover-sign")
+    assert not sign.is_enabled(), "Sign is enabled before any ink"
+    touch_draw(page, page.wait("handover-pad"), SIGNATURE)
+    page.wait_enabled("handover-sign")
+    page.screenshot(shots / "first-day-handover.png")
+    page.click("handover-sign")
+    page.until(lambda: page.find("handover").get_attribute("data-stage") == "rate",
+               message=lambda: f"the signature was not taken: {page.errors()}")
+    page.click("handover-rating-5")
+    page.click("handover-send-rating")
+    page.wait("handover-done")
+    page.click("handover-exit")
+    keypad(page, PIN)
+    page.wait_gone("handover")
+    ticket.wait_loaded(ticket_id)
+
+    # -- Closure: 14-20, with a runbook entry written at step 20 --------------------------------
+    ticket.complete(14, {"notes": "Letters printed for ten minutes without a stuck job."})
+    ticket.complete(15, {"root_cause": "A damaged print job blocked the queue.",
+                         "changes": "Cleared the queue, restarted the Print Spooler."})
+    ticket.complete(16)
+    ticket.open_tab("time")
+    page.click("time-add")
+    minutes = page.wait("time-minutes")
+    minutes.clear()
+    minutes.send_keys("25")
+    page.click("time-save")
+    page.until(lambda: page.find_all("time-entry"), message=lambda: f"no time entry: {page.errors()}")
+    ticket.complete(19)
+    page.click("step20-create")
+    type_field(page, "runbook-title", RUNBOOK_TITLE)
+    type_field(page, "runbook-body", RUNBOOK_BODY)
+    page.click("runbook-save")
+    ticket.complete(20, {"outcome": "Entry created"})
+
+    # -- Step 21: sign off with the PIN on the keypad --------------------------------------------
+    page.until(lambda: ticket.step_state(21) == "available",
+               message=lambda: f"step 21 is not available: {ticket.step_reason(21)}")
+    page.click("close-ticket")
+    page.wait("signoff-dialog")
+    page.choose("field-21-resolution_code", "Fixed - configuration change")
+    page.type_into(page.find("field-21-closure_notes"), "Nothing further.")
+    page.click("signoff-continue")
+    touch_draw(page, page.wait("signoff-pad"), SIGNATURE)
+    page.type_into(page.find("signoff-pin"), PIN)
+    page.click("signoff-submit")
+    page.until(lambda: ticket.status() == "closed",
+               message=lambda: f"the ticket did not close: {page.errors()}")
+    page.wait("closed-outcome")
+    page.screenshot(shots / "first-day-closed.png")
+
+    # -- Export through the command the Export button calls, then verify the PDF ----------------
+    pdf = tmp_path / "first-ticket.pdf"
+    result = page.d.execute_async_script(
+        """const [id, path, done] = arguments;
+        window.__TAURI_INTERNALS__.invoke('export_report', {ticketId: id, path})
+          .then(r => done({ok: r}), e => done({err: e}));""",
+        ticket_id, str(pdf))
+    assert "ok" in result, result
+    verify = subprocess.run([str(cli_bin), "--data-dir", str(desk.sandbox.tf_data),
+                             "verify-report", str(pdf)], capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    root = tmp_path / "root.pem"
+    subprocess.run([str(cli_bin), "--data-dir", str(desk.sandbox.tf_data), "export-root-cert",
+                    "--out", str(root)], check=True, capture_output=True)
+    nss = tmp_path / "nss"
+    nss.mkdir()
+    subprocess.run(["certutil", "-N", "-d", f"sql:{nss}", "--empty-password"], check=True)
+    subprocess.run(["certutil", "-A", "-d", f"sql:{nss}", "-n", "root", "-t", "CT,C,C", "-a",
+                    "-i", str(root)], check=True)
+    sig = subprocess.run(["pdfsig", "-nssdir", f"sql:{nss}", str(pdf)], capture_output=True,
+                         text=True)
+    assert "Signature is Valid." in sig.stdout, sig.stdout + sig.stderr
+    assert "Total document signed" in sig.stdout, sig.stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    for shown in (DESK, CLIENT, CONTACT, PROBLEM, TECH):
+        assert shown in text.replace("\n", " "), f"{shown!r} is not in the report"
+
+    # The desk's records were written by the window only, each by the proven technician.
+    actors = {a for (a,) in query_db(desk.sandbox.db, "SELECT DISTINCT actor FROM audit_events")}
+    assert actors == {TECH}, actors
+    assert query_db(desk.sandbox.db, "SELECT count(*) FROM runbook_entries")[0][0] == 1
+    go_queue(page)

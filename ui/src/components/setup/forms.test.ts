@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import {
+  emailError,
+  filterZones,
+  pinError,
+  pinRepeatError,
+  setupErrors,
+  technicianErrors,
+  witnessPinError,
+  type SetupInput,
+} from "./forms";
+
+const ZONES = ["America/New_York", "Europe/Berlin", "Europe/London", "UTC"];
+
+function setup(overrides: Partial<SetupInput> = {}): SetupInput {
+  return {
+    deskName: "Northwind IT",
+    timeZone: "Europe/Berlin",
+    name: "Alex Morgan",
+    tier: "tier1",
+    email: "",
+    onCall: false,
+    pin: "2468",
+    pinRepeat: "2468",
+    ...overrides,
+  };
+}
+
+describe("setup form", () => {
+  it("accepts a complete setup", () => {
+    expect(setupErrors(setup(), ZONES)).toEqual({});
+  });
+
+  it("names every wrong field, in the form's order", () => {
+    const errors = setupErrors(
+      setup({ deskName: " ", timeZone: "Mars/Olympus", name: "", email: "alex", pin: "12" }),
+      ZONES,
+    );
+    expect(Object.keys(errors)).toEqual(["deskName", "timeZone", "name", "email", "pin"]);
+    for (const message of Object.values(errors)) expect(message).not.toBe("");
+  });
+
+  it("asks for the same PIN twice", () => {
+    const errors = setupErrors(setup({ pinRepeat: "2469" }), ZONES);
+    expect(Object.keys(errors)).toEqual(["pinRepeat"]);
+    expect(errors.pinRepeat).toMatch(/differ/);
+  });
+});
+
+describe("field rules", () => {
+  it("PINs are 4 to 12 digits", () => {
+    expect(pinError("1234")).toBeNull();
+    expect(pinError("123456789012")).toBeNull();
+    for (const bad of ["", "123", "1234567890123", "12a4", "12 34"]) {
+      expect(pinError(bad)).not.toBeNull();
+    }
+    expect(pinRepeatError("1234", "")).not.toBeNull();
+    expect(witnessPinError("")).not.toBeNull();
+    expect(witnessPinError("1234")).toBeNull();
+  });
+
+  it("an e-mail address is optional but plausible when given", () => {
+    expect(emailError("")).toBeNull();
+    expect(emailError("kim@example.com")).toBeNull();
+    for (const bad of ["kim", "@example.com", "kim@localhost", "kim lee@example.com"]) {
+      expect(emailError(bad)).not.toBeNull();
+    }
+  });
+
+  it("a technician needs a name", () => {
+    const errors = technicianErrors({
+      name: "  ",
+      tier: "tier2",
+      email: "",
+      onCall: true,
+      pin: "1357",
+      pinRepeat: "1357",
+    });
+    expect(Object.keys(errors)).toEqual(["name"]);
+  });
+});
+
+describe("zone search", () => {
+  it("matches words anywhere, ignoring case, slashes and underscores", () => {
+    expect(filterZones(ZONES, "new york")).toEqual(["America/New_York"]);
+    expect(filterZones(ZONES, "EUROPE")).toEqual(["Europe/Berlin", "Europe/London"]);
+    expect(filterZones(ZONES, "")).toEqual(ZONES);
+    expect(filterZones(ZONES, "mars")).toEqual([]);
+  });
+});

@@ -1,0 +1,35 @@
+// @vitest-environment jsdom
+import { flushSync, mount, unmount } from "svelte";
+import { afterEach, describe, expect, it } from "vitest";
+import MarkedText from "../MarkedText.svelte";
+
+describe("MarkedText", () => {
+  let app: Record<string, unknown> | undefined;
+  afterEach(() => {
+    if (app) unmount(app);
+    document.body.innerHTML = "";
+  });
+
+  it("marks the matched words and renders markup in ticket text as text", () => {
+    (window as unknown as { pwned: boolean }).pwned = false;
+    const evil = '<img src=x onerror="window.pwned=true"> and <b>bold</b> ';
+    app = mount(MarkedText, {
+      target: document.body,
+      props: {
+        parts: [
+          { text: "Printer", mark: true },
+          { text: ` offline ${evil}`, mark: false },
+          { text: "<script>alert(1)</script>", mark: true },
+        ],
+      },
+    });
+    flushSync();
+    expect(document.querySelector("img")).toBeNull();
+    expect(document.querySelector("b")).toBeNull();
+    expect(document.querySelector("script")).toBeNull();
+    expect(document.body.textContent).toBe(`Printer offline ${evil}<script>alert(1)</script>`);
+    const marks = [...document.querySelectorAll("mark")].map((m) => m.textContent);
+    expect(marks).toEqual(["Printer", "<script>alert(1)</script>"]);
+    expect((window as unknown as { pwned: boolean }).pwned).toBe(false);
+  });
+});
