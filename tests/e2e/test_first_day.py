@@ -18,7 +18,7 @@ from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.actions import interaction
 from selenium.webdriver.support.select import Select
 
-from flows import Intake, Ticket, go_queue, query_db
+from flows import Intake, Ticket, query_db
 from tfwindow import Page
 
 DESK = "Northwind IT Services"
@@ -237,4 +237,29 @@ def test_an_empty_desk_sets_up_and_closes_its_first_ticket_through_the_window(
     actors = {a for (a,) in query_db(desk.sandbox.db, "SELECT DISTINCT actor FROM audit_events")}
     assert actors == {TECH}, actors
     assert query_db(desk.sandbox.db, "SELECT count(*) FROM runbook_entries")[0][0] == 1
-    go_queue(page)
+
+    # The first day is done: the queue no longer offers the get-started checklist.
+    page.click("nav-queue")
+    page.wait_hash(r"^#/$")
+    page.until(lambda: "The queue is empty." in page.text(page.css("main")),
+               message=lambda: page.text(page.css("main")))
+    assert not page.find_all("get-started")
+
+    # Every screen of the first day's desk, at the smallest and a large window, for people to
+    # look at (kept under artifacts/e2e/screenshots).
+    screens = {
+        "queue": "#/", "ticket": f"#/ticket/{ticket_id}", "directory": "#/directory",
+        "runbooks": "#/runbooks", "search": "#/search", "reports": "#/reports",
+        "technicians": "#/technicians",
+    }
+    for w, h in ((1024, 700), (1920, 1080)):
+        desk.driver.set_window_size(w, h)
+        page.until(lambda: page.d.execute_script("return innerWidth") == w)
+        for name, where in screens.items():
+            page.d.execute_script("location.hash = arguments[0]", where)
+            page.wait_hash("^" + where.replace("/", "\\/") + "$")
+            page.settle()
+            # The window itself never scrolls: each screen scrolls inside its own panes.
+            assert page.d.execute_script("return scrollY") == 0, name
+            page.screenshot(shots / f"first-day-{name}-{w}x{h}.png")
+

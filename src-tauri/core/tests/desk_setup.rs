@@ -422,7 +422,8 @@ fn the_get_started_counts_follow_the_directory() {
         .create_ticket(&actor, now() + Duration::minutes(1))
         .unwrap();
     let s = d.store.desk_status().unwrap();
-    assert_eq!([s.companies, s.contacts, s.assets, s.tickets], [1, 1, 1, 1]);
+    // A blank "+ New ticket" is a draft, not the first call taken.
+    assert_eq!([s.companies, s.contacts, s.assets, s.tickets], [1, 1, 1, 0]);
 }
 
 #[test]

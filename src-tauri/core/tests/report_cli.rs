@@ -128,13 +128,20 @@ fn refusals_come_before_the_keychain_with_their_codes() {
     ] {
         assert_eq!(cli(home.path(), args).code, 2, "{args:?}");
     }
-    // No identity yet: there is no root to export.
-    let r = cli(
-        home.path(),
-        &["--data-dir", d, "export-root-cert", "--out", o],
-    );
-    assert_eq!(r.code, 3);
-    assert!(r.stderr.starts_with("error[NOT_FOUND]"), "{}", r.stderr);
+    // No identity yet: the root is made on first use, which needs the key store; one that cannot
+    // be had is a coded error and no file is written (tests never touch the real keychain; the
+    // README's examples make one in a kernel session keyring).
+    let out = Command::new(BIN)
+        .args(["--data-dir", d, "export-root-cert", "--out", o])
+        .env(ticketflow_core::secrets::KEYSTORE_ENV, "no-such-store")
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.starts_with("error[INVALID_INPUT]"), "{stderr}");
+    assert!(stderr.contains("TICKETFLOW_KEYSTORE"), "{stderr}");
+    assert!(!Path::new(o).exists());
 }
 
 #[test]

@@ -28,7 +28,7 @@ describe("formatClockBreaks", () => {
       "paused outside business hours 14h",
     );
     expect(formatClockBreaks({ outside_hours_secs: 14 * 3600, waiting_secs: 95 * 60 })).toBe(
-      "paused outside business hours 14h · paused waiting on customer 1h 35m",
+      "paused outside business hours 14h · paused waiting on customer 1h\u00a035m",
     );
   });
 

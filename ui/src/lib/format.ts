@@ -171,11 +171,13 @@ export function formatFullTime(iso: string | null, zone?: string): string | null
 export function formatClockBreaks(breaks: ClockBreaks | null | undefined): string | null {
   if (breaks === null || breaks === undefined) return null;
   const parts: string[] = [];
+  // A duration never breaks across lines ("1h" / "19m"): its spaces are non-breaking.
+  const span = (secs: number) => formatDuration(secs).replace(/ /g, "\u00a0");
   if (breaks.outside_hours_secs >= 60) {
-    parts.push(`paused outside business hours ${formatDuration(breaks.outside_hours_secs)}`);
+    parts.push(`paused outside business hours ${span(breaks.outside_hours_secs)}`);
   }
   if (breaks.waiting_secs >= 60) {
-    parts.push(`paused waiting on customer ${formatDuration(breaks.waiting_secs)}`);
+    parts.push(`paused waiting on customer ${span(breaks.waiting_secs)}`);
   }
   return parts.length === 0 ? null : parts.join(" · ");
 }

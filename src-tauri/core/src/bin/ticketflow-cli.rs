@@ -587,6 +587,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::ExportRootCert { out } => {
+            // A new desk hands its root to clients before its first report, as the app does.
+            if signing::load_certificates(&data_dir)?.is_none() {
+                let settings = store.report_settings()?;
+                let secrets = SecretStore::platform()?;
+                Identity::load_or_create(&data_dir, &secrets, &settings.msp_name, chrono::Utc::now())?;
+            }
             let pem = signing::export_root_pem(&data_dir)?;
             report::write_file(&out, pem.as_bytes())?;
             println!("root certificate -> {}", out.display());

@@ -31,6 +31,7 @@ pub struct DeskStatus {
     pub companies: i64,
     pub contacts: i64,
     pub assets: i64,
+    /// Tickets past their draft (step 1 done); a blank or discarded "+ New ticket" is not counted.
     pub tickets: i64,
     pub runbook_entries: i64,
 }
@@ -48,6 +49,16 @@ fn count(conn: &Connection, table: &str) -> Result<i64> {
     Ok(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
 }
 
+/// Tickets past their draft (step 1 done): a blank "+ New ticket" is not the first call taken.
+fn taken_tickets(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM tickets t WHERE t.status <> 'new' OR EXISTS (
+             SELECT 1 FROM step_records s WHERE s.ticket_id = t.id AND s.step = 1 AND s.superseded = 0)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 fn status(conn: &Connection) -> Result<DeskStatus> {
     Ok(DeskStatus {
         set_up: technicians::any(conn)?,
@@ -56,7 +67,7 @@ fn status(conn: &Connection) -> Result<DeskStatus> {
         companies: count(conn, "companies")?,
         contacts: count(conn, "contacts")?,
         assets: count(conn, "assets")?,
-        tickets: count(conn, "tickets")?,
+        tickets: taken_tickets(conn)?,
         runbook_entries: count(conn, "runbook_entries")?,
     })
 }
