@@ -591,7 +591,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             if signing::load_certificates(&data_dir)?.is_none() {
                 let settings = store.report_settings()?;
                 let secrets = SecretStore::platform()?;
-                Identity::load_or_create(&data_dir, &secrets, &settings.msp_name, chrono::Utc::now())?;
+                Identity::load_or_create(
+                    &data_dir,
+                    &secrets,
+                    &settings.msp_name,
+                    chrono::Utc::now(),
+                )?;
             }
             let pem = signing::export_root_pem(&data_dir)?;
             report::write_file(&out, pem.as_bytes())?;
