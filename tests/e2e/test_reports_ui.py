@@ -48,10 +48,12 @@ def test_report_settings_are_saved_and_survive_a_restart(desk):
     assert setting(desk, "report.msp_name") == "Northwind <b>IT</b> Services"
     assert setting(desk, "report.paper_size") == "letter"
 
-    # An empty name cannot be saved.
+    # An empty name cannot be saved: Save says why under the name, and nothing is written.
     page.type_into(name, " ")
-    page.until(lambda: not page.find("report-settings-save").is_enabled(),
-               message="an empty MSP name could be saved")
+    page.click("report-settings-save")
+    page.until(lambda: [e.get_attribute("data-field") for e in page.find_all("field-error")]
+               == ["mspName"], message="an empty MSP name was not refused at the field")
+    assert setting(desk, "report.msp_name") == "Northwind <b>IT</b> Services"
 
     page = desk.restart()
     open_reports(page)

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 
 from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.common.by import By
 
 from flows import Intake, Ticket, go_queue, queue_row, search_queue
@@ -98,6 +99,11 @@ def enter(page, el, text, typed: int = 0) -> None:
     exactly the text."""
     page.scroll_into_view(el)
     el.click()
+    if page.value(el):
+        # Some fields start from a suggestion (step 11 from steps 6-9): select it to replace it.
+        page.d.execute_script("arguments[0].select()", el)
+        ActionChains(page.d).send_keys(Keys.DELETE).perform()
+        page.until(lambda: page.value(el) == "", message="the suggestion could not be cleared")
     if typed:
         ActionChains(page.d).send_keys(text[:typed]).perform()
     if text[typed:]:
