@@ -232,6 +232,30 @@ fn export_root_cert_writes_the_installation_root() {
     assert!(!String::from_utf8_lossy(&db).contains("PRIVATE KEY"));
 }
 
+/// `init` on a fresh data directory: the desk's first technician, who then makes the changes.
+fn init_desk(home: &Path, d: &str) {
+    let out = Command::new(BIN)
+        .args([
+            "--data-dir",
+            d,
+            "init",
+            "--desk-name",
+            "Init IT",
+            "--time-zone",
+            "UTC",
+        ])
+        .args(["--technician", "Rae Quill"])
+        .env("TICKETFLOW_PIN", "482913")
+        .env("HOME", home)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn report_settings_show_and_change() {
     let home = tempfile::tempdir().unwrap();
@@ -240,6 +264,14 @@ fn report_settings_show_and_change() {
     let r = cli(home.path(), &["--data-dir", d, "report-settings"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("paper: a4"), "{}", r.stdout);
+    // A change is made by a technician: none yet on a fresh desk.
+    let r = cli(
+        home.path(),
+        &["--data-dir", d, "report-settings", "--paper", "letter"],
+    );
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.starts_with("error[NO_TECHNICIAN]"), "{}", r.stderr);
+    init_desk(home.path(), d);
     let r = cli(
         home.path(),
         &[
@@ -284,6 +316,7 @@ fn the_appendix_and_the_logo_are_set_from_the_cli() {
         "{}",
         r.stdout
     );
+    init_desk(home.path(), d);
     let logo_arg = logo.to_str().unwrap();
     let args = [
         "--data-dir",

@@ -437,9 +437,6 @@ impl From<Paper> for PaperSize {
     }
 }
 
-/// Who the CLI records as the actor of its changes.
-const CLI_ACTOR: &str = "ticketflow-cli";
-
 /// A progress line on stderr, rewritten in place whenever the percentage changes.
 fn progress(noun: &'static str) -> impl FnMut(usize, usize) {
     let mut shown = usize::MAX;
@@ -638,8 +635,21 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             no_logo,
         } => {
             let now = chrono::Utc::now();
+            // Changes are made by the desk's current technician (set by `init`), like the app's;
+            // only reading the settings needs nobody.
+            let changes = appendix.is_some()
+                || logo.is_some()
+                || no_logo
+                || msp_name.is_some()
+                || paper.is_some();
+            let actor = if changes {
+                store.actor()?
+            } else {
+                String::new()
+            };
+            let actor = actor.as_str();
             if let Some(include) = appendix {
-                store.set_report_appendix(include, CLI_ACTOR, now)?;
+                store.set_report_appendix(include, actor, now)?;
             }
             if let Some(path) = logo {
                 // One byte past the limit is enough for the core to refuse a file by its size.
@@ -649,16 +659,16 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 std::fs::File::open(path)?
                     .take(limit)
                     .read_to_end(&mut bytes)?;
-                store.set_report_logo(&bytes, CLI_ACTOR, now)?;
+                store.set_report_logo(&bytes, actor, now)?;
             }
             if no_logo {
-                store.remove_report_logo(CLI_ACTOR, now)?;
+                store.remove_report_logo(actor, now)?;
             }
             if let Some(name) = msp_name {
-                store.set_msp_name(&name, CLI_ACTOR, now)?;
+                store.set_msp_name(&name, actor, now)?;
             }
             if let Some(p) = paper {
-                store.set_paper_size(p.into(), CLI_ACTOR, now)?;
+                store.set_paper_size(p.into(), actor, now)?;
             }
             let s = store.report_settings()?;
             println!("msp_name: {}\npaper: {}", s.msp_name, s.paper);
