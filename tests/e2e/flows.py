@@ -324,19 +324,35 @@ def go_queue(page: Page) -> None:
 # Signatures
 
 
-def draw(page: Page, canvas: WebElement, strokes: list[list[tuple[int, int]]]) -> None:
+def dense(*corners: tuple[int, int], step: int = 9) -> list[tuple[int, int]]:
+    """A stroke through `corners`, a point every `step` px or so, as a hand's pen would report
+    it (the pad keeps points at least 5 px apart)."""
+    out = [corners[0]]
+    for (ax, ay), (bx, by) in zip(corners, corners[1:]):
+        n = max(1, round(max(abs(bx - ax), abs(by - ay)) / step))
+        out += [(round(ax + (bx - ax) * i / n), round(ay + (by - ay) * i / n))
+                for i in range(1, n + 1)]
+    return out
+
+
+def draw(page: Page, canvas: WebElement, strokes: list[list[tuple[int, int]]],
+         touch: bool = False) -> None:
     """Draws strokes on a signature pad with WebDriver pointer actions: for each stroke the
     pointer goes down at its first point, moves through the others (each move spread over
     120 ms, so the pad samples it as a hand would) and goes up. Points are CSS pixels from the
-    canvas's top-left corner."""
+    canvas's top-left corner. `touch` uses a touch pointer (a finger on a tablet); WebKitWebDriver
+    delivers it to the page as pointer events all the same."""
+    from selenium.webdriver.common.actions import interaction
     from selenium.webdriver.common.actions.action_builder import ActionBuilder
+    from selenium.webdriver.common.actions.pointer_input import PointerInput
 
     page.scroll_into_view(canvas)
     w, h = page.d.execute_script(
         "const r = arguments[0].getBoundingClientRect(); return [r.width, r.height]", canvas)
     # WebDriver offsets are from the element's centre, in whole pixels.
     cx, cy = int(w / 2), int(h / 2)
-    actions = ActionBuilder(page.d, duration=120)
+    finger = PointerInput(interaction.POINTER_TOUCH, "finger") if touch else None
+    actions = ActionBuilder(page.d, mouse=finger, duration=120)
     pointer = actions.pointer_action
     for stroke in strokes:
         x, y = stroke[0]

@@ -13,12 +13,7 @@ import shutil
 import subprocess
 
 import pytest
-from selenium.webdriver.common.actions.action_builder import ActionBuilder
-from selenium.webdriver.common.actions.pointer_input import PointerInput
-from selenium.webdriver.common.actions import interaction
-from selenium.webdriver.support.select import Select
-
-from flows import Intake, Ticket, query_db
+from flows import Intake, Ticket, dense, draw, query_db
 from tfwindow import Page
 
 DESK = "Northwind IT Services"
@@ -35,35 +30,9 @@ RUNBOOK_TITLE = "Reception PC: stuck print queue"
 RUNBOOK_BODY = "Stop the Print Spooler, delete the stuck job, start the spooler, print a test page."
 
 
-def dense(*corners: tuple[int, int], step: int = 9) -> list[tuple[int, int]]:
-    out = [corners[0]]
-    for (ax, ay), (bx, by) in zip(corners, corners[1:]):
-        n = max(1, round(max(abs(bx - ax), abs(by - ay)) / step))
-        out += [(round(ax + (bx - ax) * i / n), round(ay + (by - ay) * i / n))
-                for i in range(1, n + 1)]
-    return out
-
 
 SIGNATURE = [dense((50, 60), (90, 130), (130, 60), (170, 130)), dense((200, 100), (330, 95))]
 
-
-def touch_draw(page: Page, canvas, strokes) -> None:
-    """Draws strokes with a touch pointer (a finger on the tablet), not a mouse."""
-    page.scroll_into_view(canvas)
-    w, h = page.d.execute_script(
-        "const r = arguments[0].getBoundingClientRect(); return [r.width, r.height]", canvas)
-    cx, cy = int(w / 2), int(h / 2)
-    actions = ActionBuilder(page.d, mouse=PointerInput(interaction.POINTER_TOUCH, "finger"),
-                            duration=120)
-    finger = actions.pointer_action
-    for stroke in strokes:
-        x, y = stroke[0]
-        finger.move_to(canvas, x - cx, y - cy)
-        finger.pointer_down()
-        for x, y in stroke[1:]:
-            finger.move_to(canvas, x - cx, y - cy)
-        finger.pointer_up()
-    actions.perform()
 
 
 def keypad(page: Page, digits: str) -> None:
@@ -157,7 +126,7 @@ def test_an_empty_desk_sets_up_and_closes_its_first_ticket_through_the_window(
     page.click("handover-verified")
     sign = page.wait("handover-sign")
     assert not sign.is_enabled(), "Sign is enabled before any ink"
-    touch_draw(page, page.wait("handover-pad"), SIGNATURE)
+    draw(page, page.wait("handover-pad"), SIGNATURE, touch=True)
     page.wait_enabled("handover-sign")
     page.screenshot(shots / "first-day-handover.png")
     page.click("handover-sign")
@@ -198,7 +167,7 @@ def test_an_empty_desk_sets_up_and_closes_its_first_ticket_through_the_window(
     page.choose("field-21-resolution_code", "Fixed - configuration change")
     page.type_into(page.find("field-21-closure_notes"), "Nothing further.")
     page.click("signoff-continue")
-    touch_draw(page, page.wait("signoff-pad"), SIGNATURE)
+    draw(page, page.wait("signoff-pad"), SIGNATURE, touch=True)
     page.type_into(page.find("signoff-pin"), PIN)
     page.click("signoff-submit")
     page.until(lambda: ticket.status() == "closed",

@@ -7,6 +7,7 @@ import hashlib
 from selenium.webdriver.support.select import Select
 
 from flows import (
+    dense,
     Intake,
     Ticket,
     assert_strokes_follow,
@@ -28,15 +29,6 @@ SUMMARY = ("Outlook froze while loading because a very large old mail archive wa
 RESOLUTION = "Fixed - configuration change"
 CLOSURE_NOTES = "Archive to be moved to the online archive next week (change request raised)."
 
-
-def dense(*corners: tuple[int, int], step: int = 9) -> list[tuple[int, int]]:
-    """A stroke through `corners`, a point every `step` px or so, as a hand's pen would report
-    it (the pad keeps points at least 5 px apart)."""
-    out = [corners[0]]
-    for (ax, ay), (bx, by) in zip(corners, corners[1:]):
-        n = max(1, round(max(abs(bx - ax), abs(by - ay)) / step))
-        out += [(round(ax + (bx - ax) * i / n), round(ay + (by - ay) * i / n)) for i in range(1, n + 1)]
-    return out
 
 
 #: Three strokes: a "D", a wave and an underline (CSS pixels from the pad's corner).
