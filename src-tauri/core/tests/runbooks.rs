@@ -3,12 +3,15 @@
 
 mod common;
 
+use chrono::{DateTime, Utc};
 use common::{Desk, TECH};
 use serde_json::json;
 use ticketflow_core::store::{
-    DocumentKind, RunbookInput, RunbookQuery, RUNBOOK_BODY_MAX, RUNBOOK_TITLE_MAX,
+    DocumentKind, RunbookEntry, RunbookInput, RunbookQuery, Store, RUNBOOK_BODY_MAX,
+    RUNBOOK_TITLE_MAX,
 };
 use ticketflow_core::template::builtin as b;
+use ticketflow_core::ticket::Ticket;
 use ticketflow_core::Error;
 
 fn input(company_id: Option<i64>, title: &str, body: &str) -> RunbookInput {
@@ -19,12 +22,42 @@ fn input(company_id: Option<i64>, title: &str, body: &str) -> RunbookInput {
     }
 }
 
+/// Creates an entry as the desk's technician, which the test expects to be accepted.
+fn create(
+    store: &mut Store,
+    input: RunbookInput,
+    from_ticket: Option<i64>,
+    now: DateTime<Utc>,
+) -> RunbookEntry {
+    store
+        .create_runbook_entry(&input, from_ticket, TECH, now)
+        .unwrap()
+}
+
+/// Updates entry `id` as the desk's technician, which the test expects to be accepted.
+fn update(
+    store: &mut Store,
+    id: i64,
+    input: RunbookInput,
+    from_ticket: Option<i64>,
+    now: DateTime<Utc>,
+) -> RunbookEntry {
+    store
+        .update_runbook_entry(id, &input, from_ticket, TECH, now)
+        .unwrap()
+}
+
 fn code<T: std::fmt::Debug>(r: Result<T, Error>) -> &'static str {
     r.expect_err("expected a refusal").code()
 }
 
 fn events(d: &Desk) -> u64 {
     d.store.verify_audit().unwrap().events
+}
+
+/// Completes step 20 (Runbook) of ticket `id` with `outcome`, naming `runbooks`.
+fn step_20(d: &mut Desk, id: i64, outcome: &str, runbooks: &[i64]) -> Result<Ticket, Error> {
+    d.step(id, 20, json!({"outcome": outcome, "runbooks": runbooks}))
 }
 
 fn runbook_titles(d: &Desk, query: &str) -> Vec<String> {
@@ -133,19 +166,16 @@ fn bad_input_is_refused_with_a_code_and_nothing_is_written() {
         "a blank actor"
     );
     // The largest body and title are taken.
-    let max = d
-        .store
-        .create_runbook_entry(
-            &input(
-                company,
-                &"t".repeat(RUNBOOK_TITLE_MAX),
-                &"é".repeat(RUNBOOK_BODY_MAX),
-            ),
-            None,
-            TECH,
-            now,
-        )
-        .unwrap();
+    let max = create(
+        &mut d.store,
+        input(
+            company,
+            &"t".repeat(RUNBOOK_TITLE_MAX),
+            &"é".repeat(RUNBOOK_BODY_MAX),
+        ),
+        None,
+        now,
+    );
     assert_eq!(
         events(&d),
         before + 1,
@@ -183,36 +213,30 @@ fn bad_input_is_refused_with_a_code_and_nothing_is_written() {
 fn an_update_is_audited_bumps_updated_at_and_moves_the_index() {
     let mut d = Desk::new();
     let created_at = d.tick(1);
-    let e = d
-        .store
-        .create_runbook_entry(
-            &input(
-                Some(d.company.id),
-                "VPN split tunnel",
-                "Use the legacy modem profile",
-            ),
-            None,
-            TECH,
-            created_at,
-        )
-        .unwrap();
+    let e = create(
+        &mut d.store,
+        input(
+            Some(d.company.id),
+            "VPN split tunnel",
+            "Use the legacy modem profile",
+        ),
+        None,
+        created_at,
+    );
     let id = d.intake();
     let later = d.tick(30);
     let before = events(&d);
-    let after = d
-        .store
-        .update_runbook_entry(
-            e.id,
-            &input(
-                Some(d.company.id),
-                "VPN full tunnel",
-                "Profile moved to the cloud gateway",
-            ),
-            Some(id),
-            TECH,
-            later,
-        )
-        .unwrap();
+    let after = update(
+        &mut d.store,
+        e.id,
+        input(
+            Some(d.company.id),
+            "VPN full tunnel",
+            "Profile moved to the cloud gateway",
+        ),
+        Some(id),
+        later,
+    );
     assert_eq!(events(&d), before + 1);
     assert_eq!(after.created_at, e.created_at);
     assert!(after.updated_at > e.updated_at);
@@ -278,15 +302,13 @@ fn the_list_is_newest_first_paged_and_per_client() {
         let company = if i % 2 == 0 { Some(d.company.id) } else { None };
         let now = d.tick(1);
         ids.push(
-            d.store
-                .create_runbook_entry(
-                    &input(company, &format!("Entry {i}"), "text"),
-                    None,
-                    TECH,
-                    now,
-                )
-                .unwrap()
-                .id,
+            create(
+                &mut d.store,
+                input(company, &format!("Entry {i}"), "text"),
+                None,
+                now,
+            )
+            .id,
         );
     }
     let page = |d: &Desk, company_id, offset, limit| {
@@ -309,9 +331,13 @@ fn the_list_is_newest_first_paged_and_per_client() {
     assert_eq!(page(&d, Some(d.other_company.id), 0, 10), (0, vec![]));
     // An edit brings the entry to the top.
     let now = d.tick(1);
-    d.store
-        .update_runbook_entry(ids[1], &input(None, "Entry 1", "edited"), None, TECH, now)
-        .unwrap();
+    update(
+        &mut d.store,
+        ids[1],
+        input(None, "Entry 1", "edited"),
+        None,
+        now,
+    );
     assert_eq!(page(&d, None, 0, 1), (5, vec![ids[1]]));
     assert_eq!(
         code(d.store.runbook_entries(&RunbookQuery {
@@ -330,59 +356,40 @@ fn step_20_entry_created_needs_an_entry_this_ticket_created() {
     let other_ticket = d.intake();
     let now = d.tick(1);
     let mine = Some(d.company.id);
-    let existing = d
-        .store
-        .create_runbook_entry(&input(mine, "Known before", "x"), None, TECH, now)
-        .unwrap();
+    let existing = create(&mut d.store, input(mine, "Known before", "x"), None, now);
     d.store.link_runbook(id, existing.id, TECH, now).unwrap();
-    let elsewhere = d
-        .store
-        .create_runbook_entry(
-            &input(mine, "Written on another ticket", "x"),
-            Some(other_ticket),
-            TECH,
-            now,
-        )
-        .unwrap();
+    let elsewhere = create(
+        &mut d.store,
+        input(mine, "Written on another ticket", "x"),
+        Some(other_ticket),
+        now,
+    );
     for links in [vec![existing.id], vec![elsewhere.id], vec![]] {
         assert_eq!(
-            code(d.step(
-                id,
-                20,
-                json!({"outcome": b::RUNBOOK_CREATED, "runbooks": links})
-            )),
+            code(step_20(&mut d, id, b::RUNBOOK_CREATED, &links)),
             "GATE_BLOCKED",
             "{links:?}"
         );
     }
     // An entry updated here is not one created here.
     let now = d.tick(1);
-    d.store
-        .update_runbook_entry(
-            existing.id,
-            &input(mine, "Known before", "y"),
-            Some(id),
-            TECH,
-            now,
-        )
-        .unwrap();
+    update(
+        &mut d.store,
+        existing.id,
+        input(mine, "Known before", "y"),
+        Some(id),
+        now,
+    );
     assert_eq!(
-        code(d.step(
-            id,
-            20,
-            json!({"outcome": b::RUNBOOK_CREATED, "runbooks": [existing.id]})
-        )),
+        code(step_20(&mut d, id, b::RUNBOOK_CREATED, &[existing.id])),
         "GATE_BLOCKED"
     );
-    let created = d
-        .store
-        .create_runbook_entry(
-            &input(mine, "Learned on this ticket", "z"),
-            Some(id),
-            TECH,
-            now,
-        )
-        .unwrap();
+    let created = create(
+        &mut d.store,
+        input(mine, "Learned on this ticket", "z"),
+        Some(id),
+        now,
+    );
     let view = d.store.ticket_view(id, now).unwrap();
     assert!(
         view.runbooks.iter().any(|r| r.id == created.id),
@@ -392,12 +399,7 @@ fn step_20_entry_created_needs_an_entry_this_ticket_created() {
     assert!(trail
         .iter()
         .any(|e| e.action == "runbook_entry_created" && e.actor == TECH));
-    d.step(
-        id,
-        20,
-        json!({"outcome": b::RUNBOOK_CREATED, "runbooks": [existing.id, created.id]}),
-    )
-    .unwrap();
+    step_20(&mut d, id, b::RUNBOOK_CREATED, &[existing.id, created.id]).unwrap();
 }
 
 #[test]
@@ -406,39 +408,27 @@ fn step_20_entry_updated_needs_an_update_from_this_ticket() {
     let id = d.verified();
     let now = d.tick(1);
     let mine = Some(d.company.id);
-    let created_here = d
-        .store
-        .create_runbook_entry(&input(mine, "Created here", "x"), Some(id), TECH, now)
-        .unwrap();
+    let created_here = create(
+        &mut d.store,
+        input(mine, "Created here", "x"),
+        Some(id),
+        now,
+    );
     assert_eq!(
-        code(d.step(
-            id,
-            20,
-            json!({"outcome": b::RUNBOOK_UPDATED, "runbooks": [created_here.id]})
-        )),
+        code(step_20(&mut d, id, b::RUNBOOK_UPDATED, &[created_here.id])),
         "GATE_BLOCKED",
         "created is not updated"
     );
-    let desk_wide = d
-        .store
-        .create_runbook_entry(&input(None, "Desk-wide", "x"), None, TECH, now)
-        .unwrap();
+    let desk_wide = create(&mut d.store, input(None, "Desk-wide", "x"), None, now);
     let now = d.tick(1);
-    d.store
-        .update_runbook_entry(
-            desk_wide.id,
-            &input(None, "Desk-wide", "x, and y"),
-            Some(id),
-            TECH,
-            now,
-        )
-        .unwrap();
-    d.step(
-        id,
-        20,
-        json!({"outcome": b::RUNBOOK_UPDATED, "runbooks": [desk_wide.id]}),
-    )
-    .unwrap();
+    update(
+        &mut d.store,
+        desk_wide.id,
+        input(None, "Desk-wide", "x, and y"),
+        Some(id),
+        now,
+    );
+    step_20(&mut d, id, b::RUNBOOK_UPDATED, &[desk_wide.id]).unwrap();
 }
 
 #[test]
@@ -455,15 +445,12 @@ fn a_ticket_writes_only_its_clients_entries_and_only_while_open() {
         )),
         "RUNBOOK_OTHER_CLIENT"
     );
-    let fab = d
-        .store
-        .create_runbook_entry(
-            &input(Some(d.other_company.id), "Fabrikam's", "x"),
-            None,
-            TECH,
-            now,
-        )
-        .unwrap();
+    let fab = create(
+        &mut d.store,
+        input(Some(d.other_company.id), "Fabrikam's", "x"),
+        None,
+        now,
+    );
     assert_eq!(
         code(d.store.update_runbook_entry(
             fab.id,
@@ -493,9 +480,7 @@ fn a_ticket_writes_only_its_clients_entries_and_only_while_open() {
         "TICKET_CLOSED"
     );
     // Without a ticket, the entry itself can still be written.
-    d.store
-        .create_runbook_entry(&input(None, "After closing", "x"), None, TECH, now)
-        .unwrap();
+    create(&mut d.store, input(None, "After closing", "x"), None, now);
 }
 
 // The CLI: `ticketflow-cli runbook add|list|show|edit|search` on a desk set up through the store.

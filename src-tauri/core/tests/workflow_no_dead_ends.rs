@@ -11,12 +11,31 @@ use serde_json::json;
 use ticketflow_core::directory::{TechTier, Technician};
 use ticketflow_core::store::{NewTimeEntry, QueueQuery};
 use ticketflow_core::template::builtin as b;
-use ticketflow_core::ticket::TicketStatus;
+use ticketflow_core::ticket::{Ticket, TicketStatus};
 use ticketflow_core::view::StepView;
 use ticketflow_core::workflow::{assign_escalation, EscalateTo, NeedCode, StepState, WaitRequest};
 
 fn code<T: std::fmt::Debug>(r: ticketflow_core::Result<T>) -> &'static str {
     r.expect_err("expected the rule to refuse").code()
+}
+
+/// Completes step 10 (Tier 1's decision) a minute later with `decision`, escalating `to` a
+/// technician or the queue.
+fn decide(
+    d: &mut Desk,
+    id: i64,
+    decision: &str,
+    to: EscalateTo,
+) -> ticketflow_core::Result<Ticket> {
+    let now = d.tick(1);
+    d.store.complete_step_escalating(
+        id,
+        10,
+        vals(json!({ "decision": decision })),
+        Some(to),
+        TECH,
+        now,
+    )
 }
 
 fn actions(d: &Desk, id: i64) -> Vec<String> {
@@ -161,18 +180,13 @@ fn escalating_to_a_tier2_technician_assigns_them_with_an_audit_event() {
     let mut d = Desk::new();
     with_tier2(&mut d);
     let id = d.diagnosed();
-    let now = d.tick(1);
-    let t = d
-        .store
-        .complete_step_escalating(
-            id,
-            10,
-            vals(json!({"decision": b::ESCALATE})),
-            Some(EscalateTo::Technician(TIER2.into())),
-            TECH,
-            now,
-        )
-        .unwrap();
+    let t = decide(
+        &mut d,
+        id,
+        b::ESCALATE,
+        EscalateTo::Technician(TIER2.into()),
+    )
+    .unwrap();
     assert_eq!(t.status, TicketStatus::Escalated);
     assert_eq!(t.assignee.as_deref(), Some(TIER2));
     let events = d.store.ticket_audit(id, 10).unwrap();
@@ -185,18 +199,7 @@ fn escalating_to_a_tier2_technician_assigns_them_with_an_audit_event() {
 fn escalating_to_the_tier2_queue_unassigns_with_an_audit_event() {
     let mut d = Desk::new();
     let id = d.diagnosed();
-    let now = d.tick(1);
-    let t = d
-        .store
-        .complete_step_escalating(
-            id,
-            10,
-            vals(json!({"decision": b::ESCALATE})),
-            Some(EscalateTo::Tier2Queue),
-            TECH,
-            now,
-        )
-        .unwrap();
+    let t = decide(&mut d, id, b::ESCALATE, EscalateTo::Tier2Queue).unwrap();
     assert_eq!(t.assignee, None);
     let events = d.store.ticket_audit(id, 10).unwrap();
     let assigned = events.iter().find(|e| e.action == "assigned").unwrap();
@@ -207,15 +210,12 @@ fn escalating_to_the_tier2_queue_unassigns_with_an_audit_event() {
 fn escalating_to_a_tier1_or_inactive_technician_is_refused_and_nothing_is_written() {
     let mut d = Desk::new();
     let id = d.diagnosed();
-    let now = d.tick(1);
     assert_eq!(
-        code(d.store.complete_step_escalating(
+        code(decide(
+            &mut d,
             id,
-            10,
-            vals(json!({"decision": b::ESCALATE})),
-            Some(EscalateTo::Technician(TECH.into())),
-            TECH,
-            now,
+            b::ESCALATE,
+            EscalateTo::Technician(TECH.into())
         )),
         "NOT_TIER_TWO"
     );
@@ -239,16 +239,8 @@ fn escalating_to_a_tier1_or_inactive_technician_is_refused_and_nothing_is_writte
 fn resolving_at_tier1_takes_no_escalation_target() {
     let mut d = Desk::new();
     let id = d.diagnosed();
-    let now = d.tick(1);
     assert_eq!(
-        code(d.store.complete_step_escalating(
-            id,
-            10,
-            vals(json!({"decision": b::RESOLVE_TIER1})),
-            Some(EscalateTo::Tier2Queue),
-            TECH,
-            now,
-        )),
+        code(decide(&mut d, id, b::RESOLVE_TIER1, EscalateTo::Tier2Queue)),
         "INVALID_INPUT"
     );
 }

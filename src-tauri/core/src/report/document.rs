@@ -14,6 +14,7 @@ use crate::priority::{Impact, Priority, Urgency};
 use crate::record::{ClosureRecord, StepPart};
 use crate::signature::Signature;
 use crate::sla::{clock_breaks, Calendar, SlaState, SlaStatus, Zone};
+use crate::store::TimeEntry;
 use crate::template::{builtin, FieldKind, SignerRole, Template};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -332,6 +333,52 @@ impl Doc<'_> {
 
     fn gap(&mut self, h: f32) {
         self.push(Block::spacer(h));
+    }
+
+    /// A table of time entries (when, who, what work, how long, with each entry's note under
+    /// it) closed by a bold total row. The client's billed time and the appendix's internal time
+    /// share this layout; only the column titles and the total differ.
+    fn time_entries(
+        &mut self,
+        entries: &[&TimeEntry],
+        (who, work): (&str, &str),
+        (total_label, total_minutes): (&str, u64),
+    ) {
+        let mut rows: Vec<Row> = entries
+            .iter()
+            .map(|e| {
+                (
+                    vec![
+                        (self.time(e.started_at), BODY),
+                        (e.technician.clone(), BODY),
+                        (e.work_type.clone(), BODY),
+                        (minutes_text(e.minutes.into()), BODY),
+                    ],
+                    Some(e.note.clone()),
+                )
+            })
+            .collect();
+        rows.push((
+            vec![
+                (total_label.to_string(), BODY_BOLD),
+                (String::new(), BODY),
+                (String::new(), BODY),
+                (
+                    minutes_text(i64::try_from(total_minutes).unwrap_or(i64::MAX)),
+                    BODY_BOLD,
+                ),
+            ],
+            None,
+        ));
+        self.table(
+            &[
+                ("STARTED", 1.15, false),
+                (who, 1.1, false),
+                (work, 1.1, false),
+                ("TIME", 0.65, true),
+            ],
+            rows,
+        );
     }
 }
 

@@ -439,6 +439,25 @@ mod tests {
         }
     }
 
+    /// A 200 × 300 pt page with a 260 pt tall content area (20 pt top and bottom margins).
+    fn small_page() -> Frame {
+        Frame {
+            width: 200.0,
+            height: 300.0,
+            left: 10.0,
+            right: 10.0,
+            top: 20.0,
+            bottom: 20.0,
+        }
+    }
+
+    /// A block `h` points tall with something drawn in it, so it shows on the page.
+    fn filled(h: f32) -> Block {
+        let mut b = Block::new(h);
+        b.rect(0.0, 0.0, 10.0, h, INK);
+        b
+    }
+
     #[test]
     fn long_text_wraps_within_the_width_and_keeps_every_word() {
         let m = measure();
@@ -471,19 +490,10 @@ mod tests {
 
     #[test]
     fn blocks_never_split_and_headings_stay_with_what_follows() {
-        let frame = Frame {
-            width: 200.0,
-            height: 300.0,
-            left: 10.0,
-            right: 10.0,
-            top: 20.0,
-            bottom: 20.0,
-        };
-        let mut row = Block::new(100.0);
-        row.rect(0.0, 0.0, 10.0, 100.0, INK);
-        let mut heading = Block::new(30.0);
+        let frame = small_page();
+        let row = filled(100.0);
+        let mut heading = filled(30.0);
         heading.keep_with_next = true;
-        heading.rect(0.0, 0.0, 10.0, 30.0, INK);
         // 20 + 100 + 100 = 220; the heading (30) plus the next row (100) no longer fit on page 1.
         let blocks = vec![row.clone(), row.clone(), heading, row.clone()];
         let pages = paginate(&blocks, frame, 20.0);
@@ -500,16 +510,8 @@ mod tests {
 
     #[test]
     fn a_page_break_starts_a_new_page_unless_the_page_is_empty() {
-        let frame = Frame {
-            width: 200.0,
-            height: 300.0,
-            left: 10.0,
-            right: 10.0,
-            top: 20.0,
-            bottom: 20.0,
-        };
-        let mut row = Block::new(20.0);
-        row.rect(0.0, 0.0, 10.0, 20.0, INK);
+        let frame = small_page();
+        let row = filled(20.0);
         let mut brk = Block::new(0.0);
         brk.page_break_before = true;
         let pages = paginate(&[row.clone(), brk.clone(), row.clone()], frame, 20.0);

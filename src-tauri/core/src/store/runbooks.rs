@@ -195,6 +195,18 @@ fn check_ticket(conn: &Connection, ticket_id: i64, company_id: Option<i64>) -> R
     Ok(())
 }
 
+/// What an entry being written names: its client, which must exist, and the ticket it is
+/// written from, if any (see [`check_ticket`]). Creating and updating check the same.
+fn check_links(conn: &Connection, company_id: Option<i64>, from_ticket: Option<i64>) -> Result<()> {
+    if let Some(c) = company_id {
+        Db(conn).company(c)?;
+    }
+    if let Some(t) = from_ticket {
+        check_ticket(conn, t, company_id)?;
+    }
+    Ok(())
+}
+
 /// The user's words as an FTS5 query: each word quoted and a prefix, so no input reaches FTS5's
 /// syntax. `None` when there is no word.
 fn fts_query(query: &str) -> Option<String> {
@@ -220,12 +232,7 @@ impl Store {
         let actor = super::check_actor(actor)?;
         check_text(&input.title, &input.body)?;
         self.write(Durability::Normal, |tx| {
-            if let Some(c) = input.company_id {
-                Db(tx).company(c)?;
-            }
-            if let Some(t) = from_ticket {
-                check_ticket(tx, t, input.company_id)?;
-            }
+            check_links(tx, input.company_id, from_ticket)?;
             let at = timestamp(now);
             tx.execute(
                 "INSERT INTO runbook_entries (company_id, title, body, created_at, updated_at)
@@ -281,12 +288,7 @@ impl Store {
         check_text(&input.title, &input.body)?;
         self.write(Durability::Normal, |tx| {
             let before = entry(tx, id)?;
-            if let Some(c) = input.company_id {
-                Db(tx).company(c)?;
-            }
-            if let Some(t) = from_ticket {
-                check_ticket(tx, t, input.company_id)?;
-            }
+            check_links(tx, input.company_id, from_ticket)?;
             if input.company_id.is_some() && input.company_id != before.company_id {
                 // Tickets of another client must not end up linked to this client's entry.
                 let other: Option<String> = tx

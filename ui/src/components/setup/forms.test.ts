@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   emailError,
   filterZones,
+  newTechnician,
   pinError,
   pinRepeatError,
   setupErrors,
@@ -77,6 +78,18 @@ describe("field rules", () => {
       pinRepeat: "1357",
     });
     expect(Object.keys(errors)).toEqual(["name"]);
+  });
+});
+
+describe("the technician sent to the core", () => {
+  it("trims the name and e-mail and sends no e-mail as null", () => {
+    expect(newTechnician(setup({ name: "  Sam Lee ", email: " sam@example.com ", onCall: true }))).toEqual({
+      name: "Sam Lee",
+      tier: "tier1",
+      email: "sam@example.com",
+      on_call: true,
+    });
+    expect(newTechnician(setup({ email: "   " })).email).toBeNull();
   });
 });
 

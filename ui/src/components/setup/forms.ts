@@ -2,7 +2,7 @@
 // at its field the moment Save is pressed. The core checks the same again and stays the authority
 // (its refusals appear under the form).
 
-import type { TechTier } from "../../ipc";
+import type { NewTechnician, TechTier } from "../../ipc";
 import type { FieldErrors } from "../../lib/form-check";
 
 
@@ -59,6 +59,12 @@ export interface TechnicianInput {
   onCall: boolean;
   pin: string;
   pinRepeat: string;
+}
+
+/** The technician the core is asked to add: name and e-mail trimmed, no e-mail as null. */
+export function newTechnician(t: TechnicianInput): NewTechnician {
+  const email = t.email.trim();
+  return { name: t.name.trim(), tier: t.tier, email: email === "" ? null : email, on_call: t.onCall };
 }
 
 /** Why each field cannot be saved (keys in the form's order: the first one gets the focus). */

@@ -280,40 +280,10 @@ pub(super) fn unbilled_time(doc: &mut Doc) {
         return;
     }
     doc.heading("Internal time (not billed)");
-    let mut rows: Vec<Row> = entries
-        .iter()
-        .map(|e| {
-            (
-                vec![
-                    (doc.time(e.started_at), BODY),
-                    (e.technician.clone(), BODY),
-                    (e.work_type.clone(), BODY),
-                    (minutes_text(e.minutes.into()), BODY),
-                ],
-                Some(e.note.clone()),
-            )
-        })
-        .collect();
-    rows.push((
-        vec![
-            ("Total not billed".to_string(), BODY_BOLD),
-            (String::new(), BODY),
-            (String::new(), BODY),
-            (
-                minutes_text(i64::try_from(rec.time.non_billable_minutes).unwrap_or(i64::MAX)),
-                BODY_BOLD,
-            ),
-        ],
-        None,
-    ));
-    doc.table(
-        &[
-            ("STARTED", 1.15, false),
-            ("TECHNICIAN", 1.1, false),
-            ("WORK TYPE", 1.1, false),
-            ("TIME", 0.65, true),
-        ],
-        rows,
+    doc.time_entries(
+        &entries,
+        ("TECHNICIAN", "WORK TYPE"),
+        ("Total not billed", rec.time.non_billable_minutes),
     );
 }
 

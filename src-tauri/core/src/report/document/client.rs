@@ -109,40 +109,10 @@ pub(super) fn time_billed(doc: &mut Doc) {
     if billable.is_empty() {
         doc.paragraph(0.0, "No time was billed for this request.", BODY);
     } else {
-        let mut rows: Vec<Row> = billable
-            .iter()
-            .map(|e| {
-                (
-                    vec![
-                        (doc.time(e.started_at), BODY),
-                        (e.technician.clone(), BODY),
-                        (e.work_type.clone(), BODY),
-                        (minutes_text(e.minutes.into()), BODY),
-                    ],
-                    Some(e.note.clone()),
-                )
-            })
-            .collect();
-        rows.push((
-            vec![
-                ("Total billed".to_string(), BODY_BOLD),
-                (String::new(), BODY),
-                (String::new(), BODY),
-                (
-                    minutes_text(i64::try_from(rec.time.billable_minutes).unwrap_or(i64::MAX)),
-                    BODY_BOLD,
-                ),
-            ],
-            None,
-        ));
-        doc.table(
-            &[
-                ("STARTED", 1.15, false),
-                ("BY", 1.1, false),
-                ("WORK", 1.1, false),
-                ("TIME", 0.65, true),
-            ],
-            rows,
+        doc.time_entries(
+            &billable,
+            ("BY", "WORK"),
+            ("Total billed", rec.time.billable_minutes),
         );
     }
     if rec.time.non_billable_minutes > 0 {
