@@ -2,7 +2,9 @@
 //!
 //! One chain covers the whole database, so removing, altering or reordering any row breaks the
 //! link after it; the head (last id and hash) is kept in its own row so truncating the tail is
-//! caught too.
+//! caught too. The table is append-only (migration 0009's triggers refuse UPDATE and DELETE), and
+//! every seal is an event (`ticket_sealed`, with the closure record's hash) that [`verify`] checks
+//! against each closed ticket's stored record.
 
 use crate::canonical::hash_of;
 use crate::error::{Error, Result};
@@ -11,6 +13,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// The action of the event that seals a closed ticket: it carries the closure record's hash.
+pub const SEALED_ACTION: &str = "ticket_sealed";
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -148,14 +154,28 @@ pub fn for_ticket(conn: &Connection, ticket_id: i64, limit: u32) -> Result<Vec<A
 pub struct ChainReport {
     pub events: u64,
     pub head: String,
+    /// Closed tickets whose stored record matches their `ticket_sealed` event.
+    pub sealed_tickets: u64,
 }
 
-/// Walks the whole chain; the error names the first broken link.
+/// What the verified chain says about seals, gathered in the same walk (so the seals checked are
+/// exactly the events whose links held).
+#[derive(Debug, Default)]
+pub(crate) struct ChainSeals {
+    /// Per ticket, each `ticket_sealed` event: (event id, the record hash it carries).
+    pub seals: HashMap<i64, Vec<(i64, Option<String>)>>,
+    /// Per ticket, its last event.
+    pub last_event: HashMap<i64, i64>,
+}
+
+/// Walks the whole chain, then checks every closed ticket's record against its `ticket_sealed`
+/// event; the error names the first broken link (or the ticket whose seal no longer holds).
 pub fn verify(conn: &Connection) -> Result<ChainReport> {
     let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY id"))?;
     let mut rows = stmt.query([])?;
     let (mut expected_id, mut prev) = (1i64, GENESIS.to_string());
     let mut count = 0u64;
+    let mut chain_seals = ChainSeals::default();
     while let Some(row) = rows.next()? {
         let e = parse(row_to_event(row)?)?;
         let broken = |reason: String| {
@@ -185,6 +205,17 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
         if recomputed != e.hash {
             return broken("its content was altered after it was written".into());
         }
+        if let Some(ticket) = e.ticket_id {
+            chain_seals.last_event.insert(ticket, e.id);
+            if e.action == SEALED_ACTION {
+                let hash = e.after.get("record_hash").and_then(Value::as_str);
+                chain_seals
+                    .seals
+                    .entry(ticket)
+                    .or_default()
+                    .push((e.id, hash.map(str::to_string)));
+            }
+        }
         prev = e.hash;
         expected_id += 1;
         count += 1;
@@ -203,8 +234,10 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
             reason: format!("the chain ends at event {} but its head records event {head_id}: events were removed from the end", expected_id - 1),
         });
     }
+    let sealed_tickets = crate::store::verify_seal_events(conn, &chain_seals)?;
     Ok(ChainReport {
         events: count,
         head: prev,
+        sealed_tickets,
     })
 }

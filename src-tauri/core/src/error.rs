@@ -89,6 +89,16 @@ pub enum Error {
     FollowUpRequired(String),
     #[error("{name} cannot take an escalation: {reason}; choose an active Tier 2 technician or the Tier 2 queue")]
     NotTierTwo { name: String, reason: String },
+    #[error("there is no Ticketflow desk at {0}: check the data directory (--data-dir or TICKETFLOW_DATA_DIR); verifying never creates one")]
+    DeskNotFound(String),
+    #[error("the database {path} is damaged ({detail}): restore a backup over it, or start Ticketflow with TICKETFLOW_DATA_DIR set to another data directory")]
+    DatabaseCorrupt { path: String, detail: String },
+    #[error("the database {path} has schema version {version}, this Ticketflow reads {latest}: open it with the Ticketflow app once to bring it up to date, then verify again")]
+    DeskNotMigrated {
+        path: String,
+        version: i64,
+        latest: i64,
+    },
 }
 
 impl Error {
@@ -132,6 +142,9 @@ impl Error {
             Error::WaitReasonRequired => "WAIT_REASON_REQUIRED",
             Error::FollowUpRequired(_) => "FOLLOW_UP_REQUIRED",
             Error::NotTierTwo { .. } => "NOT_TIER_TWO",
+            Error::DeskNotFound(_) => "DESK_NOT_FOUND",
+            Error::DatabaseCorrupt { .. } => "DATABASE_CORRUPT",
+            Error::DeskNotMigrated { .. } => "DESK_NOT_MIGRATED",
         }
     }
 

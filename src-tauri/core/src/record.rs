@@ -174,7 +174,18 @@ fn text_of(values: &Values, key: &str) -> Option<String> {
 
 /// Builds the record of a ticket as it is at close.
 pub fn build(conn: &Connection, t: &Ticket, audit_head: &str) -> Result<ClosureRecord> {
-    let db = crate::store::lookup_over(conn);
+    build_with(conn, t, audit_head, &crate::store::lookup_over(conn))
+}
+
+/// The record of a ticket, with the directory (company, contact, assets, incident, SLA
+/// policies) read through `db`: the live directory when sealing, the sealed record's own copy
+/// when checking a sealed ticket's live rows against it ([`rebuild_sealed`]).
+fn build_with(
+    conn: &Connection,
+    t: &Ticket,
+    audit_head: &str,
+    db: &dyn Lookup,
+) -> Result<ClosureRecord> {
     let template = template_over(conn, &t.template_key, t.template_version)?;
     let company = t.company_id.map(|id| db.company(id)).transpose()?;
     let contact = t.contact_id.map(|id| db.contact(id)).transpose()?;
@@ -204,8 +215,7 @@ pub fn build(conn: &Connection, t: &Ticket, audit_head: &str) -> Result<ClosureR
     let sla = match &company {
         Some(c) => {
             let now = closed_at.unwrap_or_else(|| stored(t.created_at));
-            let (fr, res) =
-                crate::workflow::sla_status(&at_close, &db, now, DEFAULT_AT_RISK_RATIO)?;
+            let (fr, res) = crate::workflow::sla_status(&at_close, db, now, DEFAULT_AT_RISK_RATIO)?;
             let policy = match t.priority {
                 Some(p) => policy_for(&db.sla_policies()?, c.tier, p),
                 None => None,
@@ -340,6 +350,87 @@ pub fn canonical_record(conn: &Connection, t: &Ticket, audit_head: &str) -> Resu
         .map_err(|e| Error::invalid("record", e.to_string()))
 }
 
+/// The directory as a sealed record saw it. The directory may change after a close (a contact
+/// moves on, a policy is renegotiated) without touching what was sealed, so a sealed ticket's
+/// live rows are rebuilt against this copy: any difference is then in the ticket's own rows.
+struct SealedDirectory<'a>(&'a ClosureRecord);
+
+impl SealedDirectory<'_> {
+    fn absent<T>(what: &'static str, id: i64) -> Result<T> {
+        Err(Error::not_found(
+            what,
+            format!("{id} (not in the sealed record)"),
+        ))
+    }
+}
+
+impl Lookup for SealedDirectory<'_> {
+    fn contact(&self, id: i64) -> Result<Contact> {
+        match &self.0.contact {
+            Some(c) if c.id == id => Ok(c.clone()),
+            _ => Self::absent("contact", id),
+        }
+    }
+    fn company(&self, id: i64) -> Result<Company> {
+        match &self.0.company {
+            Some(c) if c.id == id => Ok(c.clone()),
+            _ => Self::absent("company", id),
+        }
+    }
+    fn asset(&self, id: i64) -> Result<Asset> {
+        match self.0.assets.iter().find(|a| a.id == id) {
+            Some(a) => Ok(a.clone()),
+            None => Self::absent("asset", id),
+        }
+    }
+    fn incident(&self, id: i64) -> Result<Incident> {
+        match &self.0.parent_incident {
+            Some(i) if i.id == id => Ok(i.clone()),
+            _ => Self::absent("incident", id),
+        }
+    }
+    fn runbook_company(&self, id: i64) -> Result<Option<i64>> {
+        Self::absent("runbook entry", id)
+    }
+    fn runbook_touch(
+        &self,
+        _ticket_id: i64,
+        runbook_id: i64,
+    ) -> Result<crate::workflow::RunbookTouch> {
+        Self::absent("runbook entry", runbook_id)
+    }
+    fn time_entry_count(&self, ticket_id: i64) -> Result<i64> {
+        Self::absent("time entries of ticket", ticket_id)
+    }
+    fn sla_policies(&self) -> Result<Vec<SlaPolicy>> {
+        // The one policy the record was measured against (none: none applied then either).
+        Ok(self
+            .0
+            .sla
+            .as_ref()
+            .and_then(|s| s.policy)
+            .into_iter()
+            .collect())
+    }
+    fn priority_matrix(&self) -> Result<crate::priority::PriorityMatrix> {
+        Err(Error::invalid(
+            "priority matrix",
+            "a sealed record does not keep one",
+        ))
+    }
+}
+
+/// Rebuilds a sealed ticket's record from its live rows (`t`, loaded now), with the directory
+/// and chain head taken from the sealed record: equal to `sealed` unless the ticket's own rows
+/// changed after the seal.
+pub(crate) fn rebuild_sealed(
+    conn: &Connection,
+    t: &Ticket,
+    sealed: &ClosureRecord,
+) -> Result<ClosureRecord> {
+    build_with(conn, t, &sealed.audit_head, &SealedDirectory(sealed))
+}
+
 fn seal(record: ClosureRecord) -> Result<SealedRecord> {
     let canonical_json = canonical_json(&record)?;
     let hash = sha256_hex(canonical_json.as_bytes());
@@ -351,7 +442,8 @@ fn seal(record: ClosureRecord) -> Result<SealedRecord> {
 }
 
 /// Builds the record of a ticket being closed, stores its canonical JSON, and returns its hash.
-/// Called inside the closing transaction.
+/// Called inside the closing transaction, before the ticket row says closed (the seal triggers
+/// refuse a closure record for a closed ticket).
 pub(crate) fn seal_record(conn: &Connection, t: &Ticket, audit_head: &str) -> Result<String> {
     let sealed = seal(build(conn, t, audit_head)?)?;
     conn.execute(

@@ -283,7 +283,12 @@ fn longest_word(text: &str) -> &str {
 /// signatures, the whole audit chain, the technicians and their PINs, and every ticket findable
 /// through the documents index (filled by migration 0004 for older fixtures).
 fn assert_migrates_intact(name: &str, version: i64) {
-    let Migrated { before, store, .. } = migrate(name, version);
+    let Migrated {
+        before,
+        store,
+        path,
+        _dir: _keep,
+    } = migrate(name, version);
     assert_eq!(
         before.tickets, 25,
         "{name}: fixtures are made with --tickets 25"
@@ -296,11 +301,53 @@ fn assert_migrates_intact(name: &str, version: i64) {
     assert_eq!(store.ticket_count().unwrap(), before.tickets, "{name}");
     assert_eq!(store.integrity_check().unwrap(), "ok", "{name}");
 
+    // The chain as it was, then one ticket_sealed event per closed ticket (migration 0009: those
+    // tickets were sealed before seals entered the chain, and their events say so).
     let chain = store
         .verify_audit()
         .expect("audit chain intact after migration");
-    assert_eq!(chain.events, before.audit_events, "{name}: audit events");
-    assert_eq!(chain.head, before.audit_head, "{name}: audit head");
+    let sealed_at_migration = before.closed.len() as u64;
+    assert_eq!(
+        chain.events,
+        before.audit_events + sealed_at_migration,
+        "{name}: audit events"
+    );
+    assert_eq!(chain.sealed_tickets, sealed_at_migration, "{name}: seals");
+    let raw = read_only(&path);
+    let old_head: String = raw
+        .query_row(
+            "SELECT hash FROM audit_events WHERE id = ?1",
+            [before.audit_events as i64],
+            |r| r.get(0),
+        )
+        .expect("the old head is still in the chain");
+    assert_eq!(old_head, before.audit_head, "{name}: audit head");
+    let mut stmt = raw
+        .prepare("SELECT ticket_id, actor, after FROM audit_events WHERE id > ?1 ORDER BY id")
+        .unwrap();
+    let added: Vec<(i64, String, String)> = stmt
+        .query_map([before.audit_events as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let sealed_ids: Vec<i64> = added.iter().map(|(id, _, _)| *id).collect();
+    assert_eq!(
+        sealed_ids,
+        before.closed.keys().copied().collect::<Vec<_>>(),
+        "{name}: one seal event per closed ticket, in ticket order"
+    );
+    for (id, actor, after) in &added {
+        let after: Value = serde_json::from_str(after).unwrap();
+        assert_eq!(actor, "ticketflow (migration 0009)", "{name}");
+        assert_eq!(after["recorded_at_migration"], Value::Bool(true), "{name}");
+        assert_eq!(
+            after["record_hash"].as_str(),
+            Some(before.closed[id].record_hash.as_str()),
+            "{name}: ticket {id}"
+        );
+    }
 
     let closed = store
         .queue(
@@ -376,8 +423,16 @@ fn assert_migrates_intact(name: &str, version: i64) {
             "{name}: ticket {id} not found by {word:?} from its problem {problem:?}"
         );
     }
-    // Nothing above may have written: the store still verifies as it did.
-    assert_eq!(store.verify_audit().unwrap().events, before.audit_events);
+    // Nothing above may have written: the store still verifies as it did, and every sealed
+    // record still rebuilds from the ticket's rows.
+    assert_eq!(store.verify_audit().unwrap().events, chain.events);
+    let deep = store.verify_sealed_rows().unwrap();
+    assert_eq!(deep.tickets, sealed_at_migration, "{name}");
+    assert_eq!(
+        deep.differences,
+        [],
+        "{name}: sealed records differ from their rows"
+    );
 }
 
 #[test]

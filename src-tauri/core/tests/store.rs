@@ -449,6 +449,9 @@ fn audit_tampering_is_detected_in_process() {
     let report = Store::open(&path).unwrap().verify_audit().unwrap();
     assert!(report.events > 10);
     let conn = rusqlite::Connection::open(&path).unwrap();
+    // The table is append-only (tests/seal.rs); an attacker drops that trigger first.
+    conn.execute("DROP TRIGGER audit_events_append_only_update", [])
+        .unwrap();
     conn.execute("UPDATE audit_events SET actor = 'mallory' WHERE id = 5", [])
         .unwrap();
     let err = Store::open(&path).unwrap().verify_audit().unwrap_err();

@@ -64,7 +64,11 @@ desk_name: string | null,
 /**
  * The desk's default time zone (IANA name), if one was given.
  */
-time_zone: string | null, companies: number, contacts: number, assets: number, tickets: number, runbook_entries: number, };
+time_zone: string | null, companies: number, contacts: number, assets: number, 
+/**
+ * Tickets past their draft (step 1 done); a blank or discarded "+ New ticket" is not counted.
+ */
+tickets: number, runbook_entries: number, };
 
 export type DeskSetup = { desk_name: string, 
 /**

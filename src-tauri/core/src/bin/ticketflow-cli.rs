@@ -13,7 +13,9 @@ use ticketflow_core::{paths, report, store::Store, Error};
 
 const EXIT_CODES: &str = "Exit codes:
   0  success
-  1  verification failed (verify-audit found a broken link, verify-report a bad report)
+  1  verification failed (verify-audit found a broken link, verify-report a bad report),
+     or the desk to verify is missing, damaged or not yet migrated (verifying opens it
+     read-only and never creates or changes a file)
   2  usage error (unknown command or bad arguments)
   3  any other error; stderr shows its code, e.g. `error[NOT_FOUND]: ...`";
 
@@ -69,8 +71,13 @@ enum Command {
         #[arg(long, default_value_t = 0, value_name = "N")]
         documents: usize,
     },
-    /// Verify the audit chain; exit 1 naming the first broken link.
-    VerifyAudit,
+    /// Verify the audit chain and each closed ticket's seal; exit 1 naming the first broken link.
+    VerifyAudit {
+        /// Also rebuild every sealed record from the live rows and list each difference
+        /// (ticket, field); exit 1 if there is any.
+        #[arg(long)]
+        deep: bool,
+    },
     /// Copy the database to FILE with SQLite's online backup.
     Backup { file: PathBuf },
     /// Export a closed ticket's signed closure report (PDF). The signing key is kept in the OS
@@ -463,7 +470,23 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Some(d) => d,
         None => paths::data_dir()?,
     };
-    let mut store = open(Some(data_dir.clone()))?;
+    // Verifying reads the desk as it is: read-only, nothing created or migrated, and a desk that
+    // cannot be read fails the verification (exit 1) rather than being an "other" error.
+    let verifying = matches!(
+        cli.command,
+        Command::VerifyAudit { .. } | Command::VerifyReport { .. }
+    );
+    let mut store = if verifying {
+        match Store::open_read_only(&data_dir.join(paths::DB_FILE)) {
+            Ok(store) => store,
+            Err(e) => {
+                eprintln!("error[{}]: {e}", e.code());
+                return Ok(ExitCode::from(1));
+            }
+        }
+    } else {
+        open(Some(data_dir.clone()))?
+    };
     match cli.command {
         Command::Init {
             desk_name,
@@ -542,15 +565,38 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::VerifyAudit => match store.verify_audit() {
+        Command::VerifyAudit { deep } => match store.verify_audit() {
             Ok(report) => {
                 println!(
-                    "audit chain intact: {} events, head {}",
-                    report.events, report.head
+                    "audit chain intact: {} events, head {}; {} sealed tickets match their seal",
+                    report.events, report.head, report.sealed_tickets
                 );
-                Ok(ExitCode::SUCCESS)
+                if !deep {
+                    return Ok(ExitCode::SUCCESS);
+                }
+                let deep = store.verify_sealed_rows()?;
+                for d in &deep.differences {
+                    eprintln!(
+                        "error[RECORD_MISMATCH]: ticket {} field {}: sealed {}, live rows give {}",
+                        d.ticket, d.field, d.sealed, d.live
+                    );
+                }
+                if deep.differences.is_empty() {
+                    println!(
+                        "live rows of {} sealed tickets rebuild their sealed records exactly",
+                        deep.tickets
+                    );
+                    Ok(ExitCode::SUCCESS)
+                } else {
+                    eprintln!(
+                        "{} differences between sealed records and live rows ({} sealed tickets checked)",
+                        deep.differences.len(),
+                        deep.tickets
+                    );
+                    Ok(ExitCode::from(1))
+                }
             }
-            Err(e @ Error::AuditBroken { .. }) => {
+            Err(e @ (Error::AuditBroken { .. } | Error::DatabaseCorrupt { .. })) => {
                 eprintln!("error[{}]: {e}", e.code());
                 Ok(ExitCode::from(1))
             }
@@ -601,7 +647,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::VerifyReport { file } => {
-            let pdf = std::fs::read(&file)?;
+            // Read one byte past the limit at most, so a huge file is refused without loading it.
+            use std::io::Read;
+            let mut pdf = Vec::new();
+            std::fs::File::open(&file)?
+                .take(report::REPORT_MAX_BYTES + 1)
+                .read_to_end(&mut pdf)?;
             let certs = signing::load_certificates(&data_dir)?;
             let v = report::verify_report(&pdf, &store, certs.as_ref())?;
             for c in &v.checks {

@@ -24,29 +24,27 @@ pub struct SavedReport {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
 /// reader (or a crash) never sees half a report.
+///
+/// The temporary file has a random name and is created exclusively (`O_EXCL`, mode 0600), so
+/// nothing planted at a guessable name (a symlink to another file) is followed; the rename
+/// replaces a symlink at `path` itself rather than writing through it.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| Error::invalid("path", "must name a file"))?;
+    if path.file_name().is_none() {
+        return Err(Error::invalid("path", "must name a file"));
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    Ok(written?)
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ticketflow-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    // On failure the temporary file is removed when the error (which owns it) is dropped.
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Signs the report of `input` and writes it to `path`.
@@ -84,5 +82,40 @@ mod tests {
         assert_eq!(names, vec![std::ffi::OsString::from("r.pdf")]);
         let err = write_file(&dir.path().join("missing").join("r.pdf"), b"x").unwrap_err();
         assert_eq!(err.code(), "IO_ERROR");
+    }
+
+    /// Symlinks planted at every name the old writer could have used (`.r.pdf.<pid>.tmp`, the
+    /// usual `r.pdf.tmp`/`.r.pdf.tmp`) and at the target itself are never written through: the
+    /// file they point at keeps its contents, the report lands at the target as a regular file.
+    #[cfg(unix)]
+    #[test]
+    fn write_file_follows_no_planted_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, b"precious").unwrap();
+        let planted = [
+            format!(".r.pdf.{}.tmp", std::process::id()),
+            ".r.pdf.tmp".to_string(),
+            "r.pdf.tmp".to_string(),
+            "r.pdf".to_string(),
+        ];
+        for name in &planted {
+            std::os::unix::fs::symlink(&victim, dir.path().join(name)).unwrap();
+        }
+        let path = dir.path().join("r.pdf");
+        write_file(&path, b"%PDF report").unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        assert!(meta.file_type().is_file(), "the target is still a symlink");
+        assert_eq!(std::fs::read(&path).unwrap(), b"%PDF report");
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut expected: Vec<String> = planted[..3].to_vec();
+        expected.extend(["r.pdf".to_string(), "victim.txt".to_string()]);
+        expected.sort();
+        assert_eq!(names, expected, "a temporary file was left behind");
     }
 }

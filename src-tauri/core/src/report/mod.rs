@@ -18,7 +18,7 @@ pub use batch::{
 };
 pub use export::{save_report, write_file, SavedReport};
 pub use logo::{Logo, LogoFormat, ReportLogo, LOGO_MAX_BYTES, LOGO_MAX_SIDE, LOGO_MIN_SIDE};
-pub use verify::{verify_report, Check, Verification};
+pub use verify::{verify_report, Check, Verification, REPORT_MAX_BYTES};
 
 use crate::error::{Error, Result};
 use crate::record::SealedRecord;

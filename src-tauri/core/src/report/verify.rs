@@ -3,13 +3,19 @@
 //! A report passes only if (1) its PAdES signature is intact and covers the whole file, (2) the
 //! signing certificate was issued by this installation's root, and (3) the record hash it
 //! carries is the hash of the attached record and of the record stored for that ticket now.
+//!
+//! The file is untrusted until (1) and (2) hold, and those two read it with a few bounded scans
+//! of our own (`signing::verify_pdf`): lopdf's parser allocates from sizes the file states (an
+//! absurd cross-reference `/W` width made it try to allocate ~100 TB and abort) and recurses into
+//! nested objects, so it never sees a file this installation did not sign. Even then it gets bounded
+//! input only (`bounded_for_parser`, decompression limits), in case the signing key leaks.
 
 use super::{INFO_RECORD_HASH, INFO_TICKET};
 use crate::canonical::sha256_hex;
 use crate::error::Result;
 use crate::signing::{self, issued_by, Certificates};
 use crate::store::Store;
-use lopdf::{Document, Object};
+use lopdf::{Document, LoadOptions, Object};
 
 /// One verified property.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,9 +72,68 @@ fn attachment(doc: &Document) -> Option<Vec<u8>> {
     let ef = deref(doc, spec.get(b"EF").ok()?)?.as_dict().ok()?;
     let stream = deref(doc, ef.get(b"F").ok()?)?.as_stream().ok()?;
     stream
-        .decompressed_content()
+        .decompressed_content_with_limit(DECOMPRESSED_MAX)
         .ok()
         .or_else(|| Some(stream.content.clone()))
+}
+
+/// Largest report file verified; ours are well under 1 MiB, a big logo and appendix included.
+pub const REPORT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+/// Most bytes any one stream may decompress to (lopdf's own limit, applied while loading, and
+/// the attached record's); a record is a few kilobytes.
+const DECOMPRESSED_MAX: usize = 16 * 1024 * 1024;
+
+fn positions<'a>(hay: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    hay.windows(needle.len())
+        .enumerate()
+        .filter(move |(_, w)| *w == needle)
+        .map(|(i, _)| i)
+}
+
+/// The decimal number after `at` (skipping whitespace), if any.
+fn number_after(bytes: &[u8], at: usize) -> Option<usize> {
+    let digits: String = bytes
+        .get(at..)?
+        .iter()
+        .take(64)
+        .map(|b| *b as char)
+        .skip_while(|c| c.is_ascii_whitespace())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// Our reports index their objects with classic `xref` tables only. A cross-reference *stream*
+/// is where lopdf 0.44 allocates from the file's own `/W` widths and loops over its `/Index`
+/// counts unchecked, so any file whose `startxref`, trailer `/Prev` or `/XRefStm` could lead the
+/// parser to one is refused. Linear scans; nothing is allocated from the file's numbers.
+fn bounded_for_parser(pdf: &[u8]) -> std::result::Result<(), String> {
+    let refused = || "the file's cross-reference is not the kind this app writes".to_string();
+    if positions(pdf, b"/XRefStm").next().is_some() {
+        return Err(refused());
+    }
+    if positions(pdf, b"startxref").next().is_none() {
+        return Err(refused());
+    }
+    let table_at = |offset: usize| pdf.get(offset..).is_some_and(|t| t.starts_with(b"xref"));
+    for at in positions(pdf, b"startxref") {
+        let offset = number_after(pdf, at + b"startxref".len()).ok_or_else(refused)?;
+        if !table_at(offset) {
+            return Err(refused());
+        }
+    }
+    for at in positions(pdf, b"trailer") {
+        let end = positions(&pdf[at..], b"startxref")
+            .next()
+            .map_or(pdf.len(), |e| at + e);
+        for prev in positions(&pdf[at..end], b"/Prev") {
+            let offset = number_after(pdf, at + prev + b"/Prev".len()).ok_or_else(refused)?;
+            if !table_at(offset) {
+                return Err(refused());
+            }
+        }
+    }
+    Ok(())
 }
 
 fn record_check(
@@ -76,7 +141,13 @@ fn record_check(
     store: &Store,
     v: &mut Verification,
 ) -> std::result::Result<String, String> {
-    let doc = Document::load_mem(pdf).map_err(|e| format!("the PDF cannot be read: {e}"))?;
+    bounded_for_parser(pdf)?;
+    let options = LoadOptions {
+        max_decompressed_size: Some(DECOMPRESSED_MAX),
+        ..LoadOptions::default()
+    };
+    let doc = Document::load_mem_with_options(pdf, options)
+        .map_err(|e| format!("the PDF cannot be read: {e}"))?;
     let ticket = info_text(&doc, INFO_TICKET).ok_or("the report names no ticket")?;
     v.ticket = Some(ticket.clone());
     let claimed = info_text(&doc, INFO_RECORD_HASH).ok_or("the report carries no record hash")?;
@@ -116,7 +187,14 @@ pub fn verify_report(
     certificates: Option<&Certificates>,
 ) -> Result<Verification> {
     let mut v = Verification::default();
-    let signature = signing::verify_pdf(pdf);
+    let signature = if pdf.len() as u64 > REPORT_MAX_BYTES {
+        Err(format!(
+            "the file is larger than {} MiB; no report is",
+            REPORT_MAX_BYTES / (1024 * 1024)
+        ))
+    } else {
+        signing::verify_pdf(pdf)
+    };
     match &signature {
         Ok(s) => v.push(
             "signature",
@@ -155,7 +233,16 @@ pub fn verify_report(
             signing::subject_name(&c.root)
         )),
     };
+    let trusted = chain.is_ok();
     v.push("certificate", chain);
+    if !trusted {
+        // Only a file this installation signed is handed to the PDF parser.
+        v.push(
+            "record",
+            Err("not checked: the certificate is not this installation's".into()),
+        );
+        return Ok(v);
+    }
     let record = record_check(pdf, store, &mut v);
     v.push("record", record);
     Ok(v)

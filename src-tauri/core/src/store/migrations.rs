@@ -1,32 +1,85 @@
-//! Embedded schema migrations, each applied in its own transaction (rusqlite_migration).
+//! Embedded schema migrations: all pending ones applied in one IMMEDIATE transaction.
+//!
+//! rusqlite_migration reads the schema version before its (deferred) transaction, so two
+//! processes opening a fresh desk both saw version 0 and the second re-ran migration 1. `apply`
+//! takes the write lock first and reads the version inside it; the list stays rusqlite_migration's
+//! (its `validate` and `to_version` serve the tests).
 
 use crate::error::{Error, Result};
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+#[cfg(test)]
 use rusqlite_migration::{Migrations, M};
 
+/// The migration scripts in order; migration N is `SCRIPTS[N - 1]`.
+const SCRIPTS: &[&str] = &[
+    include_str!("../../migrations/0001_initial.sql"),
+    include_str!("../../migrations/0002_queue_order_indexes.sql"),
+    include_str!("../../migrations/0003_technician_pins.sql"),
+    include_str!("../../migrations/0004_documents_fts.sql"),
+    include_str!("../../migrations/0005_covering_priority_queue_index.sql"),
+    include_str!("../../migrations/0006_technician_identity.sql"),
+    include_str!("../../migrations/0007_runbook_authoring.sql"),
+    include_str!("../../migrations/0008_queue_sort_indexes.sql"),
+    include_str!("../../migrations/0009_seal_every_write.sql"),
+];
+
+/// The Rust part of a migration, run in its transaction right after its script.
+fn after_script(number: i64, tx: &Connection) -> Result<()> {
+    match number {
+        // Seals enter the chain: tickets closed before that get their ticket_sealed event now.
+        9 => super::seal::backfill_sealed_events(tx, chrono::Utc::now()).map(|_| ()),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("../../migrations/0001_initial.sql")),
-        M::up(include_str!(
-            "../../migrations/0002_queue_order_indexes.sql"
-        )),
-        M::up(include_str!("../../migrations/0003_technician_pins.sql")),
-        M::up(include_str!("../../migrations/0004_documents_fts.sql")),
-        M::up(include_str!(
-            "../../migrations/0005_covering_priority_queue_index.sql"
-        )),
-        M::up(include_str!(
-            "../../migrations/0006_technician_identity.sql"
-        )),
-        M::up(include_str!("../../migrations/0007_runbook_authoring.sql")),
-        M::up(include_str!("../../migrations/0008_queue_sort_indexes.sql")),
-    ])
+    Migrations::new(SCRIPTS.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// The schema version this build writes.
+pub(crate) const LATEST: i64 = SCRIPTS.len() as i64;
+
+pub(crate) fn schema_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// A migration failure names the migration and SQLite's reason, never the script's SQL text.
+fn failed(number: i64, e: &rusqlite::Error) -> Error {
+    let reason = match e {
+        rusqlite::Error::SqliteFailure(f, _) => format!("{:?}", f.code),
+        _ => "not applied".to_string(),
+    };
+    Error::Migration(format!(
+        "migration {number:04} could not be applied (SQLite: {reason}); nothing was changed: close other Ticketflow windows and try again"
+    ))
 }
 
 pub fn apply(conn: &mut Connection) -> Result<()> {
-    migrations()
-        .to_latest(conn)
-        .map_err(|e| Error::Migration(e.to_string()))
+    // A plain storage error here (not MIGRATION_FAILED): the store names a damaged file as such.
+    let version = schema_version(conn)?;
+    if version == LATEST {
+        return Ok(());
+    }
+    if version > LATEST {
+        return Err(Error::Migration(format!(
+            "the database has schema version {version}, newer than this Ticketflow's {LATEST}: update Ticketflow"
+        )));
+    }
+    // The write lock first, then the version again: another process may have migrated meanwhile.
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+        .map_err(|e| failed(version + 1, &e))?;
+    let version = schema_version(&tx).map_err(|e| failed(version + 1, &e))?;
+    for number in version + 1..=LATEST {
+        tx.execute_batch(SCRIPTS[number as usize - 1])
+            .map_err(|e| failed(number, &e))?;
+        after_script(number, &tx)?;
+    }
+    if version < LATEST {
+        tx.pragma_update(None, "user_version", LATEST)
+            .map_err(|e| failed(LATEST, &e))?;
+    }
+    tx.commit().map_err(|e| failed(LATEST, &e))
 }
 
 #[cfg(test)]

@@ -4,11 +4,13 @@
 mod desk;
 mod directory;
 mod drafts;
+mod health;
 mod migrations;
 mod pins;
 mod queue;
 mod records;
 mod runbooks;
+mod seal;
 mod search;
 mod settings;
 mod technicians;
@@ -22,6 +24,10 @@ pub use records::{NewTimeEntry, TimeEntry};
 pub use runbooks::{
     NewRunbookEntry, RunbookEntry, RunbookHit, RunbookInput, RunbookPage, RunbookQuery, RunbookRow,
     RUNBOOK_BODY_MAX, RUNBOOK_PAGE_MAX, RUNBOOK_TITLE_MAX,
+};
+pub(crate) use seal::verify_seal_events;
+pub use seal::{
+    trigger_sql, triggers_for, DeepReport, SealDifference, SealedTable, NOT_SEALED, SEALED_TABLES,
 };
 pub use search::{
     DocumentHit, DocumentKind, DocumentResults, TextPart, CANDIDATES, SEARCH_LIMIT_MAX,
@@ -63,29 +69,105 @@ pub enum Durability {
     Full,
 }
 
+/// Switches the database to WAL unless it is already.
+///
+/// The switch takes an exclusive lock, and SQLite answers it with SQLITE_BUSY at once (without
+/// the busy handler) while another process is reading or switching a fresh desk; so it is tried
+/// again for up to the busy timeout.
+fn use_wal(conn: &Connection) -> Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let mode = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
+            .and_then(|mode| {
+                if mode.eq_ignore_ascii_case("wal") || mode.eq_ignore_ascii_case("memory") {
+                    Ok(mode)
+                } else {
+                    conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+                }
+            });
+        match mode {
+            Ok(_) => return Ok(()),
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 impl Store {
+    /// Opens (creating and migrating if needed) the database at `path`. A damaged file is
+    /// `DATABASE_CORRUPT` naming it, never opened silently.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        Store::init(Connection::open(path)?)
+        if path.is_file() {
+            health::check_file(path)?;
+        }
+        let conn = Connection::open(path).map_err(|e| health::at(path, e.into()))?;
+        Store::init(conn, Some(path)).map_err(|e| health::at(path, e))
+    }
+
+    /// Opens an existing, up-to-date database for reading only, as verification does: it never
+    /// creates a file or a directory and never migrates (an older desk is `DESK_NOT_MIGRATED`).
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if !dir.is_dir() {
+                return Err(Error::DeskNotFound(dir.display().to_string()));
+            }
+        }
+        if !path.is_file() {
+            return Err(Error::DeskNotFound(path.display().to_string()));
+        }
+        health::check_file(path)?;
+        let opened = (|| -> Result<Connection> {
+            let conn = health::open_read_only(path)?;
+            conn.busy_timeout(Duration::from_secs(5))?;
+            conn.pragma_update(None, "query_only", true)?;
+            Ok(conn)
+        })();
+        let conn = opened.map_err(|e| health::at(path, e))?;
+        let version = migrations::schema_version(&conn).map_err(|e| health::at(path, e.into()))?;
+        if version != migrations::LATEST {
+            return Err(Error::DeskNotMigrated {
+                path: path.display().to_string(),
+                version,
+                latest: migrations::LATEST,
+            });
+        }
+        health::quick_check(&conn, path)?;
+        Ok(Store::over(conn))
     }
 
     pub fn open_in_memory() -> Result<Store> {
-        Store::init(Connection::open_in_memory()?)
+        Store::init(Connection::open_in_memory()?, None)
     }
 
-    fn init(mut conn: Connection) -> Result<Store> {
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        conn.busy_timeout(Duration::from_secs(5))?;
-        migrations::apply(&mut conn)?;
-        let store = Store {
+    fn over(conn: Connection) -> Store {
+        Store {
             conn,
             templates: RwLock::new(HashMap::new()),
             bulk: false,
-        };
+        }
+    }
+
+    fn init(mut conn: Connection, path: Option<&Path>) -> Result<Store> {
+        // First of all: a second process opening the desk at the same moment waits for the first
+        // one's lock (switching to WAL, migrating) instead of failing with SQLITE_BUSY.
+        conn.busy_timeout(Duration::from_secs(5))?;
+        if let Some(path) = path {
+            health::quick_check(&conn, path)?;
+        }
+        use_wal(&conn)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        migrations::apply(&mut conn)?;
+        let store = Store::over(conn);
         store.seed()?;
         Ok(store)
     }
@@ -124,7 +206,13 @@ impl Store {
         &self.conn
     }
 
-    /// SQLite online backup to `dest`, consistent even while the app writes.
+    /// A consistent copy of the database at `dest`, taken while the app writes.
+    ///
+    /// `VACUUM INTO` copies one read snapshot: writers carry on (WAL) and never restart it, as
+    /// they restarted the online backup API's page-by-page copy on every commit, so a desk in use
+    /// is copied in the time it takes to read it once. The copy is written under a random name
+    /// beside `dest`, synced, then linked into place only if `dest` still does not exist: no half
+    /// backup is ever visible and no existing file is replaced.
     pub fn backup(&self, dest: &Path) -> Result<()> {
         if dest.exists() {
             return Err(Error::invalid(
@@ -132,13 +220,35 @@ impl Store {
                 format!("{} already exists", dest.display()),
             ));
         }
-        self.conn
-            .backup(rusqlite::MAIN_DB, dest, None)
-            .map_err(Error::from)
+        let dir = dest
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile::Builder::new()
+            .prefix(".ticketflow-backup-")
+            .tempfile_in(dir)?;
+        let target = tmp
+            .path()
+            .to_str()
+            .ok_or_else(|| Error::invalid("backup", "the folder's name is not valid Unicode"))?
+            .to_string();
+        self.conn.execute("VACUUM INTO ?1", [&target])?;
+        std::fs::File::open(tmp.path())?.sync_all()?;
+        tmp.persist_noclobber(dest).map_err(|e| {
+            Error::invalid(
+                "backup",
+                format!("{} could not be written: {}", dest.display(), e.error),
+            )
+        })?;
+        Ok(())
     }
 
     pub fn verify_audit(&self) -> Result<crate::audit::ChainReport> {
-        crate::audit::verify(&self.conn)
+        // A page that cannot be read while walking the chain is damage, named as such.
+        crate::audit::verify(&self.conn).map_err(|e| match self.conn.path() {
+            Some(path) => health::at(Path::new(path), e),
+            None => e,
+        })
     }
 
     /// The connection's settings as SQLite reports them, for diagnostics and tests.

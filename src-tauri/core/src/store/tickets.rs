@@ -375,11 +375,15 @@ impl Store {
             }
             if t.is_closed() {
                 let head = events.last().map(|e| e.hash.clone()).unwrap_or_default();
-                t.record_hash = Some(record::seal_record(tx, &t, &head)?);
+                let hash = record::seal_record(tx, &t, &head)?;
+                // The seal enters the chain: rewriting the record now means rewriting the chain.
+                super::seal::append_sealed(tx, t.id, &t.number, &hash, actor, now)?;
+                t.record_hash = Some(hash);
             }
+            // Every child row before the ticket row: once it says closed, the seal refuses them.
+            super::records::sync_csat(tx, &t, now)?;
             let due = next_due(tx, &t, now)?;
             save(tx, &before, &t, due)?;
-            super::records::sync_csat(tx, &t, now)?;
             Ok(t)
         })
     }
