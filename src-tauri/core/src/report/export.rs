@@ -25,9 +25,10 @@ pub struct SavedReport {
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename, so a
 /// reader (or a crash) never sees half a report.
 ///
-/// The temporary file has a random name and is created exclusively (`O_EXCL`, mode 0600), so
-/// nothing planted at a guessable name (a symlink to another file) is followed; the rename
-/// replaces a symlink at `path` itself rather than writing through it.
+/// The temporary file has a random name and is created exclusively (`O_EXCL`), so nothing planted
+/// at a guessable name (a symlink to another file) is followed; the rename replaces a symlink at
+/// `path` itself rather than writing through it. A report is for the client, not a secret: it gets
+/// the mode any new file gets (0666 less the umask), not tempfile's private 0600.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     if path.file_name().is_none() {
         return Err(Error::invalid("path", "must name a file"));
@@ -36,10 +37,14 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".ticketflow-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".ticketflow-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     // On failure the temporary file is removed when the error (which owns it) is dropped.
@@ -67,6 +72,19 @@ pub fn save_report(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_report_gets_the_mode_of_any_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path().join("r.pdf");
+        write_file(&report, b"%PDF").unwrap();
+        let plain = dir.path().join("plain");
+        std::fs::File::create(&plain).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&report), mode(&plain));
+    }
 
     #[test]
     fn write_file_replaces_the_whole_file_and_leaves_no_temporary() {
