@@ -49,6 +49,7 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::directory::get_priority_matrix,
             commands::directory::get_current_technician,
             commands::technicians::get_desk_status,
+            commands::reports::get_checkpoint_status,
             commands::technicians::set_up_desk,
             commands::technicians::load_demo_desk,
             commands::technicians::add_technician,
@@ -93,7 +94,18 @@ pub fn run() {
     if let Some(preload) = launch::plugin(&state) {
         builder = builder.plugin(preload);
     }
-    let result = configure(builder, state).run(tauri::generate_context!());
+    // The keychain may be slow to answer (or prompt): the key for checkpoints is fetched off the
+    // main thread, and the window does not wait for it.
+    let builder = configure(builder, state).setup(|app| {
+        let handle = app.handle().clone();
+        std::thread::spawn(move || {
+            if let Some(state) = tauri::Manager::try_state::<AppState>(&handle) {
+                state.attach_checkpoint_key();
+            }
+        });
+        Ok(())
+    });
+    let result = builder.run(tauri::generate_context!());
     if let Err(error) = result {
         eprintln!("ticketflow: the window could not be started: {error}");
         std::process::exit(1);

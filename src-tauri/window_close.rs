@@ -1,6 +1,7 @@
 //! Closing the window never loses typed text: the first close request is held back while the UI
 //! flushes its unsaved paragraphs (WebKitGTK fires no `pagehide` when the webview is destroyed),
 //! then the window closes when the UI says it is done, or after a grace period if it never answers.
+//! Just before, the session's events are signed (a keyed checkpoint), as at every seal.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -26,20 +27,28 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     }
     api.prevent_close();
     if window.emit(FLUSH_EVENT, ()).is_err() {
-        let _ = window.destroy();
+        close(window);
         return;
     }
     let w = window.clone();
     std::thread::spawn(move || {
         std::thread::sleep(GRACE);
-        let _ = w.destroy();
+        close(&w);
     });
+}
+
+/// Signs the session's events (a keyed checkpoint), then closes.
+fn close<R: Runtime>(window: &Window<R>) {
+    if let Some(state) = window.try_state::<crate::AppState>() {
+        state.checkpoint_on_close();
+    }
+    let _ = window.destroy();
 }
 
 /// The UI has saved everything it held: close now.
 #[tauri::command]
 pub fn drafts_flushed<R: Runtime>(window: Window<R>, closing: tauri::State<'_, Closing>) {
     if closing.0.load(Ordering::SeqCst) {
-        let _ = window.destroy();
+        close(&window);
     }
 }

@@ -26,6 +26,7 @@ use ticketflow_core::report::{
 };
 use ticketflow_core::secrets::SecretStore;
 use ticketflow_core::signing::{self, Identity};
+use ticketflow_core::store::CheckpointStatus;
 
 use crate::state::guarded;
 use crate::{AppState, INTERNAL_ERROR};
@@ -131,6 +132,41 @@ impl Default for ReportEnv {
 }
 
 impl AppState {
+    /// Gives the store the key it signs checkpoints with, once the desk is set up: the signing
+    /// identity is loaded (or made, named after the desk) from the keychain outside the store's
+    /// lock. A keychain that does not answer leaves the desk working and its events unsigned; the
+    /// store keeps why, and `get_checkpoint_status` tells the window.
+    pub fn attach_checkpoint_key(&self) {
+        let msp_name = self.with_store(|store, _| {
+            Ok(match store.desk_status()?.set_up {
+                true => Some(store.report_settings()?.msp_name),
+                false => None,
+            })
+        });
+        let Ok(Some(msp_name)) = msp_name else {
+            return;
+        };
+        let key = self
+            .reports
+            .signing
+            .identity(&msp_name, self.now())
+            .map_err(|e| format!("[{}] {e}", e.code()));
+        let _ = self.with_store(|store, _| {
+            store.set_checkpoint_key(key);
+            Ok(())
+        });
+    }
+
+    /// The window is closing: signs the events of this session.
+    pub fn checkpoint_on_close(&self) {
+        if let Err(e) = self.with_store(|store, _| store.checkpoint_on_close()) {
+            eprintln!(
+                "ticketflow: the closing checkpoint was not written: {}: {}",
+                e.code, e.message
+            );
+        }
+    }
+
     fn with_signing(mut self, data_dir: PathBuf, keychain: Keychain) -> Self {
         self.reports.signing = Arc::new(Signing {
             data_dir: Some(data_dir),
@@ -197,6 +233,12 @@ fn chosen_file(path: &str, kinds: &[&str]) -> ticketflow_core::Result<PathBuf> {
     Ok(p.to_path_buf())
 }
 
+/// How much of the desk's history is checkpointed, and why not, when it is not.
+#[tauri::command]
+pub fn get_checkpoint_status(state: State<'_, AppState>) -> Result<CheckpointStatus, ErrorPayload> {
+    state.with_store(|store, _| store.checkpoint_status())
+}
+
 /// A folder the user chose in a folder dialog: absolute and existing.
 fn chosen_folder(folder: &str) -> ticketflow_core::Result<PathBuf> {
     let p = Path::new(folder);
@@ -217,15 +259,16 @@ pub fn export_report(
     path: String,
 ) -> Result<SavedReport, ErrorPayload> {
     let path = chosen_file(&path, &["pdf"]).map_err(payload)?;
-    let input = state.with_store(|store, _| store.report_input_of(ticket_id))?;
+    let mut input = state.with_store(|store, _| store.report_input_of(ticket_id))?;
     let now = state.now();
-    guarded(|| {
-        let identity = state
+    let identity = guarded(|| {
+        state
             .reports
             .signing
-            .identity(&input.settings.msp_name, now)?;
-        report::save_report(&input, &identity, now, &path)
-    })
+            .identity(&input.settings.msp_name, now)
+    })?;
+    state.with_store(|store, now| store.anchor_report(ticket_id, &identity, &mut input, now))?;
+    guarded(|| report::save_report(&input, &identity, now, &path))
 }
 
 /// Writes the signed report into the print folder and opens it in the system's PDF viewer,
@@ -236,11 +279,12 @@ pub fn print_report<R: Runtime>(
     state: State<'_, AppState>,
     ticket_id: i64,
 ) -> Result<SavedReport, ErrorPayload> {
-    let input = state.with_store(|store, _| store.report_input_of(ticket_id))?;
+    let mut input = state.with_store(|store, _| store.report_input_of(ticket_id))?;
     let now = state.now();
     let env = &state.reports;
+    let identity = guarded(|| env.signing.identity(&input.settings.msp_name, now))?;
+    state.with_store(|store, now| store.anchor_report(ticket_id, &identity, &mut input, now))?;
     let saved = guarded(|| {
-        let identity = env.signing.identity(&input.settings.msp_name, now)?;
         let dir = match &env.print_dir {
             Some(dir) => dir.clone(),
             None => app

@@ -24,13 +24,18 @@ pub fn set_up_desk(
     setup: DeskSetup,
     pin: String,
 ) -> Result<DeskStatus, ErrorPayload> {
-    state.with_store(|store, now| store.set_up_desk(&setup, &pin, now))
+    let status = state.with_store(|store, now| store.set_up_desk(&setup, &pin, now))?;
+    // Checkpoints start with the desk's first events.
+    state.attach_checkpoint_key();
+    Ok(status)
 }
 
 /// Fills an empty desk with demo data, as of now (refused once the desk is set up).
 #[tauri::command(async)]
 pub fn load_demo_desk(state: State<'_, AppState>) -> Result<DeskStatus, ErrorPayload> {
-    state.with_store(|store, now| store.load_demo_desk(DEMO_TICKETS, 1, now))
+    let status = state.with_store(|store, now| store.load_demo_desk(DEMO_TICKETS, 1, now))?;
+    state.attach_checkpoint_key();
+    Ok(status)
 }
 
 /// Adds a technician with their PIN; the current technician witnesses with their own PIN.

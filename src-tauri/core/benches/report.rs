@@ -50,12 +50,12 @@ fn single(c: &mut Criterion) {
         .into_iter()
         .filter(|n| pinned.as_ref().is_none_or(|p| p == n))
         .find(|n| {
-            report::export_ticket(&store, n, &identity, now())
+            report::export_ticket(&mut store, n, &identity, now())
                 .map(|pdf| pages(&pdf) >= 3)
                 .unwrap_or(false)
         })
         .expect("a report of 3 pages or more in the demo data");
-    let pdf = report::export_ticket(&store, &number, &identity, now()).expect("report");
+    let pdf = report::export_ticket(&mut store, &number, &identity, now()).expect("report");
     eprintln!(
         "report {number}: {} pages, {} bytes",
         pages(&pdf),
@@ -63,13 +63,13 @@ fn single(c: &mut Criterion) {
     );
 
     c.bench_function("export_and_sign_3_page_report", |b| {
-        b.iter(|| report::export_ticket(&store, &number, &identity, now()).expect("report"))
+        b.iter(|| report::export_ticket(&mut store, &number, &identity, now()).expect("report"))
     });
 
     let mut times: Vec<Duration> = (0..200)
         .map(|_| {
             let t = Instant::now();
-            let _ = report::export_ticket(&store, &number, &identity, now());
+            let _ = report::export_ticket(&mut store, &number, &identity, now());
             t.elapsed()
         })
         .collect();

@@ -7,9 +7,11 @@
 //! against each closed ticket's stored record.
 
 use crate::canonical::hash_of;
+use crate::checkpoint::{invalid, Checkpoint};
 use crate::error::{Error, Result};
 use crate::workflow::Change;
 use chrono::{DateTime, SecondsFormat, Utc};
+use p256::ecdsa::VerifyingKey;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -141,6 +143,45 @@ fn parse(row: (AuditEvent, String, String)) -> Result<AuditEvent> {
     Ok(e)
 }
 
+/// The recomputed hash of an event from its content and link: equal to `e.hash` for an event as
+/// written. A report carries its seal event, so this checks it without the database.
+pub fn event_hash(e: &AuditEvent) -> Result<String> {
+    link_hash(
+        e.id,
+        e.ticket_id,
+        &e.actor,
+        &e.at,
+        &e.action,
+        &e.before,
+        &e.after,
+        &e.prev_hash,
+    )
+}
+
+/// One event by id.
+pub fn event(conn: &Connection, id: i64) -> Result<Option<AuditEvent>> {
+    conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], row_to_event)
+        .optional()?
+        .map(parse)
+        .transpose()
+}
+
+/// A ticket's latest event of one action.
+pub fn last_of_ticket(
+    conn: &Connection,
+    ticket_id: i64,
+    action: &str,
+) -> Result<Option<AuditEvent>> {
+    conn.query_row(
+        &format!("{SELECT} WHERE ticket_id = ?1 AND action = ?2 ORDER BY id DESC LIMIT 1"),
+        params![ticket_id, action],
+        row_to_event,
+    )
+    .optional()?
+    .map(parse)
+    .transpose()
+}
+
 /// Events of one ticket, newest first.
 pub fn for_ticket(conn: &Connection, ticket_id: i64, limit: u32) -> Result<Vec<AuditEvent>> {
     let mut stmt = conn.prepare_cached(&format!(
@@ -156,6 +197,14 @@ pub struct ChainReport {
     pub head: String,
     /// Closed tickets whose stored record matches their `ticket_sealed` event.
     pub sealed_tickets: u64,
+    /// Checkpoints whose signature and head held.
+    pub checkpoints: u64,
+    /// The last event a checkpoint covers (0: none).
+    pub checkpointed_through: i64,
+    /// Events after the last checkpoint: held by the chain's links alone.
+    pub unsigned_events: u64,
+    /// On a desk upgraded with history, the event that marks where checkpoints began.
+    pub checkpoints_began: Option<i64>,
 }
 
 /// What the verified chain says about seals, gathered in the same walk (so the seals checked are
@@ -168,9 +217,74 @@ pub(crate) struct ChainSeals {
     pub last_event: HashMap<i64, i64>,
 }
 
-/// Walks the whole chain, then checks every closed ticket's record against its `ticket_sealed`
-/// event; the error names the first broken link (or the ticket whose seal no longer holds).
-pub fn verify(conn: &Connection) -> Result<ChainReport> {
+/// The signatures of all checkpoints, checked on every core: an ECDSA verification costs more
+/// than hashing an event, and a desk takes one checkpoint per closed ticket.
+fn signature_checks(
+    checkpoints: &[Checkpoint],
+    key: &VerifyingKey,
+    key_id: &str,
+) -> Vec<Option<String>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = checkpoints.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = checkpoints
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|c| c.check_signature(key, key_id).err())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| {
+                p.join()
+                    .unwrap_or_else(|_| vec![Some("its check did not finish".into())])
+            })
+            .collect()
+    })
+}
+
+/// Walks the whole chain, checking each checkpoint where it falls, then every closed ticket's
+/// record against its `ticket_sealed` event. The error names the first broken link or the first
+/// checkpoint that no longer holds (or the ticket whose seal no longer holds).
+///
+/// `key` is the desk's signing certificate's key and id; with checkpoints stored and no key,
+/// verification fails: checkpoints that cannot be checked vouch for nothing.
+pub fn verify(conn: &Connection, key: Option<(&VerifyingKey, &str)>) -> Result<ChainReport> {
+    let checkpoints = crate::store::all_checkpoints(conn)?;
+    let signatures = match (key, checkpoints.first()) {
+        (Some((key, key_id)), _) => signature_checks(&checkpoints, key, key_id),
+        (None, Some(first)) => {
+            return Err(invalid(
+                first,
+                "the desk's signing certificates are missing (report-signing/certificates.pem), so no checkpoint can be checked",
+            ))
+        }
+        (None, None) => Vec::new(),
+    };
+    // Sequence and links first: they say whether a checkpoint was removed, added or reordered.
+    let mut prev = GENESIS.to_string();
+    for (i, c) in checkpoints.iter().enumerate() {
+        if c.seq != i as i64 + 1 {
+            return Err(invalid(
+                c,
+                format!(
+                    "expected checkpoint {} here: a checkpoint was removed or reordered",
+                    i + 1
+                ),
+            ));
+        }
+        if c.prev != prev {
+            return Err(invalid(c, "its link to the previous checkpoint does not match: a checkpoint was removed, added or altered"));
+        }
+        prev = c.digest()?;
+    }
+    let mut next_checkpoint = 0usize;
     let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY id"))?;
     let mut rows = stmt.query([])?;
     let (mut expected_id, mut prev) = (1i64, GENESIS.to_string());
@@ -192,18 +306,32 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
         if e.prev_hash != prev {
             return broken("its link to the previous event does not match".into());
         }
-        let recomputed = link_hash(
-            e.id,
-            e.ticket_id,
-            &e.actor,
-            &e.at,
-            &e.action,
-            &e.before,
-            &e.after,
-            &e.prev_hash,
-        )?;
+        let recomputed = event_hash(&e)?;
         if recomputed != e.hash {
             return broken("its content was altered after it was written".into());
+        }
+        while let Some(c) = checkpoints
+            .get(next_checkpoint)
+            .filter(|c| c.event_id <= e.id)
+        {
+            let held = checkpoints[..next_checkpoint]
+                .last()
+                .map_or(String::new(), |p| {
+                    format!(
+                        " (checkpoint {} at event {} still holds)",
+                        p.seq, p.event_id
+                    )
+                });
+            if let Some(why) = &signatures[next_checkpoint] {
+                return Err(invalid(c, format!("{why}{held}")));
+            }
+            if c.event_id < e.id || c.head_hash != e.hash {
+                return Err(invalid(c, format!(
+                    "the chain's hash at event {} is not the signed one: the history up to that event was rewritten{held}",
+                    c.event_id
+                )));
+            }
+            next_checkpoint += 1;
         }
         if let Some(ticket) = e.ticket_id {
             chain_seals.last_event.insert(ticket, e.id);
@@ -220,6 +348,16 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
         expected_id += 1;
         count += 1;
     }
+    if let Some(c) = checkpoints.get(next_checkpoint) {
+        return Err(invalid(
+            c,
+            format!(
+            "it covers event {}, but the chain ends at event {}: events were removed from the end",
+            c.event_id,
+            expected_id - 1
+        ),
+        ));
+    }
     let head: Option<(i64, String)> = conn
         .query_row(
             "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
@@ -235,9 +373,14 @@ pub fn verify(conn: &Connection) -> Result<ChainReport> {
         });
     }
     let sealed_tickets = crate::store::verify_seal_events(conn, &chain_seals)?;
+    let through = checkpoints.last().map_or(0, |c| c.event_id);
     Ok(ChainReport {
         events: count,
         head: prev,
         sealed_tickets,
+        checkpoints: checkpoints.len() as u64,
+        checkpointed_through: through,
+        unsigned_events: count.saturating_sub(through as u64),
+        checkpoints_began: crate::store::checkpoints_beginning(conn)?,
     })
 }

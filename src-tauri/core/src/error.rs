@@ -31,6 +31,14 @@ pub enum Error {
     CloseBlocked { missing: Vec<String> },
     #[error("audit chain broken at event {event_id}: {reason}")]
     AuditBroken { event_id: i64, reason: String },
+    #[error("the schema's guards were removed or changed (triggers {0}): someone wrote to the file behind Ticketflow; run verify-audit --deep to see what changed")]
+    GuardsMissing(String),
+    #[error("checkpoint {seq} (event {event_id}) no longer verifies: {reason}")]
+    CheckpointInvalid {
+        seq: i64,
+        event_id: i64,
+        reason: String,
+    },
     #[error("database migration failed: {0}")]
     Migration(String),
     #[error("storage error: {0}")]
@@ -39,7 +47,7 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("ticket {0} is not closed; only a closed ticket has a closure report")]
     NotClosed(String),
-    #[error("the stored record of ticket {ticket} does not match its data: sealed {stored}, now {computed}")]
+    #[error("the stored record of ticket {ticket} does not match its data: sealed {stored}, now {computed}; run `ticketflow-cli verify-audit --deep` to see what changed, and restore a backup from before the change")]
     RecordMismatch {
         ticket: String,
         stored: String,
@@ -116,6 +124,8 @@ impl Error {
             Error::InvalidTransition { .. } => "INVALID_TRANSITION",
             Error::CloseBlocked { .. } => "CLOSE_BLOCKED",
             Error::AuditBroken { .. } => "AUDIT_BROKEN",
+            Error::CheckpointInvalid { .. } => "CHECKPOINT_INVALID",
+            Error::GuardsMissing(_) => "GUARDS_MISSING",
             Error::Migration(_) => "MIGRATION_FAILED",
             Error::Store(_) => "STORE_ERROR",
             Error::Io(_) => "IO_ERROR",

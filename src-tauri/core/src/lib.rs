@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod canonical;
+pub mod checkpoint;
 pub mod clock;
 pub mod demo;
 pub mod directory;

@@ -173,6 +173,22 @@ fn tamper_ready(s: &Sandbox) -> (TempDir, i64) {
     (dir, events)
 }
 
+/// Puts the append-only triggers back, as an attacker who wants the schema to look untouched
+/// does (a missing trigger is itself named: GUARDS_MISSING), then verifies.
+fn verify_after_tampering(s: &Sandbox, dir: &Path) -> Run {
+    db(dir)
+        .execute_batch(
+            "CREATE TRIGGER audit_events_append_only_update BEFORE UPDATE ON audit_events BEGIN
+                 SELECT RAISE(ABORT, 'AUDIT_APPEND_ONLY');
+             END;
+             CREATE TRIGGER audit_events_append_only_delete BEFORE DELETE ON audit_events BEGIN
+                 SELECT RAISE(ABORT, 'AUDIT_APPEND_ONLY');
+             END;",
+        )
+        .unwrap();
+    s.run_in(dir, &["verify-audit"])
+}
+
 fn assert_broken(r: &Run) {
     assert_eq!(r.code, 1, "verify-audit must fail with exit 1: {r:?}");
     assert!(
@@ -364,7 +380,7 @@ fn altering_an_event_is_caught_and_named() {
         )
         .unwrap();
     assert_eq!(changed, 1);
-    let r = s.run_in(dir.path(), &["verify-audit"]);
+    let r = verify_after_tampering(&s, dir.path());
     assert_broken(&r);
     assert!(
         r.stderr.contains(&format!("event {k}:")),
@@ -384,7 +400,7 @@ fn an_event_that_is_not_json_is_caught() {
             [k],
         )
         .unwrap();
-    let r = s.run_in(dir.path(), &["verify-audit"]);
+    let r = verify_after_tampering(&s, dir.path());
     assert_broken(&r);
     assert!(r.stderr.contains(&format!("event {k}:")), "{:?}", r.stderr);
 }
@@ -397,7 +413,7 @@ fn deleting_a_middle_event_is_caught() {
     db(dir.path())
         .execute("DELETE FROM audit_events WHERE id = ?1", [k])
         .unwrap();
-    let r = s.run_in(dir.path(), &["verify-audit"]);
+    let r = verify_after_tampering(&s, dir.path());
     assert_broken(&r);
     assert!(
         r.stderr.contains(&format!("event {}:", k + 1)),
@@ -422,7 +438,7 @@ fn deleting_the_last_event_is_caught() {
         count(&db(dir.path()), "SELECT max(id) FROM audit_events"),
         events - 1
     );
-    assert_broken(&s.run_in(dir.path(), &["verify-audit"]));
+    assert_broken(&verify_after_tampering(&s, dir.path()));
 }
 
 #[test]
@@ -456,7 +472,7 @@ fn swapping_two_events_is_caught() {
         .unwrap();
     assert_eq!(moved, Some(original), "the swap did not happen");
     drop(conn);
-    let r = s.run_in(dir.path(), &["verify-audit"]);
+    let r = verify_after_tampering(&s, dir.path());
     assert_broken(&r);
     assert!(r.stderr.contains(&format!("event {a}:")), "{:?}", r.stderr);
 }

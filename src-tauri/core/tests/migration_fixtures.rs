@@ -302,15 +302,26 @@ fn assert_migrates_intact(name: &str, version: i64) {
     assert_eq!(store.integrity_check().unwrap(), "ok", "{name}");
 
     // The chain as it was, then one ticket_sealed event per closed ticket (migration 0009: those
-    // tickets were sealed before seals entered the chain, and their events say so).
+    // tickets were sealed before seals entered the chain, and their events say so), then the
+    // event that marks where checkpoints began (migration 0010), which verification reports.
     let chain = store
         .verify_audit()
         .expect("audit chain intact after migration");
     let sealed_at_migration = before.closed.len() as u64;
     assert_eq!(
         chain.events,
-        before.audit_events + sealed_at_migration,
+        before.audit_events + sealed_at_migration + 1,
         "{name}: audit events"
+    );
+    assert_eq!(
+        chain.checkpoints_began,
+        Some(chain.events as i64),
+        "{name}: checkpoints begin after the history the desk had"
+    );
+    assert_eq!(
+        (chain.checkpoints, chain.unsigned_events),
+        (0, chain.events),
+        "{name}: no key yet, nothing signed"
     );
     assert_eq!(chain.sealed_tickets, sealed_at_migration, "{name}: seals");
     let raw = read_only(&path);
@@ -323,7 +334,7 @@ fn assert_migrates_intact(name: &str, version: i64) {
         .expect("the old head is still in the chain");
     assert_eq!(old_head, before.audit_head, "{name}: audit head");
     let mut stmt = raw
-        .prepare("SELECT ticket_id, actor, after FROM audit_events WHERE id > ?1 ORDER BY id")
+        .prepare("SELECT ticket_id, actor, after FROM audit_events WHERE id > ?1 AND action = 'ticket_sealed' ORDER BY id")
         .unwrap();
     let added: Vec<(i64, String, String)> = stmt
         .query_map([before.audit_events as i64], |r| {
@@ -560,4 +571,49 @@ fn schema_v5_documents_index_keeps_every_ticket_text() {
         hit.number.as_deref(),
         Some(store.ticket(id).unwrap().number.as_str())
     );
+}
+
+#[test]
+fn an_upgraded_desk_gets_its_first_checkpoint_over_its_old_history_and_says_so() {
+    for (name, version) in [("schema-v1.db", 1), ("schema-v5.db", 5)] {
+        let Migrated {
+            mut store,
+            _dir: _keep,
+            ..
+        } = migrate(name, version);
+        let identity = std::sync::Arc::new(
+            ticketflow_core::signing::Identity::ephemeral("Desk", chrono::Utc::now()).unwrap(),
+        );
+        store.set_checkpoint_key(Ok(identity));
+        let chain = store.verify_audit().unwrap();
+        assert_eq!(
+            chain.checkpoints, 1,
+            "{name}: signed as soon as the key is there"
+        );
+        assert_eq!(
+            (chain.checkpointed_through, chain.unsigned_events),
+            (chain.events as i64, 0),
+            "{name}"
+        );
+        let began = chain
+            .checkpoints_began
+            .expect("the upgrade says where checkpoints began");
+        let marker = store.audit_event(began).unwrap().unwrap();
+        assert_eq!(
+            marker.action,
+            ticketflow_core::store::CHECKPOINTS_BEGAN,
+            "{name}"
+        );
+        assert_eq!(
+            marker.after["events_before"],
+            Value::from(began - 1),
+            "{name}"
+        );
+        let first = store.checkpoint_at(1).unwrap().unwrap();
+        assert_eq!(
+            first.reason,
+            ticketflow_core::checkpoint::CheckpointReason::First,
+            "{name}"
+        );
+    }
 }

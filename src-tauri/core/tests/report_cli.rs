@@ -78,7 +78,7 @@ fn demo(home: &Path) -> (std::path::PathBuf, Vec<String>, String) {
 
 /// Signs a report the way the CLI does, but with an in-memory keychain.
 fn sign_in_process(dir: &Path, number: &str) -> Vec<u8> {
-    let store = Store::open(&dir.join(ticketflow_core::paths::DB_FILE)).unwrap();
+    let mut store = Store::open(&dir.join(ticketflow_core::paths::DB_FILE)).unwrap();
     let secrets = SecretStore::in_memory().unwrap();
     let id = Identity::load_or_create(
         dir,
@@ -87,7 +87,7 @@ fn sign_in_process(dir: &Path, number: &str) -> Vec<u8> {
         report_fixture::now(),
     )
     .unwrap();
-    report::export_ticket(&store, number, &id, report_fixture::now()).unwrap()
+    report::export_ticket(&mut store, number, &id, report_fixture::now()).unwrap()
 }
 
 #[test]

@@ -102,9 +102,11 @@ fn verification_needs_this_installations_root_and_the_stored_record() {
     let v = report::verify_report(&e.pdf, &empty.store, Some(&certs)).unwrap();
     assert!(!v.ok());
     assert!(
-        v.checks.iter().any(|k| k.name == "record" && !k.ok),
+        v.checks.iter().any(|k| k.name == "desk record" && !k.ok),
         "{v:?}"
     );
+    // The file itself is intact: what differs is the database.
+    assert_eq!(v.verdict(), report::Verdict::DeskChanged, "{v:?}");
     assert_eq!(v.ticket.as_deref(), Some(c.number.as_str()));
 }
 

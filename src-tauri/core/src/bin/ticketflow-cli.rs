@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use ticketflow_core::checkpoint::CheckpointReason;
 use ticketflow_core::directory::{NewTechnician, TechTier};
 use ticketflow_core::report::PaperSize;
 use ticketflow_core::secrets::SecretStore;
@@ -13,11 +14,14 @@ use ticketflow_core::{paths, report, store::Store, Error};
 
 const EXIT_CODES: &str = "Exit codes:
   0  success
-  1  verification failed (verify-audit found a broken link, verify-report a bad report),
-     or the desk to verify is missing, damaged or not yet migrated (verifying opens it
-     read-only and never creates or changes a file)
+  1  verification failed: verify-audit found a broken link or a checkpoint that no longer
+     verifies; verify-report found the report altered or not signed by this desk; or the
+     desk to verify is missing, damaged or not yet migrated (verifying opens it read-only
+     and never creates or changes a file)
   2  usage error (unknown command or bad arguments)
-  3  any other error; stderr shows its code, e.g. `error[NOT_FOUND]: ...`";
+  3  any other error; stderr shows its code, e.g. `error[NOT_FOUND]: ...`
+  4  verify-report with a desk: the report is authentic, but the desk's database was
+     changed after it was issued (the message names the first event found to differ)";
 
 #[derive(Parser)]
 #[command(name = "ticketflow-cli", version, about = "Ticketflow's command line (no window)", after_help = EXIT_CODES)]
@@ -97,8 +101,12 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
-    /// Verify a report: its signature, that its certificate chains to this installation's root,
-    /// and that its record hash matches the stored record; exit 1 if any check fails.
+    /// Verify a report. Alone, the file: its signature, its attached record and its history
+    /// anchor (the seal event and the signed checkpoint it carries); exit 1 if the report was
+    /// altered. With --data-dir DIR (or $TICKETFLOW_DATA_DIR) also against that desk: its
+    /// certificate chains to the desk's root (else exit 1), and the desk still holds the record,
+    /// the seal event and the checkpoint, its whole history verifying (else exit 4: the report is
+    /// authentic and the database changed after it was issued).
     VerifyReport { file: PathBuf },
     /// Show the report settings, changing those given.
     ReportSettings {
@@ -465,7 +473,39 @@ fn open(dir: Option<PathBuf>) -> Result<Store, Error> {
     Store::open(&dir.join(paths::DB_FILE))
 }
 
+/// Signs the desk's unsigned events (a session ends), when the desk has a signing identity and
+/// the keychain gives its key; `create` makes the identity first (a new desk). Says on stderr why
+/// not, when it cannot.
+fn checkpoint_session(store: &mut Store, data_dir: &std::path::Path, create: bool) {
+    let outcome = (|| -> Result<Option<i64>, Error> {
+        if store.checkpoint_status()?.unsigned_events == 0
+            || (!create && signing::load_certificates(data_dir)?.is_none())
+        {
+            return Ok(None);
+        }
+        let now = chrono::Utc::now();
+        let msp_name = store.report_settings()?.msp_name;
+        let identity =
+            Identity::load_or_create(data_dir, &SecretStore::platform()?, &msp_name, now)?;
+        let taken = store.checkpoint(&identity, CheckpointReason::Closing, now)?;
+        Ok(taken.map(|c| c.event_id))
+    })();
+    if let Err(e) = outcome {
+        eprintln!(
+            "note: the desk's newest events are not checkpointed: [{}] {e}; they will be once the keychain is reachable",
+            e.code()
+        );
+    }
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Error> {
+    // `verify-report FILE` checks the file alone unless a desk is named.
+    let desk_named = cli.data_dir.is_some()
+        || std::env::var_os(paths::DATA_DIR_ENV).is_some_and(|d| !d.is_empty());
+    if let (Command::VerifyReport { file }, false) = (&cli.command, desk_named) {
+        let pdf = read_report_file(file)?;
+        return Ok(show_verification(&report::verify_report_alone(&pdf)));
+    }
     let data_dir = match cli.data_dir {
         Some(d) => d,
         None => paths::data_dir()?,
@@ -487,7 +527,115 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     } else {
         open(Some(data_dir.clone()))?
     };
-    match cli.command {
+    let create_identity = matches!(cli.command, Command::Init { .. });
+    let exit = run_command(cli.command, &mut store, &data_dir)?;
+    if !verifying && exit == ExitCode::SUCCESS {
+        checkpoint_session(&mut store, &data_dir, create_identity);
+    }
+    Ok(exit)
+}
+
+fn read_report_file(file: &std::path::Path) -> Result<Vec<u8>, Error> {
+    // Read one byte past the limit at most, so a huge file is refused without loading it.
+    use std::io::Read;
+    let mut pdf = Vec::new();
+    std::fs::File::open(file)?
+        .take(report::REPORT_MAX_BYTES + 1)
+        .read_to_end(&mut pdf)?;
+    Ok(pdf)
+}
+
+fn show_verification(v: &report::Verification) -> ExitCode {
+    for c in &v.checks {
+        println!(
+            "{:<12} {:<6} {}",
+            c.name,
+            if c.ok { "ok" } else { "FAILED" },
+            c.detail
+        );
+    }
+    let first = v
+        .checks
+        .iter()
+        .find(|c| !c.ok)
+        .map(|c| format!("{}: {}", c.name, c.detail))
+        .unwrap_or_default();
+    match v.verdict() {
+        report::Verdict::Verified => {
+            println!("report verified");
+            ExitCode::SUCCESS
+        }
+        report::Verdict::ReportAltered => {
+            let e = Error::ReportInvalid(first);
+            eprintln!("error[{}]: {e}", e.code());
+            ExitCode::from(1)
+        }
+        report::Verdict::DeskChanged => {
+            let e = Error::ReportInvalid(first);
+            eprintln!("error[DESK_CHANGED]: {e}");
+            ExitCode::from(4)
+        }
+    }
+}
+
+/// Prints what the checkpoints say after an intact chain.
+fn show_checkpoints(
+    report: &ticketflow_core::audit::ChainReport,
+    data_dir: &std::path::Path,
+    certs: Option<&signing::Certificates>,
+) {
+    if report.checkpoints == 0 {
+        println!(
+            "checkpoints: none yet; the chain's links alone vouch for its {} events ({})",
+            report.events,
+            if certs.is_some() {
+                "the keychain was not reachable when they were written"
+            } else {
+                "this desk has no signing identity yet: the app makes one when the desk is set up, export-report when it signs"
+            }
+        );
+    } else {
+        println!(
+            "checkpoints: {} verified, through event {}; {} later events are not checkpointed yet",
+            report.checkpoints, report.checkpointed_through, report.unsigned_events
+        );
+    }
+    if let Some(began) = report.checkpoints_began {
+        println!(
+            "checkpoints began at event {began} (this desk was upgraded): the {} events before it were written before checkpoints existed",
+            began - 1
+        );
+    }
+    if let Some(certs) = certs {
+        // The certificates sit beside the database: whoever replaced both could re-sign every
+        // checkpoint. The keychain, which holds the real key, tells.
+        let confirmed = SecretStore::platform().and_then(|secrets| {
+            Identity::load_or_create(data_dir, &secrets, "", chrono::Utc::now())
+        });
+        match confirmed {
+            Ok(identity) if identity.certificates == *certs => println!(
+                "signing key: this machine's keychain holds the key of {}",
+                signing::certificates_path(data_dir).display()
+            ),
+            Ok(_) => println!("WARNING: the certificates changed while they were being checked"),
+            Err(e @ Error::SigningKeyMissing(_)) => println!(
+                "WARNING: this machine's keychain has no key for these certificates: this is not the machine that made them, or they were replaced ({e})"
+            ),
+            Err(e) => println!(
+                "signing key: not confirmed against the keychain: [{}] {e}",
+                e.code()
+            ),
+        }
+    }
+}
+
+fn run_command(
+    command: Command,
+    store: &mut Store,
+    data_dir: &std::path::Path,
+) -> Result<ExitCode, Error> {
+    let data_dir = data_dir.to_path_buf();
+    match command {
         Command::Init {
             desk_name,
             time_zone,
@@ -519,8 +667,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Technician(command) => technician_command(&mut store, command),
-        Command::Runbook(command) => runbook_command(&mut store, command),
+        Command::Technician(command) => technician_command(store, command),
+        Command::Runbook(command) => runbook_command(store, command),
         Command::DemoData {
             tickets,
             seed,
@@ -536,7 +684,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let started = std::time::Instant::now();
             let anchor = anchor.unwrap_or_else(chrono::Utc::now);
             let summary = ticketflow_core::demo::generate_at(
-                &mut store,
+                store,
                 tickets,
                 seed,
                 anchor,
@@ -545,7 +693,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             eprintln!();
             if documents > 0 {
                 ticketflow_core::demo::generate_documents(
-                    &mut store,
+                    store,
                     documents,
                     seed,
                     anchor,
@@ -565,12 +713,15 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::VerifyAudit { deep } => match store.verify_audit() {
-            Ok(report) => {
+        Command::VerifyAudit { deep } => match signing::load_certificates(&data_dir)
+            .and_then(|certs| Ok((store.verify_audit_with(certs.as_ref())?, certs)))
+        {
+            Ok((report, certs)) => {
                 println!(
                     "audit chain intact: {} events, head {}; {} sealed tickets match their seal",
                     report.events, report.head, report.sealed_tickets
                 );
+                show_checkpoints(&report, &data_dir, certs.as_ref());
                 if !deep {
                     return Ok(ExitCode::SUCCESS);
                 }
@@ -596,7 +747,12 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                     Ok(ExitCode::from(1))
                 }
             }
-            Err(e @ (Error::AuditBroken { .. } | Error::DatabaseCorrupt { .. })) => {
+            Err(
+                e @ (Error::AuditBroken { .. }
+                | Error::CheckpointInvalid { .. }
+                | Error::GuardsMissing(_)
+                | Error::DatabaseCorrupt { .. }),
+            ) => {
                 eprintln!("error[{}]: {e}", e.code());
                 Ok(ExitCode::from(1))
             }
@@ -617,6 +773,8 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             let secrets = SecretStore::platform()?;
             let identity =
                 Identity::load_or_create(&data_dir, &secrets, &input.settings.msp_name, now)?;
+            let id = store.ticket_id_by_number(&ticket)?;
+            store.anchor_report(id, &identity, &mut input, now)?;
             let pdf = report::render_signed(&input, &identity, now)?;
             report::write_file(&out, &pdf)?;
             println!(
@@ -647,36 +805,10 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::VerifyReport { file } => {
-            // Read one byte past the limit at most, so a huge file is refused without loading it.
-            use std::io::Read;
-            let mut pdf = Vec::new();
-            std::fs::File::open(&file)?
-                .take(report::REPORT_MAX_BYTES + 1)
-                .read_to_end(&mut pdf)?;
+            let pdf = read_report_file(&file)?;
             let certs = signing::load_certificates(&data_dir)?;
-            let v = report::verify_report(&pdf, &store, certs.as_ref())?;
-            for c in &v.checks {
-                println!(
-                    "{:<12} {:<6} {}",
-                    c.name,
-                    if c.ok { "ok" } else { "FAILED" },
-                    c.detail
-                );
-            }
-            if v.ok() {
-                println!("report verified");
-                Ok(ExitCode::SUCCESS)
-            } else {
-                let first = v
-                    .checks
-                    .iter()
-                    .find(|c| !c.ok)
-                    .map(|c| format!("{}: {}", c.name, c.detail))
-                    .unwrap_or_default();
-                let e = Error::ReportInvalid(first);
-                eprintln!("error[{}]: {e}", e.code());
-                Ok(ExitCode::from(1))
-            }
+            let v = report::verify_report(&pdf, store, certs.as_ref())?;
+            Ok(show_verification(&v))
         }
         Command::ReportSettings {
             msp_name,

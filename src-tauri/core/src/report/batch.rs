@@ -169,7 +169,7 @@ pub fn export_batch_with(
         ..BatchSummary::default()
     });
     let worker = || -> Result<()> {
-        let store = Store::open(db_path)?;
+        let mut store = Store::open(db_path)?;
         loop {
             if control.cancel.load(Ordering::SeqCst) {
                 return Ok(());
@@ -178,7 +178,7 @@ pub fn export_batch_with(
             let Some(number) = ticket_numbers.get(i) else {
                 return Ok(());
             };
-            let result = export_ticket(&store, number, identity, now).and_then(|pdf| {
+            let result = export_ticket(&mut store, number, identity, now).and_then(|pdf| {
                 write_file(&out_dir.join(batch_file_name(number)), &pdf)?;
                 Ok(pdf.len() as u64)
             });

@@ -56,6 +56,8 @@ pub(crate) type Place = (f32, f32, f32, f32);
 pub(crate) struct SignerNote {
     pub signer: String,
     pub root: String,
+    /// Where the desk's history stood at sealing, in a sentence.
+    pub history: Option<String>,
 }
 
 pub(crate) struct Content {

@@ -18,7 +18,9 @@ pub use batch::{
 };
 pub use export::{save_report, write_file, SavedReport};
 pub use logo::{Logo, LogoFormat, ReportLogo, LOGO_MAX_BYTES, LOGO_MAX_SIDE, LOGO_MIN_SIDE};
-pub use verify::{verify_report, Check, Verification, REPORT_MAX_BYTES};
+pub use verify::{
+    verify_report, verify_report_alone, Check, Verdict, Verification, REPORT_MAX_BYTES,
+};
 
 use crate::error::{Error, Result};
 use crate::record::SealedRecord;
@@ -38,6 +40,68 @@ pub const DEFAULT_MSP_NAME: &str = "IT Service Desk";
 /// Document-info keys that carry the ticket and record hash for machines.
 pub const INFO_TICKET: &str = "TicketflowTicket";
 pub const INFO_RECORD_HASH: &str = "TicketflowRecordSHA256";
+/// Document-info key of the seal's place in the desk's history: the `ticket_sealed` event and the
+/// checkpoint that signed a head including it, as canonical JSON (see [`Anchor`]).
+pub const INFO_ANCHOR: &str = "TicketflowAnchor";
+
+/// What a report carries of the desk's history at sealing: the seal event whole (so its hash can
+/// be recomputed and its record hash read without the database) and the first checkpoint whose
+/// signed head includes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Anchor {
+    pub seal_event: AnchorEvent,
+    pub checkpoint: Option<crate::checkpoint::Checkpoint>,
+}
+
+/// An audit event as the anchor carries it (the fields its hash covers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnchorEvent {
+    pub id: i64,
+    pub ticket_id: Option<i64>,
+    pub actor: String,
+    pub at: String,
+    pub action: String,
+    pub before: serde_json::Value,
+    pub after: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl From<&crate::store::SealAnchor> for Anchor {
+    fn from(a: &crate::store::SealAnchor) -> Anchor {
+        let e = &a.seal_event;
+        Anchor {
+            seal_event: AnchorEvent {
+                id: e.id,
+                ticket_id: e.ticket_id,
+                actor: e.actor.clone(),
+                at: e.at.clone(),
+                action: e.action.clone(),
+                before: e.before.clone(),
+                after: e.after.clone(),
+                prev_hash: e.prev_hash.clone(),
+                hash: e.hash.clone(),
+            },
+            checkpoint: a.checkpoint.clone(),
+        }
+    }
+}
+
+impl AnchorEvent {
+    pub fn to_event(&self) -> crate::audit::AuditEvent {
+        crate::audit::AuditEvent {
+            id: self.id,
+            ticket_id: self.ticket_id,
+            actor: self.actor.clone(),
+            at: self.at.clone(),
+            action: self.action.clone(),
+            before: self.before.clone(),
+            after: self.after.clone(),
+            prev_hash: self.prev_hash.clone(),
+            hash: self.hash.clone(),
+        }
+    }
+}
 
 text_enum! {
     /// The report's paper.
@@ -97,6 +161,9 @@ pub struct ReportInput {
     pub sealed: SealedRecord,
     pub template: Template,
     pub settings: ReportSettings,
+    /// The seal's place in the history (None: a desk closed before seals entered the chain and
+    /// never migrated, which cannot happen on an up-to-date store).
+    pub anchor: Option<Anchor>,
 }
 
 impl Store {
@@ -116,7 +183,28 @@ impl Store {
             sealed,
             template,
             settings: self.report_settings()?,
+            anchor: self.seal_anchor(id)?.as_ref().map(Anchor::from),
         })
+    }
+
+    /// Makes sure a checkpoint covers the ticket's seal before its report is signed (one taken
+    /// when the ticket closed, else one now, with the report's key), and puts the anchor in
+    /// `input`.
+    pub fn anchor_report(
+        &mut self,
+        ticket_id: i64,
+        identity: &Identity,
+        input: &mut ReportInput,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let covered = self
+            .seal_anchor(ticket_id)?
+            .is_some_and(|a| a.checkpoint.is_some());
+        if !covered {
+            self.checkpoint(identity, crate::checkpoint::CheckpointReason::Report, now)?;
+        }
+        input.anchor = self.seal_anchor(ticket_id)?.as_ref().map(Anchor::from);
+        Ok(())
     }
 }
 
@@ -191,6 +279,22 @@ fn make_pdf(
     let note = identity.map(|id| document::SignerNote {
         signer: id.signer_name(),
         root: signing::subject_name(&id.certificates.root),
+        history: input.anchor.as_ref().map(|a| {
+            let mut text = format!(
+                "When it was sealed, the desk's history stood at event {} (SHA-256 {}).",
+                a.seal_event.id, a.seal_event.hash
+            );
+            if let Some(c) = &a.checkpoint {
+                text.push_str(&format!(
+                    " Checkpoint {} of the desk, signed {} with the same key, vouches for the \
+                     history through event {}.",
+                    c.seq,
+                    c.at.get(..10).unwrap_or(&c.at),
+                    c.event_id
+                ));
+            }
+            text
+        }),
     });
     let content = document::build(record, &input.template, settings, note.as_ref(), frame)?;
     let mut pages = layout::paginate(&content.blocks, frame, content.first_top);
@@ -280,6 +384,11 @@ fn make_pdf(
             Object::string_literal(hash.as_bytes().to_vec()),
         ),
     ]);
+    let mut info = info;
+    if let Some(anchor) = &input.anchor {
+        let json = crate::canonical::canonical_json(anchor)?;
+        info.set(INFO_ANCHOR, Object::string_literal(json.into_bytes()));
+    }
     let info_id = doc.add_object(info);
     doc.trailer.set("Info", Object::Reference(info_id));
     let id_bytes = Sha256::digest(format!("ticketflow-report:{hash}").as_bytes())[..16].to_vec();
@@ -389,12 +498,15 @@ pub fn render_signed(
 
 /// Exports a closed ticket's signed report by its number (e.g. "T-000042").
 pub fn export_ticket(
-    store: &Store,
+    store: &mut Store,
     ticket_number: &str,
     identity: &Identity,
     now: DateTime<Utc>,
 ) -> Result<Vec<u8>> {
-    render_signed(&store.report_input(ticket_number)?, identity, now)
+    let mut input = store.report_input(ticket_number)?;
+    let id = store.ticket_id_by_number(ticket_number.trim())?;
+    store.anchor_report(id, identity, &mut input, now)?;
+    render_signed(&input, identity, now)
 }
 
 /// A ticket number as a file name: letters, digits, '-' and '_' only.

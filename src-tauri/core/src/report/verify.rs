@@ -1,8 +1,15 @@
-//! Verifying a closure report: its signature, its certificate and its record.
+//! Verifying a closure report, alone or against the desk that issued it.
 //!
-//! A report passes only if (1) its PAdES signature is intact and covers the whole file, (2) the
-//! signing certificate was issued by this installation's root, and (3) the record hash it
-//! carries is the hash of the attached record and of the record stored for that ticket now.
+//! Alone ([`verify_report_alone`]): (1) its PAdES signature is intact and covers the whole file,
+//! (2) the attached record hashes to the record hash it prints, and (3) its history anchor holds:
+//! the seal event it carries hashes to itself and names that record hash, and the checkpoint it
+//! carries is signed by the report's own key over a head that includes the seal.
+//!
+//! Against a desk ([`verify_report`]) also: the signing certificate was issued by the desk's root,
+//! the desk still stores that record, and the desk's history still holds the seal event and the
+//! checkpoint (its whole chain verifying). [`Verification::verdict`] tells the two failures apart:
+//! the report was altered (or is not this desk's), or the report is authentic and the desk's
+//! database changed after it was issued, naming the first event found to differ.
 //!
 //! The file is untrusted until (1) and (2) hold, and those two read it with a few bounded scans
 //! of our own (`signing::verify_pdf`): lopdf's parser allocates from sizes the file states (an
@@ -10,12 +17,15 @@
 //! nested objects, so it never sees a file this installation did not sign. Even then it gets bounded
 //! input only (`bounded_for_parser`, decompression limits), in case the signing key leaks.
 
-use super::{INFO_RECORD_HASH, INFO_TICKET};
+use super::{Anchor, INFO_ANCHOR, INFO_RECORD_HASH, INFO_TICKET};
+use crate::audit;
 use crate::canonical::sha256_hex;
+use crate::checkpoint;
 use crate::error::Result;
 use crate::signing::{self, issued_by, Certificates};
 use crate::store::Store;
 use lopdf::{Document, LoadOptions, Object};
+use x509_cert::Certificate;
 
 /// One verified property.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +33,8 @@ pub struct Check {
     pub name: &'static str,
     pub ok: bool,
     pub detail: String,
+    /// A check of the desk's database rather than of the file.
+    pub of_desk: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -32,18 +44,53 @@ pub struct Verification {
     pub checks: Vec<Check>,
 }
 
+/// What a verification concludes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every check held.
+    Verified,
+    /// The file fails on its own, or was not signed by this desk.
+    ReportAltered,
+    /// The file is authentic and this desk's; the desk's database changed after it was issued.
+    DeskChanged,
+}
+
 impl Verification {
     /// True when every check holds.
     pub fn ok(&self) -> bool {
         !self.checks.is_empty() && self.checks.iter().all(|c| c.ok)
     }
 
+    pub fn verdict(&self) -> Verdict {
+        if self.ok() {
+            Verdict::Verified
+        } else if self.checks.iter().any(|c| !c.ok && !c.of_desk) {
+            Verdict::ReportAltered
+        } else {
+            Verdict::DeskChanged
+        }
+    }
+
     fn push(&mut self, name: &'static str, outcome: std::result::Result<String, String>) {
+        self.push_as(name, false, outcome);
+    }
+
+    fn push_as(
+        &mut self,
+        name: &'static str,
+        of_desk: bool,
+        outcome: std::result::Result<String, String>,
+    ) {
         let (ok, detail) = match outcome {
             Ok(d) => (true, d),
             Err(d) => (false, d),
         };
-        self.checks.push(Check { name, ok, detail });
+        self.checks.push(Check {
+            name,
+            ok,
+            detail,
+            of_desk,
+        });
     }
 }
 
@@ -136,11 +183,14 @@ fn bounded_for_parser(pdf: &[u8]) -> std::result::Result<(), String> {
     Ok(())
 }
 
-fn record_check(
-    pdf: &[u8],
-    store: &Store,
-    v: &mut Verification,
-) -> std::result::Result<String, String> {
+/// What the file says, once its signature held: read by lopdf under the bounds above.
+struct Contents {
+    ticket: String,
+    record_hash: String,
+    anchor: Option<Anchor>,
+}
+
+fn read_contents(pdf: &[u8]) -> std::result::Result<Contents, String> {
     bounded_for_parser(pdf)?;
     let options = LoadOptions {
         max_decompressed_size: Some(DECOMPRESSED_MAX),
@@ -149,20 +199,80 @@ fn record_check(
     let doc = Document::load_mem_with_options(pdf, options)
         .map_err(|e| format!("the PDF cannot be read: {e}"))?;
     let ticket = info_text(&doc, INFO_TICKET).ok_or("the report names no ticket")?;
-    v.ticket = Some(ticket.clone());
-    let claimed = info_text(&doc, INFO_RECORD_HASH).ok_or("the report carries no record hash")?;
+    let record_hash =
+        info_text(&doc, INFO_RECORD_HASH).ok_or("the report carries no record hash")?;
     let attached = attachment(&doc).ok_or("the record is not attached")?;
-    if sha256_hex(&attached) != claimed {
+    if sha256_hex(&attached) != record_hash {
         return Err("the attached record does not hash to the printed record hash".into());
     }
+    let anchor = match info_text(&doc, INFO_ANCHOR) {
+        None => None,
+        Some(json) => Some(
+            serde_json::from_str(&json).map_err(|_| "the report's history anchor is unreadable")?,
+        ),
+    };
+    Ok(Contents {
+        ticket,
+        record_hash,
+        anchor,
+    })
+}
+
+/// The anchor on its own: the seal event is intact and seals this record, and the checkpoint was
+/// signed by the report's key over a head that includes the seal.
+fn anchor_check(c: &Contents, signer: &Certificate) -> std::result::Result<String, String> {
+    let Some(anchor) = &c.anchor else {
+        // The signature covers the whole file, so an anchor cannot have been removed.
+        return Ok("none: the report was made before reports carried the desk's history".into());
+    };
+    let seal = anchor.seal_event.to_event();
+    if audit::event_hash(&seal).map_err(|e| e.to_string())? != seal.hash {
+        return Err(format!(
+            "the seal event (event {}) it carries does not hash to itself",
+            seal.id
+        ));
+    }
+    if seal.action != audit::SEALED_ACTION
+        || seal.after.get("record_hash").and_then(|h| h.as_str()) != Some(c.record_hash.as_str())
+    {
+        return Err(format!(
+            "event {} it carries is not the seal of this record",
+            seal.id
+        ));
+    }
+    let Some(cp) = &anchor.checkpoint else {
+        return Ok(format!(
+            "sealed at event {} (hash {}); no checkpoint covered it when the report was made",
+            seal.id, seal.hash
+        ));
+    };
+    let (key, key_id) = checkpoint::verifier(signer).map_err(|e| e.to_string())?;
+    cp.check_signature(&key, &key_id)
+        .map_err(|why| format!("checkpoint {}: {why}", cp.seq))?;
+    if cp.event_id < seal.id || (cp.event_id == seal.id && cp.head_hash != seal.hash) {
+        return Err(format!(
+            "checkpoint {} does not cover the seal event {}",
+            cp.seq, seal.id
+        ));
+    }
+    Ok(format!(
+        "sealed at event {} (hash {}); checkpoint {} signed by the report's key covers the history through event {}",
+        seal.id, seal.hash, cp.seq, cp.event_id
+    ))
+}
+
+/// The desk still stores the record the report carries.
+fn desk_record(c: &Contents, store: &Store) -> std::result::Result<String, String> {
+    let ticket = &c.ticket;
+    let claimed = &c.record_hash;
     let id = store
-        .ticket_id_by_number(&ticket)
+        .ticket_id_by_number(ticket)
         .map_err(|e| format!("{ticket} is not in this database: {e}"))?;
     let stored = store
         .record_hash(id)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("{ticket} has no sealed record"))?;
-    if stored != claimed {
+    if &stored != claimed {
         return Err(format!(
             "record hash {claimed} does not match the record stored for {ticket} ({stored})"
         ));
@@ -170,7 +280,7 @@ fn record_check(
     let sealed = store
         .closure_record(id)
         .map_err(|e| format!("[{}] {e}", e.code()))?;
-    if sealed.hash != claimed {
+    if &sealed.hash != claimed {
         return Err(format!(
             "the stored record of {ticket} no longer hashes to {claimed}"
         ));
@@ -180,13 +290,104 @@ fn record_check(
     ))
 }
 
-/// Verifies a report file against this installation's certificates and database.
-pub fn verify_report(
-    pdf: &[u8],
+/// The desk's history still holds the report's seal event and checkpoint, and verifies whole.
+/// The error names the first event found to differ.
+fn desk_history(
+    c: &Contents,
     store: &Store,
-    certificates: Option<&Certificates>,
-) -> Result<Verification> {
-    let mut v = Verification::default();
+    certificates: &Certificates,
+) -> std::result::Result<String, String> {
+    let chain = store.verify_audit_with(Some(certificates));
+    let Some(anchor) = &c.anchor else {
+        return match chain {
+            Ok(r) => Ok(format!(
+                "the report carries no history to compare; the desk's chain of {} events verifies",
+                r.events
+            )),
+            Err(e) => Err(format!(
+                "the desk's history was changed: [{}] {e}",
+                e.code()
+            )),
+        };
+    };
+    let seal = anchor.seal_event.to_event();
+    let in_desk = store.audit_event(seal.id).map_err(|e| e.to_string())?;
+    let first_difference = match &in_desk {
+        None => Some(format!(
+            "event {} (the seal) is no longer in the desk's history",
+            seal.id
+        )),
+        Some(e) if *e == seal => None,
+        Some(e) => {
+            let fields: Vec<&str> = [
+                ("ticket", e.ticket_id != seal.ticket_id),
+                ("actor", e.actor != seal.actor),
+                ("time", e.at != seal.at),
+                ("action", e.action != seal.action),
+                ("before", e.before != seal.before),
+                ("after", e.after != seal.after),
+            ]
+            .into_iter()
+            .filter_map(|(name, differs)| differs.then_some(name))
+            .collect();
+            let previous = store.audit_event(seal.id - 1).map_err(|e| e.to_string())?;
+            let earlier = seal.id > 1 && previous.is_none_or(|p| p.hash != seal.prev_hash);
+            Some(if earlier {
+                format!(
+                    "an event before event {} differs (the link the report carries to event {} no longer matches){}",
+                    seal.id,
+                    seal.id - 1,
+                    match &chain {
+                        Err(e) => format!("; the desk's own check says: [{}] {e}", e.code()),
+                        Ok(_) => String::new(),
+                    }
+                )
+            } else if fields.is_empty() {
+                format!("event {} (the seal) differs in its hash", seal.id)
+            } else {
+                format!(
+                    "event {} (the seal) differs: {}",
+                    seal.id,
+                    fields.join(", ")
+                )
+            })
+        }
+    };
+    if let Some(difference) = first_difference {
+        return Err(format!(
+            "the report is authentic, but the desk's database was changed after it was issued: {difference}"
+        ));
+    }
+    if let Some(cp) = &anchor.checkpoint {
+        let stored = store.checkpoint_at(cp.seq).map_err(|e| e.to_string())?;
+        if stored.as_ref() != Some(cp) {
+            return Err(format!(
+                "the report is authentic, but the desk's database was changed after it was issued: checkpoint {} is {} in the desk",
+                cp.seq,
+                if stored.is_some() { "different" } else { "missing" }
+            ));
+        }
+    }
+    match chain {
+        Ok(r) => Ok(format!(
+            "the desk's history holds the seal (event {}){}; its chain of {} events verifies",
+            seal.id,
+            anchor
+                .checkpoint
+                .as_ref()
+                .map(|c| format!(" and checkpoint {}", c.seq))
+                .unwrap_or_default(),
+            r.events
+        )),
+        Err(e) => Err(format!(
+            "the report's seal is intact in the desk, but the desk's history was changed after it was issued: [{}] {e}",
+            e.code()
+        )),
+    }
+}
+
+/// Checks the file's signature; the signer's certificate when it holds.
+fn signature_check(pdf: &[u8], v: &mut Verification) -> Option<Certificate> {
     let signature = if pdf.len() as u64 > REPORT_MAX_BYTES {
         Err(format!(
             "the file is larger than {} MiB; no report is",
@@ -195,21 +396,73 @@ pub fn verify_report(
     } else {
         signing::verify_pdf(pdf)
     };
-    match &signature {
-        Ok(s) => v.push(
-            "signature",
-            Ok(format!(
-                "valid ECDSA P-256 / SHA-256 signature over the whole file by \"{}\"{}",
-                signing::subject_name(&s.cms.signer),
-                s.signed_at
-                    .as_ref()
-                    .map(|t| format!(", signed {t}"))
-                    .unwrap_or_default()
-            )),
-        ),
-        Err(e) => v.push("signature", Err(e.clone())),
+    match signature {
+        Ok(s) => {
+            v.push(
+                "signature",
+                Ok(format!(
+                    "valid ECDSA P-256 / SHA-256 signature over the whole file by \"{}\"{}",
+                    signing::subject_name(&s.cms.signer),
+                    s.signed_at
+                        .as_ref()
+                        .map(|t| format!(", signed {t}"))
+                        .unwrap_or_default()
+                )),
+            );
+            Some(s.cms.signer)
+        }
+        Err(e) => {
+            v.push("signature", Err(e));
+            None
+        }
     }
-    let Ok(sig) = signature else {
+}
+
+fn file_checks(pdf: &[u8], signer: &Certificate, v: &mut Verification) -> Option<Contents> {
+    match read_contents(pdf) {
+        Ok(c) => {
+            v.ticket = Some(c.ticket.clone());
+            v.push(
+                "record",
+                Ok(format!(
+                    "{}: the attached record hashes to SHA-256 {}",
+                    c.ticket, c.record_hash
+                )),
+            );
+            v.push("history", anchor_check(&c, signer));
+            Some(c)
+        }
+        Err(e) => {
+            v.push("record", Err(e));
+            None
+        }
+    }
+}
+
+/// Verifies a report file on its own: its signature, its record and its history anchor. Who
+/// signed it is reported, not trusted: compare the root with the one the desk gave you, or
+/// verify against the desk with [`verify_report`].
+pub fn verify_report_alone(pdf: &[u8]) -> Verification {
+    let mut v = Verification::default();
+    let Some(signer) = signature_check(pdf, &mut v) else {
+        v.push(
+            "record",
+            Err("not checked: the signature is not valid".into()),
+        );
+        return v;
+    };
+    file_checks(pdf, &signer, &mut v);
+    v
+}
+
+/// Verifies a report file against this desk's certificates and database.
+pub fn verify_report(
+    pdf: &[u8],
+    store: &Store,
+    certificates: Option<&Certificates>,
+) -> Result<Verification> {
+    let mut v = Verification::default();
+    let Some(signer) = signature_check(pdf, &mut v) else {
         v.push(
             "certificate",
             Err("not checked: the signature is not valid".into()),
@@ -222,12 +475,10 @@ pub fn verify_report(
     };
     let chain = match certificates {
         None => Err("this installation has no signing identity to check against".to_string()),
-        Some(c) if issued_by(&sig.cms.signer, &c.root) && issued_by(&c.root, &c.root) => {
-            Ok(format!(
-                "issued by this installation's root \"{}\"",
-                signing::subject_name(&c.root)
-            ))
-        }
+        Some(c) if issued_by(&signer, &c.root) && issued_by(&c.root, &c.root) => Ok(format!(
+            "issued by this installation's root \"{}\"",
+            signing::subject_name(&c.root)
+        )),
         Some(c) => Err(format!(
             "the signing certificate was not issued by this installation's root \"{}\"",
             signing::subject_name(&c.root)
@@ -235,15 +486,22 @@ pub fn verify_report(
     };
     let trusted = chain.is_ok();
     v.push("certificate", chain);
-    if !trusted {
+    let (Some(certificates), true) = (certificates, trusted) else {
         // Only a file this installation signed is handed to the PDF parser.
         v.push(
             "record",
             Err("not checked: the certificate is not this installation's".into()),
         );
         return Ok(v);
-    }
-    let record = record_check(pdf, store, &mut v);
-    v.push("record", record);
+    };
+    let Some(contents) = file_checks(pdf, &signer, &mut v) else {
+        return Ok(v);
+    };
+    v.push_as("desk record", true, desk_record(&contents, store));
+    v.push_as(
+        "desk history",
+        true,
+        desk_history(&contents, store, certificates),
+    );
     Ok(v)
 }

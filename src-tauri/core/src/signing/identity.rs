@@ -73,6 +73,12 @@ fn spki_der(cert: &Certificate) -> Result<Vec<u8>> {
         .map_err(|e| failed("certificate key", e))
 }
 
+/// Names a certificate's key: the SHA-256 of its SubjectPublicKeyInfo, hex. Checkpoints carry it,
+/// so a checkpoint signed by another key is told apart from one whose signature is broken.
+pub fn key_id(cert: &Certificate) -> Result<String> {
+    Ok(hex::encode(Sha256::digest(spki_der(cert)?)))
+}
+
 fn key_name(kind: &str, spki: &[u8]) -> String {
     format!("{kind}/{}", &hex::encode(Sha256::digest(spki))[..32])
 }

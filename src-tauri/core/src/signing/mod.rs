@@ -12,10 +12,11 @@ mod identity;
 mod pdf;
 
 pub use cms::{sign_detached, verify_detached, CmsVerified};
-pub(crate) use identity::issued_by;
 pub use identity::{
-    certificates_path, export_root_pem, load_certificates, subject_name, Certificates, Identity,
+    certificates_path, export_root_pem, key_id, load_certificates, subject_name, Certificates,
+    Identity,
 };
+pub(crate) use identity::{issued_by, verifying_key};
 pub use pdf::{
     add_signature_field, sign_prepared, verify_pdf, PdfSignatureCheck, SignatureField,
     CONTENTS_CAPACITY,

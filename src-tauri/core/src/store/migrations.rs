@@ -21,6 +21,7 @@ const SCRIPTS: &[&str] = &[
     include_str!("../../migrations/0007_runbook_authoring.sql"),
     include_str!("../../migrations/0008_queue_sort_indexes.sql"),
     include_str!("../../migrations/0009_seal_every_write.sql"),
+    include_str!("../../migrations/0010_audit_checkpoints.sql"),
 ];
 
 /// The Rust part of a migration, run in its transaction right after its script.
@@ -28,6 +29,8 @@ fn after_script(number: i64, tx: &Connection) -> Result<()> {
     match number {
         // Seals enter the chain: tickets closed before that get their ticket_sealed event now.
         9 => super::seal::backfill_sealed_events(tx, chrono::Utc::now()).map(|_| ()),
+        // A desk with history says in its chain where checkpoints began.
+        10 => super::checkpoints::mark_beginning(tx, chrono::Utc::now()),
         _ => Ok(()),
     }
 }

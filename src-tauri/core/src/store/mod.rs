@@ -1,6 +1,7 @@
 //! The SQLite store: one connection, pragmas set through the API on every open, embedded
 //! migrations, and the commands that change tickets, each in one transaction with its audit events.
 
+mod checkpoints;
 mod desk;
 mod directory;
 mod drafts;
@@ -16,6 +17,8 @@ mod settings;
 mod technicians;
 mod tickets;
 
+pub(crate) use checkpoints::{all as all_checkpoints, beginning as checkpoints_beginning};
+pub use checkpoints::{CheckpointStatus, SealAnchor, CHECKPOINTS_BEGAN};
 pub use desk::{DeskSetup, DeskStatus};
 pub use drafts::Drafts;
 pub use pins::{PinProof, FIRST_LOCK_SECS, FREE_ATTEMPTS, MAX_LOCK_SECS};
@@ -49,6 +52,10 @@ pub struct Store {
     templates: RwLock<HashMap<(String, u32), Template>>,
     /// Bulk loading (demo data, imports): commits skip fsync entirely until it is turned off.
     bulk: bool,
+    /// The key checkpoints are signed with, once the keychain gave it (see `checkpoints.rs`).
+    checkpoint_key: Option<std::sync::Arc<crate::signing::Identity>>,
+    /// Why the last due checkpoint was not taken.
+    checkpoint_problem: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,6 +160,8 @@ impl Store {
             conn,
             templates: RwLock::new(HashMap::new()),
             bulk: false,
+            checkpoint_key: None,
+            checkpoint_problem: None,
         }
     }
 
@@ -190,6 +199,9 @@ impl Store {
         })();
         if full {
             self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
+        if result.is_ok() && !self.bulk {
+            self.checkpoint_if_due();
         }
         result
     }
@@ -243,9 +255,24 @@ impl Store {
         Ok(())
     }
 
+    /// Verifies the chain, checking checkpoints against the key this store was given.
     pub fn verify_audit(&self) -> Result<crate::audit::ChainReport> {
+        let certificates = self.checkpoint_key.as_ref().map(|i| &i.certificates);
+        self.verify_audit_with(certificates)
+    }
+
+    /// Verifies the chain, checking checkpoints against the desk's signing certificates.
+    pub fn verify_audit_with(
+        &self,
+        certificates: Option<&crate::signing::Certificates>,
+    ) -> Result<crate::audit::ChainReport> {
+        let key = certificates
+            .map(|c| crate::checkpoint::verifier(&c.signer))
+            .transpose()?;
+        let key = key.as_ref().map(|(k, id)| (k, id.as_str()));
+        self.check_guards()?;
         // A page that cannot be read while walking the chain is damage, named as such.
-        crate::audit::verify(&self.conn).map_err(|e| match self.conn.path() {
+        crate::audit::verify(&self.conn, key).map_err(|e| match self.conn.path() {
             Some(path) => health::at(Path::new(path), e),
             None => e,
         })

@@ -394,6 +394,10 @@ pub(super) fn about(doc: &mut Doc, settings: &ReportSettings, signer: Option<&Si
              check it, trust the root certificate “{}”, which {} can give you.",
             s.signer, s.root, settings.msp_name
         ));
+        if let Some(history) = &s.history {
+            text.push(' ');
+            text.push_str(history);
+        }
     }
     text.push_str(&format!(
         " The record itself is attached to the file as {}-record.json; its fingerprint is \
