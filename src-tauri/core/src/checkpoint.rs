@@ -119,6 +119,61 @@ impl Checkpoint {
     }
 }
 
+/// The newest checkpoint as the keychain remembers it: outside the database file, so whoever holds
+/// the file cannot delete the newest checkpoints (and rewrite what they covered) unseen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Mark {
+    pub seq: i64,
+    pub event_id: i64,
+    pub digest: String,
+    /// Where the desk that took it lives (each location has its own mark: a backup or a copy
+    /// elsewhere is a desk of its own, and may lag behind this one).
+    pub desk: String,
+}
+
+const MARK_ENTRY: &str = "checkpoint-mark";
+
+fn mark_entry(identity: &Identity, desk: &str) -> Result<String> {
+    let place = sha256_hex(desk.as_bytes());
+    Ok(format!(
+        "{}/{}",
+        identity.entry_name(MARK_ENTRY)?,
+        &place[..16]
+    ))
+}
+
+/// Leaves `c` as the keychain's mark for the desk at `desk`, unless its mark is already as new
+/// (another process of the same desk).
+pub fn remember(identity: &Identity, c: &Checkpoint, desk: &str) -> Result<()> {
+    let Some(secrets) = identity.keychain() else {
+        return Ok(());
+    };
+    if recalled(identity, desk)?.is_some_and(|m| m.seq >= c.seq) {
+        return Ok(());
+    }
+    let mark = Mark {
+        seq: c.seq,
+        event_id: c.event_id,
+        digest: c.digest()?,
+        desk: desk.to_string(),
+    };
+    let json = serde_json::to_vec(&mark).map_err(|e| Error::invalid("mark", e.to_string()))?;
+    secrets.set(&mark_entry(identity, desk)?, &json)
+}
+
+/// The keychain's mark for the desk at `desk` (None: no keychain, or no checkpoint taken there).
+pub fn recalled(identity: &Identity, desk: &str) -> Result<Option<Mark>> {
+    let Some(secrets) = identity.keychain() else {
+        return Ok(None);
+    };
+    let Some(bytes) = secrets.get(&mark_entry(identity, desk)?)? else {
+        return Ok(None);
+    };
+    serde_json::from_slice(&bytes)
+        .map(Some)
+        .map_err(|_| Error::invalid("checkpoint mark", "the keychain's entry is unreadable"))
+}
+
 /// The desk's signing key as checkpoints need it: the verifying key and its id.
 pub fn verifier(cert: &x509_cert::Certificate) -> Result<(VerifyingKey, String)> {
     Ok((crate::signing::verifying_key(cert)?, key_id(cert)?))

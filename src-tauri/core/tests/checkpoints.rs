@@ -400,3 +400,112 @@ fn a_dropped_guard_is_named_by_verification() {
     }
     verify(&path, &id).unwrap();
 }
+
+/// A desk whose identity lives in a (test) keychain, which remembers the newest checkpoint.
+fn desk_with_keychain() -> (
+    Desk,
+    Arc<Identity>,
+    ticketflow_core::secrets::SecretStore,
+    TempDir,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = ticketflow_core::secrets::SecretStore::in_memory().unwrap();
+    let id = Arc::new(
+        Identity::load_or_create(dir.path(), &secrets, "Desk", common::monday_morning()).unwrap(),
+    );
+    let mut desk = Desk::new();
+    desk.store.set_checkpoint_key(Ok(Arc::clone(&id)));
+    let ticket = desk.ready_to_close();
+    desk.close(ticket).unwrap();
+    (desk, id, secrets, dir)
+}
+
+#[test]
+fn the_keychain_remembers_the_newest_checkpoint_so_removing_it_shows() {
+    let (desk, id, _secrets, _keep) = desk_with_keychain();
+    let mark = desk
+        .store
+        .keychain_mark(&id)
+        .unwrap()
+        .expect("a mark after the seal's checkpoint");
+    let last = desk.store.checkpoint_status().unwrap().checkpoints;
+    assert_eq!(mark.seq, last);
+    desk.store.check_mark(&mark).unwrap();
+
+    // The desk in its file: there it takes a checkpoint, which the keychain remembers with its
+    // location.
+    let (_dir, path) = on_disk(&desk.store);
+    {
+        let mut store = Store::open(&path).unwrap();
+        store.set_checkpoint_key(Ok(Arc::clone(&id)));
+        store
+            .set_report_appendix(false, "admin", common::monday_morning())
+            .unwrap();
+        store.checkpoint_on_close().unwrap().expect("a checkpoint");
+    }
+    let store = Store::open_read_only(&path).unwrap();
+    let mark = store.keychain_mark(&id).unwrap().unwrap();
+    assert!(mark.seq > last);
+    drop(store);
+    // Each location keeps its own mark: the desk it was copied from still has its older one.
+    assert_eq!(desk.store.keychain_mark(&id).unwrap().unwrap().seq, last);
+
+    // In place: the newest checkpoints deleted and the chain rewritten after the one that
+    // remains. What is left verifies, but the desk no longer reaches the keychain's mark.
+    let conn = Connection::open(&path).unwrap();
+    guards_down(&conn, || {
+        conn.execute("DELETE FROM audit_checkpoints WHERE seq > 1", [])
+            .unwrap();
+    });
+    let first: i64 = conn
+        .query_row("SELECT event_id FROM audit_checkpoints", [], |r| r.get(0))
+        .unwrap();
+    rewrite_event(&conn, first + 2, "someone else");
+    drop(conn);
+    let store = Store::open_read_only(&path).unwrap();
+    let report = store.verify_audit_with(Some(&id.certificates)).unwrap();
+    assert_eq!(report.checkpoints, 1, "what is left verifies on its own");
+    let e = store.check_mark(&mark).unwrap_err();
+    assert_eq!(e.code(), "CHECKPOINT_INVALID");
+    assert!(e.to_string().contains("newer ones were removed"), "{e}");
+}
+
+#[test]
+fn a_report_signed_here_against_replaced_certificates_blames_the_desk() {
+    use ticketflow_core::report::{self, Verdict};
+    let (mut desk, id, secrets, _keep) = desk_with_keychain();
+    let query = ticketflow_core::store::QueueQuery {
+        status: Some(ticketflow_core::ticket::TicketStatus::Closed),
+        ..Default::default()
+    };
+    let rows = desk.store.queue(&query, common::monday_morning()).unwrap();
+    let closed = rows.first().expect("the closed ticket");
+    let pdf = report::export_ticket(
+        &mut desk.store,
+        &closed.number,
+        &id,
+        common::monday_morning(),
+    )
+    .unwrap();
+    // The attacker's own certificates in the desk's folder.
+    let theirs = identity();
+    let v = report::verify_report(&pdf, &desk.store, Some(&theirs.certificates)).unwrap();
+    assert_eq!(
+        v.verdict(),
+        Verdict::ReportAltered,
+        "without the keychain: {v:?}"
+    );
+    let v = report::reclassify_with_keychain(&pdf, v, &secrets);
+    assert_eq!(v.verdict(), Verdict::DeskChanged, "{v:?}");
+    assert!(v
+        .checks
+        .iter()
+        .any(|c| c.name == "certificate" && c.detail.contains("replaced")));
+    // Another machine's keychain cannot vouch for it: the report stays unproven.
+    let elsewhere = ticketflow_core::secrets::SecretStore::in_memory().unwrap();
+    let v = report::verify_report(&pdf, &desk.store, Some(&theirs.certificates)).unwrap();
+    assert_eq!(
+        report::reclassify_with_keychain(&pdf, v, &elsewhere).verdict(),
+        Verdict::ReportAltered
+    );
+}

@@ -578,12 +578,14 @@ fn show_verification(v: &report::Verification) -> ExitCode {
     }
 }
 
-/// Prints what the checkpoints say after an intact chain.
+/// Prints what the checkpoints say after an intact chain; false when the keychain contradicts
+/// the desk (its key is not the certificates', or it remembers a newer checkpoint).
 fn show_checkpoints(
     report: &ticketflow_core::audit::ChainReport,
+    store: &Store,
     data_dir: &std::path::Path,
     certs: Option<&signing::Certificates>,
-) {
+) -> bool {
     if report.checkpoints == 0 {
         println!(
             "checkpoints: none yet; the chain's links alone vouch for its {} events ({})",
@@ -606,25 +608,52 @@ fn show_checkpoints(
             began - 1
         );
     }
-    if let Some(certs) = certs {
-        // The certificates sit beside the database: whoever replaced both could re-sign every
-        // checkpoint. The keychain, which holds the real key, tells.
-        let confirmed = SecretStore::platform().and_then(|secrets| {
-            Identity::load_or_create(data_dir, &secrets, "", chrono::Utc::now())
-        });
-        match confirmed {
-            Ok(identity) if identity.certificates == *certs => println!(
-                "signing key: this machine's keychain holds the key of {}",
-                signing::certificates_path(data_dir).display()
-            ),
-            Ok(_) => println!("WARNING: the certificates changed while they were being checked"),
-            Err(e @ Error::SigningKeyMissing(_)) => println!(
-                "WARNING: this machine's keychain has no key for these certificates: this is not the machine that made them, or they were replaced ({e})"
-            ),
-            Err(e) => println!(
-                "signing key: not confirmed against the keychain: [{}] {e}",
+    let Some(certs) = certs else {
+        return true;
+    };
+    // The certificates sit beside the database: whoever replaced both could re-sign every
+    // checkpoint, or delete the newest ones. The keychain, which holds the real key and remembers
+    // the newest checkpoint, tells.
+    let confirmed = SecretStore::platform()
+        .and_then(|secrets| Identity::load_or_create(data_dir, &secrets, "", chrono::Utc::now()));
+    let failed = |e: Error| {
+        eprintln!("error[{}]: {e}", e.code());
+        false
+    };
+    match confirmed {
+        Ok(identity) if identity.certificates == *certs => match store.keychain_mark(&identity) {
+            Ok(Some(mark)) => match store.check_mark(&mark) {
+                Ok(()) => {
+                    println!(
+                        "keychain: holds the signing key, and remembers checkpoint {} (event {}) of the desk here, which it holds",
+                        mark.seq, mark.event_id
+                    );
+                    true
+                }
+                Err(e) => failed(e),
+            },
+            Ok(None) => {
+                println!(
+                    "keychain: holds the signing key; it remembers no checkpoint taken at this location (a copy or a backup is checked by its own chain and checkpoints)"
+                );
+                true
+            }
+            Err(e) => failed(e),
+        },
+        Ok(_) => failed(Error::invalid(
+            "certificates",
+            "they changed while they were being checked; run verify-audit again",
+        )),
+        Err(Error::SigningKeyMissing(_)) => failed(Error::SigningKeyMissing(format!(
+            "this machine's keychain has no key for {}: the certificates were replaced, or the desk was made on another machine (verify it there)",
+            signing::certificates_path(data_dir).display()
+        ))),
+        Err(e) => {
+            println!(
+                "keychain: not reachable ([{}] {e}); the checkpoints were checked against the certificates alone",
                 e.code()
-            ),
+            );
+            true
         }
     }
 }
@@ -721,7 +750,9 @@ fn run_command(
                     "audit chain intact: {} events, head {}; {} sealed tickets match their seal",
                     report.events, report.head, report.sealed_tickets
                 );
-                show_checkpoints(&report, &data_dir, certs.as_ref());
+                if !show_checkpoints(&report, store, &data_dir, certs.as_ref()) {
+                    return Ok(ExitCode::from(1));
+                }
                 if !deep {
                     return Ok(ExitCode::SUCCESS);
                 }
@@ -807,7 +838,14 @@ fn run_command(
         Command::VerifyReport { file } => {
             let pdf = read_report_file(&file)?;
             let certs = signing::load_certificates(&data_dir)?;
-            let v = report::verify_report(&pdf, store, certs.as_ref())?;
+            let mut v = report::verify_report(&pdf, store, certs.as_ref())?;
+            // Signed with a key this machine holds but not the desk's certificates': those were
+            // replaced, which only the keychain can tell.
+            if v.checks.iter().any(|c| c.name == "certificate" && !c.ok) {
+                if let Ok(secrets) = SecretStore::platform() {
+                    v = report::reclassify_with_keychain(&pdf, v, &secrets);
+                }
+            }
             Ok(show_verification(&v))
         }
         Command::ReportSettings {

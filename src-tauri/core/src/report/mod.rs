@@ -19,7 +19,8 @@ pub use batch::{
 pub use export::{save_report, write_file, SavedReport};
 pub use logo::{Logo, LogoFormat, ReportLogo, LOGO_MAX_BYTES, LOGO_MAX_SIDE, LOGO_MIN_SIDE};
 pub use verify::{
-    verify_report, verify_report_alone, Check, Verdict, Verification, REPORT_MAX_BYTES,
+    reclassify_with_keychain, verify_report, verify_report_alone, Check, Verdict, Verification,
+    REPORT_MAX_BYTES,
 };
 
 use crate::error::{Error, Result};

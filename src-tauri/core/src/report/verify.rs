@@ -150,34 +150,46 @@ fn number_after(bytes: &[u8], at: usize) -> Option<usize> {
     digits.parse().ok()
 }
 
-/// Our reports index their objects with classic `xref` tables only. A cross-reference *stream*
-/// is where lopdf 0.44 allocates from the file's own `/W` widths and loops over its `/Index`
-/// counts unchecked, so any file whose `startxref`, trailer `/Prev` or `/XRefStm` could lead the
-/// parser to one is refused. Linear scans; nothing is allocated from the file's numbers.
+/// Our reports index their objects with classic `xref` tables only and keep no object streams.
+/// A cross-reference *stream* is where lopdf 0.44 allocates from the file's own `/W` widths and
+/// loops over its `/Index` counts unchecked, and an object stream makes it parse as many objects
+/// as the stream claims (millions from a few megabytes), so any file whose `startxref`, trailer
+/// `/Prev` or `/XRefStm` could lead the parser to one, or that holds an `/ObjStm`, is refused.
+/// A few linear scans (every position found once, then looked up): nothing is allocated from the
+/// file's numbers, and no scan restarts per match.
 fn bounded_for_parser(pdf: &[u8]) -> std::result::Result<(), String> {
     let refused = || "the file's cross-reference is not the kind this app writes".to_string();
-    if positions(pdf, b"/XRefStm").next().is_some() {
+    if positions(pdf, b"/XRefStm").next().is_some() || positions(pdf, b"/ObjStm").next().is_some() {
         return Err(refused());
     }
-    if positions(pdf, b"startxref").next().is_none() {
+    let startxrefs: Vec<usize> = positions(pdf, b"startxref").collect();
+    if startxrefs.is_empty() {
         return Err(refused());
     }
     let table_at = |offset: usize| pdf.get(offset..).is_some_and(|t| t.starts_with(b"xref"));
-    for at in positions(pdf, b"startxref") {
+    for &at in &startxrefs {
         let offset = number_after(pdf, at + b"startxref".len()).ok_or_else(refused)?;
         if !table_at(offset) {
             return Err(refused());
         }
     }
-    for at in positions(pdf, b"trailer") {
-        let end = positions(&pdf[at..], b"startxref")
-            .next()
-            .map_or(pdf.len(), |e| at + e);
-        for prev in positions(&pdf[at..end], b"/Prev") {
-            let offset = number_after(pdf, at + prev + b"/Prev".len()).ok_or_else(refused)?;
-            if !table_at(offset) {
-                return Err(refused());
-            }
+    // A `/Prev` between a trailer and the next `startxref` is that trailer's, and must point at
+    // a table too (elsewhere it is an outline's, and none of the parser's business).
+    let trailers: Vec<usize> = positions(pdf, b"trailer").collect();
+    for prev in positions(pdf, b"/Prev") {
+        let Some(&trailer) = trailers[..trailers.partition_point(|&t| t < prev)].last() else {
+            continue;
+        };
+        let end = startxrefs
+            .get(startxrefs.partition_point(|&x| x < trailer))
+            .copied()
+            .unwrap_or(pdf.len());
+        if prev > end {
+            continue;
+        }
+        let offset = number_after(pdf, prev + b"/Prev".len()).ok_or_else(refused)?;
+        if !table_at(offset) {
+            return Err(refused());
         }
     }
     Ok(())
@@ -504,4 +516,34 @@ pub fn verify_report(
         desk_history(&contents, store, certificates),
     );
     Ok(v)
+}
+
+/// On the machine that signs the desk's reports: a report the desk's certificates do not vouch
+/// for, but signed with a key `secrets` holds, was made here; it is the desk's certificates that
+/// were replaced after it was issued (exit 4, not "altered"). Any other verification is returned
+/// as it was.
+pub fn reclassify_with_keychain(
+    pdf: &[u8],
+    v: Verification,
+    secrets: &crate::secrets::SecretStore,
+) -> Verification {
+    let certificate_failed = v.checks.iter().any(|c| c.name == "certificate" && !c.ok);
+    let Ok(signature) = signing::verify_pdf(pdf) else {
+        return v;
+    };
+    if !certificate_failed
+        || !signing::keychain_holds_key_of(secrets, &signature.cms.signer).unwrap_or(false)
+    {
+        return v;
+    }
+    let mut alone = verify_report_alone(pdf);
+    if alone.verdict() != Verdict::Verified {
+        return v;
+    }
+    alone.push_as(
+        "certificate",
+        true,
+        Err("the report was signed with this machine's key, but the desk's certificates are not that key's: they were replaced after the report was issued".into()),
+    );
+    alone
 }

@@ -52,6 +52,9 @@ pub struct Certificates {
 pub struct Identity {
     pub certificates: Certificates,
     key: SigningKey,
+    /// The keychain it came from (None: an ephemeral identity), where checkpoints leave their
+    /// high-water mark.
+    secrets: Option<SecretStore>,
 }
 
 impl std::fmt::Debug for Identity {
@@ -284,7 +287,11 @@ impl Identity {
         if let Some(certificates) = load_certificates(data_dir)? {
             let name = key_name("report-signer", &spki_der(&certificates.signer)?);
             return match load_key(secrets, &name, &certificates.signer)? {
-                Some(key) => Ok(Identity { certificates, key }),
+                Some(key) => Ok(Identity {
+                    certificates,
+                    key,
+                    secrets: Some(secrets.clone()),
+                }),
                 None => Err(Error::SigningKeyMissing(format!(
                     "{name} is not in the {} store; the certificates in {} need the keychain that created them",
                     secrets.kind(),
@@ -294,7 +301,8 @@ impl Identity {
         }
         let identity = Identity::generate(msp_name, now)?;
         let root_key = identity.root_key;
-        let identity = identity.identity;
+        let mut identity = identity.identity;
+        identity.secrets = Some(secrets.clone());
         let signer_name = key_name("report-signer", &spki_der(&identity.certificates.signer)?);
         let root_name = key_name("report-root", &spki_der(&identity.certificates.root)?);
         secrets.set(&root_name, &root_key.to_bytes())?;
@@ -355,6 +363,7 @@ impl Identity {
             identity: Identity {
                 certificates: Certificates { root, signer },
                 key,
+                secrets: None,
             },
             root_key,
         })
@@ -364,10 +373,26 @@ impl Identity {
         &self.key
     }
 
+    /// The keychain this identity was loaded from, if any.
+    pub(crate) fn keychain(&self) -> Option<&SecretStore> {
+        self.secrets.as_ref()
+    }
+
+    /// The name of an entry of this identity's in the keychain (`kind/<key id>`).
+    pub(crate) fn entry_name(&self, kind: &str) -> Result<String> {
+        Ok(key_name(kind, &spki_der(&self.certificates.signer)?))
+    }
+
     /// The signer's name as its certificate gives it.
     pub fn signer_name(&self) -> String {
         subject_name(&self.certificates.signer)
     }
+}
+
+/// Whether `secrets` holds the private key of `cert` (a signer certificate this machine made).
+pub fn keychain_holds_key_of(secrets: &SecretStore, cert: &Certificate) -> Result<bool> {
+    let name = key_name("report-signer", &spki_der(cert)?);
+    Ok(load_key(secrets, &name, cert).is_ok_and(|k| k.is_some()))
 }
 
 struct Generated {

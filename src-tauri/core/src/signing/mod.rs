@@ -13,8 +13,8 @@ mod pdf;
 
 pub use cms::{sign_detached, verify_detached, CmsVerified};
 pub use identity::{
-    certificates_path, export_root_pem, key_id, load_certificates, subject_name, Certificates,
-    Identity,
+    certificates_path, export_root_pem, key_id, keychain_holds_key_of, load_certificates,
+    subject_name, Certificates, Identity,
 };
 pub(crate) use identity::{issued_by, verifying_key};
 pub use pdf::{

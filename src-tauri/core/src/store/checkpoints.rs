@@ -183,16 +183,22 @@ impl Store {
         let Some(identity) = self.checkpoint_key.clone() else {
             return;
         };
-        let outcome = due(self.conn()).and_then(|reason| match reason {
-            Some(reason) => self.checkpoint(&identity, reason, Utc::now()).map(|_| ()),
-            None => Ok(()),
-        });
-        self.checkpoint_problem = outcome.err().map(|e| {
-            format!(
+        let reason = match due(self.conn()) {
+            Ok(Some(reason)) => reason,
+            Ok(None) => return,
+            Err(e) => {
+                self.checkpoint_problem = Some(format!("[{}] {e}", e.code()));
+                return;
+            }
+        };
+        // Cleared first: taking the checkpoint may leave a problem of its own (the mark).
+        self.checkpoint_problem = None;
+        if let Err(e) = self.checkpoint(&identity, reason, Utc::now()) {
+            self.checkpoint_problem = Some(format!(
                 "the last checkpoint could not be written: [{}] {e}",
                 e.code()
-            )
-        });
+            ));
+        }
     }
 
     /// Signs the chain's head now, unless the last checkpoint already covers it.
@@ -224,7 +230,59 @@ impl Store {
             params![c.seq, c.event_id, c.head_hash, c.at, c.reason.as_str(), c.key_id, c.prev, c.signature],
         )?;
         tx.commit()?;
+        // The keychain remembers the newest checkpoint. A keychain that refuses leaves the
+        // checkpoint in place and says so in the status.
+        if let Err(e) = crate::checkpoint::remember(identity, &c, &self.location()) {
+            self.checkpoint_problem = Some(format!(
+                "checkpoint {} was written, but the keychain did not keep its mark: [{}] {e}",
+                c.seq,
+                e.code()
+            ));
+        }
         Ok(Some(c))
+    }
+
+    /// Where this desk's file is, as marks name it ("" in memory).
+    fn location(&self) -> String {
+        self.conn()
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                std::fs::canonicalize(p)
+                    .map(|c| c.display().to_string())
+                    .unwrap_or_else(|_| p.to_string())
+            })
+            .unwrap_or_default()
+    }
+
+    /// The keychain's mark of this desk's newest checkpoint, if it keeps one for this location.
+    pub fn keychain_mark(&self, identity: &Identity) -> Result<Option<crate::checkpoint::Mark>> {
+        crate::checkpoint::recalled(identity, &self.location())
+    }
+
+    /// Compares the desk's checkpoints with the keychain's mark of the newest one taken here:
+    /// fewer, or a different one under that number, means checkpoints were removed or replaced
+    /// (or an older copy was put in the desk's place).
+    pub fn check_mark(&self, mark: &crate::checkpoint::Mark) -> Result<()> {
+        let held = self.checkpoint_at(mark.seq)?;
+        if let Some(c) = &held {
+            if c.digest()? == mark.digest {
+                return Ok(());
+            }
+        }
+        let reason = match (last(self.conn())?, &held) {
+            (_, Some(_)) => "the desk's checkpoint under that number is another one".to_string(),
+            (Some(l), None) => format!(
+                "the desk's newest is checkpoint {} (event {}): newer ones were removed, or an older copy was put in the desk's place",
+                l.seq, l.event_id
+            ),
+            (None, None) => "the desk has no checkpoint at all: they were removed, or an older copy was put in the desk's place".into(),
+        };
+        Err(Error::CheckpointInvalid {
+            seq: mark.seq,
+            event_id: mark.event_id,
+            reason: format!("this machine's keychain remembers it, but {reason}"),
+        })
     }
 
     /// The session ends (the window closes): signs whatever is unsigned with the store's key.
