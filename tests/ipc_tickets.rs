@@ -122,6 +122,8 @@ fn a_ticket_goes_through_intake_over_ipc() {
         v["phases"][0]["steps"][4]["drafts"]["problem_statement"],
         "Outlook keeps"
     );
+    // An open ticket is drawn from its live rows: no sealed record.
+    assert!(v["sealed"].is_null(), "{}", v["sealed"]);
     let v = invoke(
         &w,
         "complete_step",
@@ -191,6 +193,8 @@ fn a_closed_ticket_answers_ticket_closed() {
     let v = invoke(&w, "get_ticket", json!({"id": id})).unwrap();
     assert_eq!(v["ticket"]["status"], "closed");
     assert_eq!(v["ticket"]["record_hash"].as_str().map(str::len), Some(64));
+    // The window gets the ticket as sealed, and is told so with the record's hash.
+    assert_eq!(v["sealed"]["record_hash"], v["ticket"]["record_hash"]);
 }
 
 #[test]

@@ -202,6 +202,18 @@ def test_an_empty_desk_sets_up_and_closes_its_first_ticket_through_the_window(
     for shown in (DESK, CLIENT, CONTACT, PROBLEM, TECH):
         assert shown in text.replace("\n", " "), f"{shown!r} is not in the report"
 
+    # The app signed the desk's history with the keychain's key: a checkpoint at the seal itself,
+    # and the Reports screen says every event is covered.
+    [(seal_event,)] = query_db(desk.sandbox.db, "SELECT max(id) FROM audit_events "
+                               "WHERE action = 'ticket_sealed' AND ticket_id = ?", (ticket_id,))
+    reasons = query_db(desk.sandbox.db, "SELECT reason FROM audit_checkpoints WHERE event_id = ?",
+                       (seal_event,))
+    assert reasons == [("seal",)], reasons
+    page.d.execute_script("location.hash = '#/reports'")
+    page.wait_hash(r"^#/reports$")
+    page.until(lambda: page.find_all("history-signed"),
+               message=lambda: page.text(page.css("main")))
+
     # The desk's records were written by the window only, each by the proven technician.
     actors = {a for (a,) in query_db(desk.sandbox.db, "SELECT DISTINCT actor FROM audit_events")}
     assert actors == {TECH}, actors

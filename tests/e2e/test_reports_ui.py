@@ -4,6 +4,8 @@ not, and the batch form asks for what it still needs. Native dialogs cannot be d
 exporting needs the OS keychain, so nothing here exports (tests/ipc_reports.rs does, with an
 in-memory key store; tests/e2e/reports.sh checks the files with pdfsig)."""
 
+import sqlite3
+
 from flows import Ticket
 from tfwindow import query_db
 
@@ -78,12 +80,44 @@ def test_a_closed_ticket_offers_export_and_print_and_an_open_one_does_not(desk):
     assert page.find("report-export", actions).is_enabled()
     assert page.find("report-print", actions).is_enabled()
     assert "Export report" in page.find("report-export").text
+    # It is shown from its sealed record, whose hash (the one on its report) it names as text.
+    record_hash, = query_db(desk.sandbox.db, "SELECT record_hash FROM tickets WHERE id = ?",
+                            (closed,))[0]
+    sealed = page.find("ticket-sealed")
+    assert sealed.get_attribute("data-hash") == record_hash
+    assert page.text(page.find("ticket-sealed-hash", sealed)) == f"SHA-256 {record_hash}"
 
     page.d.execute_script("location.hash = arguments[0]", f"#/ticket/{still_open}")
     ticket.wait_loaded(still_open)
     page.wait("phase-intake")
     assert ticket.status() != "closed"
     assert not page.find_all("report-actions")
+    assert not page.find_all("ticket-sealed")
+
+
+def test_a_closed_ticket_whose_sealed_record_was_altered_is_refused_with_a_way_forward(desk):
+    """Someone with the file drops the seal trigger and edits the sealed record: the window does
+    not quietly show the live rows instead, it says the record no longer matches and what to do."""
+    closed, = query_db(desk.sandbox.db,
+                       "SELECT id FROM tickets WHERE status = 'closed' ORDER BY id LIMIT 1")[0]
+    con = sqlite3.connect(desk.sandbox.db, timeout=10)
+    try:
+        con.execute("DROP TRIGGER closure_records_sealed_update")
+        con.execute(
+            "UPDATE closure_records SET record = replace(record, '\"problem\":\"', "
+            "'\"problem\":\"(altered) ') WHERE ticket_id = ?", (closed,))
+        con.commit()
+    finally:
+        con.close()
+    record, = query_db(desk.sandbox.db, "SELECT record FROM closure_records WHERE ticket_id = ?",
+                       (closed,))[0]
+    assert '"problem":"(altered) ' in record
+    page = desk.launch()
+    page.d.execute_script("location.hash = arguments[0]", f"#/ticket/{closed}")
+    error = page.wait("error-message")
+    assert error.get_attribute("data-code") == "RECORD_MISMATCH"
+    assert "verify-audit --deep" in page.text(error)
+    assert not page.find_all("ticket-header")
 
 
 def test_the_batch_form_asks_for_a_client_and_a_folder(desk):

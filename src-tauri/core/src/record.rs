@@ -457,9 +457,13 @@ impl Store {
     /// The sealed record of a closed ticket as stored when it closed, checked against the
     /// stored hash: RECORD_MISMATCH if the stored record was altered.
     pub fn closure_record(&self, ticket_id: i64) -> Result<SealedRecord> {
-        let t = self.ticket(ticket_id)?;
+        self.sealed_record_of(&self.ticket(ticket_id)?)
+    }
+
+    /// [`Store::closure_record`] of a ticket already loaded (the ticket view has it).
+    pub(crate) fn sealed_record_of(&self, t: &Ticket) -> Result<SealedRecord> {
         if !t.is_closed() {
-            return Err(Error::NotClosed(t.number));
+            return Err(Error::NotClosed(t.number.clone()));
         }
         let stored: String = self
             .conn()
@@ -482,7 +486,7 @@ impl Store {
                 })
             }
             _ => Err(Error::RecordMismatch {
-                ticket: t.number,
+                ticket: t.number.clone(),
                 stored: stored_hash,
                 computed,
             }),

@@ -1,6 +1,8 @@
 //! What the window shows of a ticket, assembled in one call so a ticket paints from one IPC
 //! round trip: the ticket, its directory records, SLA figures, each step with its state and
 //! drafts, what still blocks closing, the latest audit events, time entries and runbook links.
+//! An open ticket is drawn from its live rows; a closed one from its sealed record
+//! (`view/sealed.rs`), as its closure report is, so the window and the signed report agree.
 
 use crate::audit::AuditEvent;
 use crate::directory::{Asset, Company, Contact, Incident, Tier};
@@ -8,7 +10,7 @@ use crate::error::Result;
 use crate::sla::{
     client_time_zone, clock_breaks, ClockBreaks, SlaState, SlaStatus, DEFAULT_AT_RISK_RATIO,
 };
-use crate::store::{RunbookHit, Store, TimeEntry};
+use crate::store::{Drafts, RunbookHit, Store, TimeEntry};
 use crate::template::Field;
 use crate::ticket::{StepRecord, Ticket};
 use crate::workflow::{
@@ -18,6 +20,9 @@ use crate::workflow::{
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+mod sealed;
+pub use sealed::SealedInfo;
 
 /// How many audit events the ticket view carries; older ones are a separate request.
 pub const VIEW_AUDIT_EVENTS: u32 = 50;
@@ -50,6 +55,8 @@ pub struct TicketView {
     pub attempts: Vec<FailedAttempt>,
     /// Why the ticket waits on the customer and until when, while it does.
     pub waiting: Option<crate::store::Waiting>,
+    /// Set when the view shows the ticket's sealed record (a closed ticket), not live rows.
+    pub sealed: Option<SealedInfo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -88,14 +95,75 @@ pub struct ContactHit {
     pub refusal: Option<String>,
 }
 
+/// What a ticket's view is drawn from: the live rows of an open ticket, or the sealed record of
+/// a closed one ([`sealed::sealed_source`]). Everything else in the view is derived from this.
+struct ViewSource {
+    ticket: Ticket,
+    company: Option<Company>,
+    contact: Option<Contact>,
+    assets: Vec<Asset>,
+    incident: Option<Incident>,
+    first_response: Option<SlaStatus>,
+    resolution: Option<SlaStatus>,
+    time_entries: Vec<TimeEntry>,
+    drafts: Drafts,
+    sealed: Option<SealedInfo>,
+}
+
 impl Store {
+    /// A ticket as the window shows it. A closed ticket is shown as it was sealed, from its
+    /// closure record (the one the report is drawn from), never from live rows: if the stored
+    /// record no longer matches its hash this is RECORD_MISMATCH, not a quiet fallback.
     pub fn ticket_view(&self, id: i64, now: DateTime<Utc>) -> Result<TicketView> {
         let ticket = self.ticket(id)?;
-        let template = self.template(&ticket.template_key, ticket.template_version)?;
+        let source = if ticket.is_closed() {
+            sealed::sealed_source(id, self.sealed_record_of(&ticket)?)
+        } else {
+            self.live_source(ticket, now)?
+        };
+        self.assemble(source, now)
+    }
+
+    fn live_source(&self, ticket: Ticket, now: DateTime<Utc>) -> Result<ViewSource> {
         let db = self.lookup();
         let (first_response, resolution) = sla_status(&ticket, &db, now, DEFAULT_AT_RISK_RATIO)?;
-        let mut drafts = self.drafts(id)?;
-        let time_entries = self.time_entries(id)?;
+        Ok(ViewSource {
+            company: ticket.company_id.map(|c| db.company(c)).transpose()?,
+            contact: ticket.contact_id.map(|c| db.contact(c)).transpose()?,
+            assets: ticket
+                .asset_ids
+                .iter()
+                .map(|a| db.asset(*a))
+                .collect::<Result<_>>()?,
+            incident: ticket
+                .parent_incident_id
+                .map(|i| db.incident(i))
+                .transpose()?,
+            first_response,
+            resolution,
+            time_entries: self.time_entries(ticket.id)?,
+            drafts: self.drafts(ticket.id)?,
+            sealed: None,
+            ticket,
+        })
+    }
+
+    /// The view of `s`: step states, clock breaks and blockers derived from it, with the
+    /// template, the desk's time zone, the audit trail and linked runbooks added from the desk.
+    fn assemble(&self, s: ViewSource, now: DateTime<Utc>) -> Result<TicketView> {
+        let ViewSource {
+            ticket,
+            company,
+            contact,
+            assets,
+            incident,
+            first_response,
+            resolution,
+            time_entries,
+            mut drafts,
+            sealed,
+        } = s;
+        let template = self.template(&ticket.template_key, ticket.template_version)?;
         let facts = Facts {
             time_entries: time_entries.len() as i64,
             sla_breached: [&first_response, &resolution]
@@ -137,7 +205,6 @@ impl Store {
                 }
             })
             .collect();
-        let company = ticket.company_id.map(|c| db.company(c)).transpose()?;
         let breaks = |s: &Option<SlaStatus>, stopped| {
             let opened = ticket.opened_at?;
             s.as_ref().map(|s| clock_breaks(s, opened, stopped, now))
@@ -150,16 +217,9 @@ impl Store {
                 self.desk_time_zone()?.as_deref(),
             ),
             company,
-            contact: ticket.contact_id.map(|c| db.contact(c)).transpose()?,
-            assets: ticket
-                .asset_ids
-                .iter()
-                .map(|a| db.asset(*a))
-                .collect::<Result<_>>()?,
-            incident: ticket
-                .parent_incident_id
-                .map(|i| db.incident(i))
-                .transpose()?,
+            contact,
+            assets,
+            incident,
             first_response,
             resolution,
             phases,
@@ -169,12 +229,13 @@ impl Store {
                 close_blockers(&ticket, &template)
             },
             signature_invalidated: end_user_signature_invalidated(&ticket),
-            audit: self.ticket_audit(id, VIEW_AUDIT_EVENTS)?,
+            audit: self.ticket_audit(ticket.id, VIEW_AUDIT_EVENTS)?,
             time_entries,
-            runbooks: self.linked_runbooks(id)?,
+            runbooks: self.linked_runbooks(ticket.id)?,
             is_draft: is_draft(&ticket),
             attempts: failed_attempts(&ticket),
             waiting: self.waiting(&ticket)?,
+            sealed,
             ticket,
         })
     }

@@ -76,6 +76,21 @@ export type DeskSetup = { desk_name: string,
  */
 time_zone: string, technician: NewTechnician, };
 
+export type CheckpointStatus = { events: number, checkpoints: number, 
+/**
+ * The last event a checkpoint covers (0: none yet).
+ */
+checkpointed_through: number, 
+/**
+ * Events after the last checkpoint.
+ */
+unsigned_events: number, 
+/**
+ * Why the store could not take its last due checkpoint (no key: the keychain is not
+ * reachable; or the write failed), when it could not.
+ */
+problem: string | null, };
+
 export type Calendar = { "kind": "always_on" } | { "kind": "business_hours" } & BusinessHours;
 
 export type BusinessHours = { 
@@ -402,7 +417,17 @@ attempts: Array<FailedAttempt>,
 /**
  * Why the ticket waits on the customer and until when, while it does.
  */
-waiting: Waiting | null, };
+waiting: Waiting | null, 
+/**
+ * Set when the view shows the ticket's sealed record (a closed ticket), not live rows.
+ */
+sealed: SealedInfo | null, };
+
+export type SealedInfo = { 
+/**
+ * SHA-256 (hex) of the record's canonical JSON: the hash on the closure report.
+ */
+record_hash: string, };
 
 export type PhaseView = { key: string, title: string, 
 /**

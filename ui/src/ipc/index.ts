@@ -10,6 +10,7 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWindow } from "@tauri-apps/api/window";
 import type {
   Asset,
+  CheckpointStatus,
   Company,
   Contact,
   ContactHit,
@@ -421,6 +422,11 @@ export function batchExport(
 /** Stops the running batch after the tickets in hand; false when none was running. */
 export function cancelBatchExport(): Promise<boolean> {
   return call<boolean>("cancel_batch_export", {});
+}
+
+/** How much of the desk's history is signed by keyed checkpoints, and why not, when it is not. */
+export function getCheckpointStatus(): Promise<CheckpointStatus> {
+  return call<CheckpointStatus>("get_checkpoint_status", {});
 }
 
 export function getReportSettings(): Promise<ReportSettings> {
