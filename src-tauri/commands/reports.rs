@@ -151,6 +151,9 @@ impl AppState {
             .signing
             .identity(&msp_name, self.now())
             .map_err(|e| format!("[{}] {e}", e.code()));
+        if let Err(why) = &key {
+            eprintln!("ticketflow: the desk's history is not being checkpointed: {why}");
+        }
         let _ = self.with_store(|store, _| {
             store.set_checkpoint_key(key);
             Ok(())
