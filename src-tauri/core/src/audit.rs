@@ -217,6 +217,125 @@ pub(crate) struct ChainSeals {
     pub last_event: HashMap<i64, i64>,
 }
 
+/// Events are read in batches, then parsed and hashed on every core: that is most of the cost
+/// (canonical JSON and SHA-256 of each event), and it depends on nothing but the event's own row.
+/// The links, ids and checkpoints are then checked in order, one event at a time.
+const BATCH: usize = 8192;
+
+fn hash_on_every_core(batch: Vec<(AuditEvent, String, String)>) -> Vec<Result<(AuditEvent, bool)>> {
+    let checked = |raw| -> Result<(AuditEvent, bool)> {
+        let e = parse(raw)?;
+        let intact = event_hash(&e)? == e.hash;
+        Ok((e, intact))
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads == 1 || batch.len() < 512 {
+        return batch.into_iter().map(checked).collect();
+    }
+    let per = batch.len().div_ceil(threads);
+    let mut parts = Vec::with_capacity(threads);
+    let mut rest = batch;
+    while rest.len() > per {
+        let tail = rest.split_off(per);
+        parts.push(rest);
+        rest = tail;
+    }
+    parts.push(rest);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| scope.spawn(move || part.into_iter().map(checked).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![Err(Error::AuditBroken {
+                        event_id: 0,
+                        reason: "the chain could not be hashed".into(),
+                    })]
+                })
+            })
+            .collect()
+    })
+}
+
+/// Where the walk through the chain stands.
+struct Walk<'a> {
+    checkpoints: &'a [Checkpoint],
+    signatures: &'a [Option<String>],
+    next_checkpoint: usize,
+    expected_id: i64,
+    prev: String,
+    count: u64,
+    chain_seals: ChainSeals,
+}
+
+impl Walk<'_> {
+    /// The next event in id order, parsed, and whether its hash is its content's.
+    fn take(&mut self, e: AuditEvent, intact: bool) -> Result<()> {
+        let broken = |reason: String| {
+            Err(Error::AuditBroken {
+                event_id: e.id,
+                reason,
+            })
+        };
+        if e.id != self.expected_id {
+            return broken(format!(
+                "expected event {} next: an event was removed or reordered",
+                self.expected_id
+            ));
+        }
+        if e.prev_hash != self.prev {
+            return broken("its link to the previous event does not match".into());
+        }
+        if !intact {
+            return broken("its content was altered after it was written".into());
+        }
+        while let Some(c) = self
+            .checkpoints
+            .get(self.next_checkpoint)
+            .filter(|c| c.event_id <= e.id)
+        {
+            let held = self.checkpoints[..self.next_checkpoint]
+                .last()
+                .map_or(String::new(), |p| {
+                    format!(
+                        " (checkpoint {} at event {} still holds)",
+                        p.seq, p.event_id
+                    )
+                });
+            if let Some(why) = &self.signatures[self.next_checkpoint] {
+                return Err(invalid(c, format!("{why}{held}")));
+            }
+            if c.event_id < e.id || c.head_hash != e.hash {
+                return Err(invalid(c, format!(
+                    "the chain's hash at event {} is not the signed one: the history up to that event was rewritten{held}",
+                    c.event_id
+                )));
+            }
+            self.next_checkpoint += 1;
+        }
+        if let Some(ticket) = e.ticket_id {
+            self.chain_seals.last_event.insert(ticket, e.id);
+            if e.action == SEALED_ACTION {
+                let hash = e.after.get("record_hash").and_then(Value::as_str);
+                self.chain_seals
+                    .seals
+                    .entry(ticket)
+                    .or_default()
+                    .push((e.id, hash.map(str::to_string)));
+            }
+        }
+        self.prev = e.hash;
+        self.expected_id += 1;
+        self.count += 1;
+        Ok(())
+    }
+}
+
 /// The signatures of all checkpoints, checked on every core: an ECDSA verification costs more
 /// than hashing an event, and a desk takes one checkpoint per closed ticket.
 fn signature_checks(
@@ -284,70 +403,42 @@ pub fn verify(conn: &Connection, key: Option<(&VerifyingKey, &str)>) -> Result<C
         }
         prev = c.digest()?;
     }
-    let mut next_checkpoint = 0usize;
+    let mut walk = Walk {
+        checkpoints: &checkpoints,
+        signatures: &signatures,
+        next_checkpoint: 0,
+        expected_id: 1,
+        prev: GENESIS.to_string(),
+        count: 0,
+        chain_seals: ChainSeals::default(),
+    };
     let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY id"))?;
     let mut rows = stmt.query([])?;
-    let (mut expected_id, mut prev) = (1i64, GENESIS.to_string());
-    let mut count = 0u64;
-    let mut chain_seals = ChainSeals::default();
-    while let Some(row) = rows.next()? {
-        let e = parse(row_to_event(row)?)?;
-        let broken = |reason: String| {
-            Err(Error::AuditBroken {
-                event_id: e.id,
-                reason,
-            })
-        };
-        if e.id != expected_id {
-            return broken(format!(
-                "expected event {expected_id} next: an event was removed or reordered"
-            ));
-        }
-        if e.prev_hash != prev {
-            return broken("its link to the previous event does not match".into());
-        }
-        let recomputed = event_hash(&e)?;
-        if recomputed != e.hash {
-            return broken("its content was altered after it was written".into());
-        }
-        while let Some(c) = checkpoints
-            .get(next_checkpoint)
-            .filter(|c| c.event_id <= e.id)
-        {
-            let held = checkpoints[..next_checkpoint]
-                .last()
-                .map_or(String::new(), |p| {
-                    format!(
-                        " (checkpoint {} at event {} still holds)",
-                        p.seq, p.event_id
-                    )
-                });
-            if let Some(why) = &signatures[next_checkpoint] {
-                return Err(invalid(c, format!("{why}{held}")));
-            }
-            if c.event_id < e.id || c.head_hash != e.hash {
-                return Err(invalid(c, format!(
-                    "the chain's hash at event {} is not the signed one: the history up to that event was rewritten{held}",
-                    c.event_id
-                )));
-            }
-            next_checkpoint += 1;
-        }
-        if let Some(ticket) = e.ticket_id {
-            chain_seals.last_event.insert(ticket, e.id);
-            if e.action == SEALED_ACTION {
-                let hash = e.after.get("record_hash").and_then(Value::as_str);
-                chain_seals
-                    .seals
-                    .entry(ticket)
-                    .or_default()
-                    .push((e.id, hash.map(str::to_string)));
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        let row = rows.next()?;
+        if let Some(row) = row {
+            batch.push(row_to_event(row)?);
+            if batch.len() < BATCH {
+                continue;
             }
         }
-        prev = e.hash;
-        expected_id += 1;
-        count += 1;
+        for checked in hash_on_every_core(std::mem::take(&mut batch)) {
+            let (e, intact) = checked?;
+            walk.take(e, intact)?;
+        }
+        if row.is_none() {
+            break;
+        }
     }
+    let Walk {
+        next_checkpoint,
+        expected_id,
+        prev,
+        count,
+        chain_seals,
+        ..
+    } = walk;
     if let Some(c) = checkpoints.get(next_checkpoint) {
         return Err(invalid(
             c,

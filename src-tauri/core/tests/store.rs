@@ -449,11 +449,20 @@ fn audit_tampering_is_detected_in_process() {
     let report = Store::open(&path).unwrap().verify_audit().unwrap();
     assert!(report.events > 10);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    // The table is append-only (tests/seal.rs); an attacker drops that trigger first.
+    // The table is append-only (tests/seal.rs); an attacker drops that trigger first, and puts
+    // it back after (a missing trigger is itself named: GUARDS_MISSING).
+    let trigger: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'audit_events_append_only_update'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
     conn.execute("DROP TRIGGER audit_events_append_only_update", [])
         .unwrap();
     conn.execute("UPDATE audit_events SET actor = 'mallory' WHERE id = 5", [])
         .unwrap();
+    conn.execute_batch(&trigger).unwrap();
     let err = Store::open(&path).unwrap().verify_audit().unwrap_err();
     assert_eq!(err.code(), "AUDIT_BROKEN");
     assert!(err.to_string().contains("event 5"), "{err}");
