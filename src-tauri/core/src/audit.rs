@@ -14,7 +14,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use p256::ecdsa::VerifyingKey;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// The action of the event that seals a closed ticket: it carries the closure record's hash.
@@ -52,10 +52,29 @@ fn link_hash(
     after: &Value,
     prev_hash: &str,
 ) -> Result<String> {
-    hash_of(&json!({
-        "id": id, "ticket_id": ticket_id, "actor": actor, "at": at, "action": action,
-        "before": before, "after": after, "prev_hash": prev_hash,
-    }))
+    // Borrowed, not a `json!` object: that deep-copied both payloads for every event hashed, and
+    // verification hashes every event (the canonical form sorts the keys either way).
+    #[derive(Serialize)]
+    struct Link<'a> {
+        id: i64,
+        ticket_id: Option<i64>,
+        actor: &'a str,
+        at: &'a str,
+        action: &'a str,
+        before: &'a Value,
+        after: &'a Value,
+        prev_hash: &'a str,
+    }
+    hash_of(&Link {
+        id,
+        ticket_id,
+        actor,
+        at,
+        action,
+        before,
+        after,
+        prev_hash,
+    })
 }
 
 /// Appends one event; call inside the transaction that makes the change.
