@@ -455,7 +455,8 @@ pub(crate) fn seal_record(conn: &Connection, t: &Ticket, audit_head: &str) -> Re
 
 impl Store {
     /// The sealed record of a closed ticket as stored when it closed, checked against the
-    /// stored hash: RECORD_MISMATCH if the stored record was altered.
+    /// stored hash and the hash its seal event carries: RECORD_MISMATCH if the stored record was
+    /// altered.
     pub fn closure_record(&self, ticket_id: i64) -> Result<SealedRecord> {
         self.sealed_record_of(&self.ticket(ticket_id)?)
     }
@@ -477,6 +478,19 @@ impl Store {
         let stored_hash = t.record_hash.clone().unwrap_or_default();
         let computed = sha256_hex(stored.as_bytes());
         let record: Option<ClosureRecord> = serde_json::from_str(&stored).ok();
+        // The hash the chain sealed, too: a record and its hash rewritten together in the ticket's
+        // rows still differ from the seal event (rewriting that as well breaks the chain's
+        // checkpoints, which verify-audit checks).
+        let sealed_hash =
+            crate::audit::last_of_ticket(self.conn(), t.id, crate::audit::SEALED_ACTION)?
+                .and_then(|e| e.after.get("record_hash")?.as_str().map(str::to_string));
+        if sealed_hash.as_deref() != Some(computed.as_str()) {
+            return Err(Error::RecordMismatch {
+                ticket: t.number.clone(),
+                stored: sealed_hash.unwrap_or_else(|| "(no seal event)".into()),
+                computed,
+            });
+        }
         match record {
             Some(record) if computed == stored_hash && canonical_json(&record)? == stored => {
                 Ok(SealedRecord {

@@ -509,3 +509,57 @@ fn a_report_signed_here_against_replaced_certificates_blames_the_desk() {
         Verdict::ReportAltered
     );
 }
+
+#[test]
+fn a_record_rewritten_with_its_hash_still_differs_from_its_seal_event() {
+    let (desk, _, ticket) = keyed_desk();
+    let (_dir, path) = on_disk(&desk.store);
+    let conn = Connection::open(&path).unwrap();
+    let record: String = conn
+        .query_row(
+            "SELECT record FROM closure_records WHERE ticket_id = ?1",
+            [ticket],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let forged = record.replacen("stale token", "user error", 1);
+    assert_ne!(forged, record, "the record names the root cause");
+    let hash = ticketflow_core::canonical::sha256_hex(forged.as_bytes());
+    let triggers: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%sealed%'",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for (name, _) in &triggers {
+        conn.execute_batch(&format!("DROP TRIGGER {name}")).unwrap();
+    }
+    conn.execute(
+        "UPDATE closure_records SET record = ?1 WHERE ticket_id = ?2",
+        params![forged, ticket],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE tickets SET record_hash = ?1 WHERE id = ?2",
+        params![hash, ticket],
+    )
+    .unwrap();
+    for (_, sql) in &triggers {
+        conn.execute_batch(sql).unwrap();
+    }
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    let e = store.closure_record(ticket).unwrap_err();
+    assert_eq!(e.code(), "RECORD_MISMATCH", "{e}");
+    let e = store
+        .ticket_view(ticket, common::monday_morning())
+        .unwrap_err();
+    assert_eq!(
+        e.code(),
+        "RECORD_MISMATCH",
+        "the window shows no forged record: {e}"
+    );
+}
