@@ -12,6 +12,7 @@ pub mod directory;
 pub mod error;
 pub mod paths;
 pub mod priority;
+pub mod qbr;
 pub mod record;
 pub mod report;
 pub mod secrets;

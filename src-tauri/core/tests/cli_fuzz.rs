@@ -1,5 +1,5 @@
 //! Fuzzing the command line: random subcommands, flags and values. Every run ends with a
-//! documented exit code (0, 1, 2 or 3), a refusal says `error[CODE]` or is a usage message, and
+//! documented exit code (0 to 4), a refusal says `error[CODE]` or is a usage message, and
 //! nothing panics. (`demo-data` is left out: a fuzzed run could ask it for a million tickets; its
 //! inputs are covered in tests/cli.rs.)
 
@@ -14,6 +14,12 @@ fn arg() -> impl Strategy<Value = String> {
         Just("export-root-cert".to_string()),
         Just("verify-report".to_string()),
         Just("report-settings".to_string()),
+        Just("qbr".to_string()),
+        Just("--client".to_string()),
+        Just("--from".to_string()),
+        Just("--to".to_string()),
+        Just("--csv".to_string()),
+        Just("2026-01-01".to_string()),
         Just("--tickets".to_string()),
         Just("--seed".to_string()),
         Just("--anchor".to_string()),
@@ -48,7 +54,7 @@ proptest! {
             .expect("runs");
         let code = out.status.code().expect("exited, not killed by a signal");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        prop_assert!([0, 1, 2, 3].contains(&code), "{args:?}: exit {code}: {stderr}");
+        prop_assert!([0, 1, 2, 3, 4].contains(&code), "{args:?}: exit {code}: {stderr}");
         prop_assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
         if code == 3 {
             prop_assert!(stderr.contains("error["), "{args:?}: uncoded error: {stderr}");

@@ -34,6 +34,10 @@ fn generate() -> String {
         report::PaperSize, report::ReportSettings, report::SavedReport,
         report::LogoFormat, report::ReportLogo, sla::ClockBreaks,
         report::BatchProgress, report::BatchFailure, report::BatchSummary,
+        qbr::Qbr, qbr::QbrClient, qbr::Count, qbr::Volume, qbr::SlaClock, qbr::SlaFigures,
+        qbr::Breach, qbr::ResponseTimes, qbr::Quality, qbr::CsatFigures, qbr::CsatSummary,
+        qbr::CsatGroup, qbr::HoursFigures, qbr::HoursGroup, qbr::AssetFigures, qbr::AssetCount,
+        qbr::Recurring, qbr::RunbookCount, qbr::QbrTicket,
     ];
     let mut out = String::from(
         "// Generated from the Rust types of ticketflow-core by src-tauri/core/tests/ts_bindings.rs.\n\

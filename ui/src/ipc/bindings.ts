@@ -517,3 +517,337 @@ total: number, exported: number, bytes: number, failed: Array<BatchFailure>,
  * Stopped on request before every ticket was tried.
  */
 cancelled: boolean, };
+
+export type Qbr = { 
+/**
+ * The client reported on; none when the figures cover every client.
+ */
+client: QbrClient | null, 
+/**
+ * The first day of the period, in the client's own time zone.
+ */
+from: string, 
+/**
+ * The last day of the period, included, in the client's own time zone.
+ */
+to: string, 
+/**
+ * When the figures were computed; the SLA clocks of open tickets are read at this instant.
+ */
+computed_at: string, volume: Volume, sla: SlaFigures, times: ResponseTimes, quality: Quality, csat: CsatFigures, hours: HoursFigures, assets: AssetFigures, recurring: Recurring, 
+/**
+ * Every ticket behind the figures: opened or closed in the period, or with time logged in
+ * it, by ticket number.
+ */
+tickets: Array<QbrTicket>, };
+
+export type QbrClient = { id: number, name: string, 
+/**
+ * The time zone the period's days are read in: the zone of the client's business hours,
+ * or the desk's zone for a client served around the clock.
+ */
+time_zone: string, };
+
+export type Count = { key: string, tickets: number, };
+
+export type Volume = { 
+/**
+ * Tickets opened on a day of the period: opening is step 5, which starts the SLA clock, so
+ * a ticket still in intake is not counted. Days are read in the client's time zone.
+ */
+opened: number, 
+/**
+ * Tickets closed on a day of the period, read from their sealed records.
+ */
+closed: number, 
+/**
+ * Tickets opened in the period that are not closed now.
+ */
+still_open: number, 
+/**
+ * Tickets opened in the period by priority (P1 to P4, every priority listed even at zero;
+ * "none" for a ticket without one).
+ */
+opened_by_priority: Array<Count>, 
+/**
+ * Tickets closed in the period by the priority their sealed record holds.
+ */
+closed_by_priority: Array<Count>, 
+/**
+ * Tickets closed in the period by the resolution code chosen at closure, most used first.
+ */
+closed_by_resolution_code: Array<Count>, };
+
+export type SlaClock = "first_response" | "resolution";
+
+export type SlaFigures = { 
+/**
+ * Tickets closed in the period whose sealed record has a first-response clock (an SLA
+ * policy applied to their client's tier and priority).
+ */
+first_response_measured: number, 
+/**
+ * Of those, the tickets whose first response came within the target: the working time
+ * counted from opening to the first technician work, less waiting on the customer, did not
+ * pass the target.
+ */
+first_response_met: number, 
+/**
+ * The first-response tickets met as a percentage of those measured; none when none were
+ * measured.
+ */
+first_response_met_pct: number | null, 
+/**
+ * Tickets closed in the period whose sealed record has a resolution clock.
+ */
+resolution_measured: number, 
+/**
+ * Of those, the tickets resolved within the target: the working time counted from opening
+ * to the end user's verification of the fix, less waiting on the customer, did not pass
+ * the target.
+ */
+resolution_met: number, 
+/**
+ * The resolution tickets met as a percentage of those measured; none when none were
+ * measured.
+ */
+resolution_met_pct: number | null, 
+/**
+ * Every breached clock of a ticket closed in the period, as its sealed record holds it;
+ * then every clock already past its target now of a ticket behind the figures that is not
+ * closed. Each part by ticket number, first response before resolution.
+ */
+breaches: Array<Breach>, };
+
+export type Breach = { ticket: string, client: string, clock: SlaClock, priority: Priority | null, 
+/**
+ * The target, in working seconds of the client's calendar.
+ */
+target_secs: number, 
+/**
+ * The working time the clock counted, less waiting on the customer, in seconds.
+ */
+actual_secs: number, 
+/**
+ * The working time spent waiting on the customer, which did not count, in seconds.
+ */
+paused_secs: number, 
+/**
+ * The instant the clock passed its target.
+ */
+breached_at: string | null, 
+/**
+ * The breach note recorded for the service coordinator when time was reconciled against
+ * the SLA (step 19); none for a ticket not yet reconciled.
+ */
+reason: string | null, 
+/**
+ * True when the ticket is closed and the breach was read from its sealed record; false for
+ * a ticket still open, whose clock was read now.
+ */
+sealed: boolean, };
+
+export type ResponseTimes = { 
+/**
+ * Tickets closed in the period with a first response: the ones the first-response times
+ * are taken over.
+ */
+first_response_count: number, 
+/**
+ * The mean time from opening to the first technician work, in business time: working time
+ * of the client's calendar (its opening hours, working days and holidays, in its time
+ * zone) less waiting on the customer, as the SLA clock counts it. Rounded down to the
+ * second.
+ */
+first_response_mean_secs: number | null, 
+/**
+ * The median of the same times: the middle one, or with an even count the mean of the two
+ * middle ones rounded down to the second.
+ */
+first_response_median_secs: number | null, 
+/**
+ * Tickets closed in the period with a resolution: the ones the resolution times are taken
+ * over.
+ */
+resolution_count: number, 
+/**
+ * The mean time from opening to the end user's verification of the fix, in business time
+ * as above, rounded down to the second.
+ */
+resolution_mean_secs: number | null, 
+/**
+ * The median of the same times, as for first responses.
+ */
+resolution_median_secs: number | null, };
+
+export type Quality = { 
+/**
+ * Tickets closed in the period that failed verification at least once: the end user saw
+ * the fix still failing and the ticket was reopened at step 17.
+ */
+reopened: number, 
+/**
+ * The reopened tickets as a percentage of the tickets closed in the period.
+ */
+reopen_rate_pct: number | null, 
+/**
+ * Failed verifications of the tickets closed in the period, every attempt counted.
+ */
+failed_verifications: number, 
+/**
+ * Tickets closed in the period that were never escalated to Tier 2.
+ */
+first_touch_resolved: number, 
+/**
+ * The first-touch resolutions as a percentage of the tickets closed in the period.
+ */
+first_touch_rate_pct: number | null, 
+/**
+ * Tickets opened in the period that were escalated to Tier 2 at least once (at step 10, or
+ * reassigned to Tier 2 after a failed verification), closed or not.
+ */
+escalated: number, 
+/**
+ * The escalated tickets as a percentage of the tickets opened in the period.
+ */
+escalation_rate_pct: number | null, };
+
+export type CsatFigures = { overall: CsatSummary, 
+/**
+ * The same figures for each technician credited with a ticket: the ticket's assignee when
+ * it closed, or the technician who signed it off when it had none. By name.
+ */
+by_technician: Array<CsatGroup>, 
+/**
+ * The same figures for each month (YYYY-MM, in the client's time zone) a ticket closed in.
+ */
+by_month: Array<CsatGroup>, };
+
+export type CsatSummary = { 
+/**
+ * Tickets closed in the period whose survey was sent (step 18 done), as the sealed records
+ * hold them.
+ */
+surveyed: number, 
+/**
+ * Of those, the surveys answered with a rating.
+ */
+responded: number, 
+/**
+ * The answered surveys as a percentage of those sent.
+ */
+response_rate_pct: number | null, 
+/**
+ * The mean rating (1 to 5) of the answered surveys.
+ */
+average: number | null, 
+/**
+ * The answered surveys for each rating: the first number counts the ratings of 1, the
+ * fifth the ratings of 5.
+ */
+distribution: Array<number>, };
+
+export type CsatGroup = { key: string, summary: CsatSummary, };
+
+export type HoursFigures = { 
+/**
+ * Minutes of the time entries started on a day of the period (in the client's time zone)
+ * and marked billable; a closed ticket's entries are read from its sealed record.
+ */
+billable_minutes: number, 
+/**
+ * Minutes of the same time entries marked not billable: work the contract does not pay for.
+ */
+non_billable_minutes: number, 
+/**
+ * The same minutes for each technician who logged time, by name.
+ */
+by_technician: Array<HoursGroup>, 
+/**
+ * The same minutes for each month (YYYY-MM, in the client's time zone) the entries
+ * started in.
+ */
+by_month: Array<HoursGroup>, };
+
+export type HoursGroup = { key: string, billable_minutes: number, non_billable_minutes: number, };
+
+export type AssetFigures = { 
+/**
+ * The assets (endpoints) the client has in the directory now.
+ */
+endpoints: number, 
+/**
+ * The distinct assets linked to a ticket opened in the period.
+ */
+endpoints_with_tickets: number, 
+/**
+ * The tickets opened in the period divided by the client's assets in the directory; none
+ * when the client has no assets.
+ */
+tickets_per_endpoint: number | null, 
+/**
+ * Every asset linked to a ticket opened in the period, with the number of those tickets,
+ * most tickets first (then by host name): the first ones are the assets with the most
+ * tickets. A ticket linked to two assets counts for each.
+ */
+tickets_by_asset: Array<AssetCount>, };
+
+export type AssetCount = { asset_id: number, hostname: string, client: string, tickets: number, };
+
+export type Recurring = { 
+/**
+ * The resolution codes chosen on at least two tickets closed in the period, most used
+ * first.
+ */
+resolution_codes: Array<Count>, 
+/**
+ * The runbook entries linked to tickets closed in the period (while searching the runbook
+ * at step 9 or updating it at step 20), with how many tickets linked each, most first.
+ */
+runbooks: Array<RunbookCount>, };
+
+export type RunbookCount = { runbook_id: number, 
+/**
+ * The entry's title now; none if the entry no longer exists.
+ */
+title: string | null, tickets: number, };
+
+export type QbrTicket = { number: string, client: string, status: TicketStatus, priority: Priority | null, opened_at: string | null, closed_at: string | null, opened_in_period: boolean, closed_in_period: boolean, resolution_code: string | null, 
+/**
+ * Escalated to Tier 2 at least once.
+ */
+escalated: boolean, failed_verifications: number, 
+/**
+ * Business time to the first response, in seconds, once there was one.
+ */
+first_response_secs: number | null, 
+/**
+ * Business time to the resolution, in seconds, once there was one.
+ */
+resolution_secs: number | null, 
+/**
+ * Whether the first-response target was met: false as soon as it is passed, none while
+ * the clock still runs within it or without a policy.
+ */
+first_response_met: boolean | null, 
+/**
+ * Whether the resolution target was met: false as soon as it is passed, none while the
+ * clock still runs within it or without a policy.
+ */
+resolution_met: boolean | null, csat_rating: number | null, 
+/**
+ * Billable minutes of the ticket's time entries started in the period.
+ */
+billable_minutes: number, 
+/**
+ * Non-billable minutes of the ticket's time entries started in the period.
+ */
+non_billable_minutes: number, 
+/**
+ * Host names of the linked assets.
+ */
+assets: Array<string>, 
+/**
+ * The SHA-256 of the sealed record a closed ticket's figures were read from.
+ */
+record_hash: string | null, };

@@ -125,6 +125,23 @@ enum Command {
         #[arg(long)]
         no_logo: bool,
     },
+    /// Print a client's quarterly business review figures over a period of days in the client's
+    /// own time zone (closed tickets as their sealed records hold them); optionally write the
+    /// tickets behind the figures as CSV.
+    Qbr {
+        /// The client's name (any letter case); omit for every client.
+        #[arg(long, value_name = "NAME")]
+        client: Option<String>,
+        /// First day of the period, e.g. 2026-01-01.
+        #[arg(long, value_name = "DATE")]
+        from: chrono::NaiveDate,
+        /// Last day of the period, included, e.g. 2026-03-31.
+        #[arg(long, value_name = "DATE")]
+        to: chrono::NaiveDate,
+        /// Also write the tickets behind the figures to FILE (CSV, RFC 4180).
+        #[arg(long, value_name = "FILE")]
+        csv: Option<PathBuf>,
+    },
 }
 
 /// PINs of `technician add` and `technician deactivate`: the witness's PIN is read from
@@ -847,6 +864,22 @@ fn run_command(
                 }
             }
             Ok(show_verification(&v))
+        }
+        Command::Qbr {
+            client,
+            from,
+            to,
+            csv,
+        } => {
+            let company = client.map(|name| company_named(store, &name)).transpose()?;
+            let figures = store.qbr(company, from, to, chrono::Utc::now())?;
+            print!("{}", ticketflow_core::qbr::kpi_text(&figures));
+            if let Some(file) = csv {
+                let text = ticketflow_core::qbr::tickets_csv(&figures)?;
+                report::write_file(&file, text.as_bytes())?;
+                println!("{} tickets -> {}", figures.tickets.len(), file.display());
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::ReportSettings {
             msp_name,

@@ -8,6 +8,7 @@ mod drafts;
 mod health;
 mod migrations;
 mod pins;
+mod qbr;
 mod queue;
 mod records;
 mod runbooks;
