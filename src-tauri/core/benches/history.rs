@@ -36,7 +36,17 @@ fn main() {
         }
     }
     let mut store = Store::open(&db).expect("bench db opens");
-    let identity = Arc::new(Identity::ephemeral("Bench", chrono::Utc::now()).expect("identity"));
+    // TICKETFLOW_BENCH_KEYCHAIN=1: the identity in the platform keychain, as the app has it, so
+    // each checkpoint also leaves its mark there (run inside `keyctl session -` with
+    // TICKETFLOW_KEYSTORE=keyutils on a headless machine).
+    let identity = Arc::new(if std::env::var_os("TICKETFLOW_BENCH_KEYCHAIN").is_some() {
+        let secrets = ticketflow_core::secrets::SecretStore::platform().expect("keychain");
+        println!("identity in the {} keychain", secrets.kind());
+        Identity::load_or_create(dir.path(), &secrets, "Bench", chrono::Utc::now())
+            .expect("identity")
+    } else {
+        Identity::ephemeral("Bench", chrono::Utc::now()).expect("identity")
+    });
     let status = store.checkpoint_status().expect("status");
     println!(
         "desk: {} tickets, {} events, {} checkpoints",

@@ -161,8 +161,8 @@ pub(crate) fn beginning(conn: &Connection) -> Result<Option<i64>> {
 }
 
 impl Store {
-    /// Hands the store the key it signs checkpoints with (None: the keychain is not reachable),
-    /// and takes any checkpoint already due (a desk's first one, after an upgrade).
+    /// Hands the store the key it signs checkpoints with (or why there is none: the keychain did
+    /// not answer), and takes any checkpoint already due (a desk's first one, after an upgrade).
     pub fn set_checkpoint_key(&mut self, key: std::result::Result<Arc<Identity>, String>) {
         match key {
             Ok(identity) => {
