@@ -243,8 +243,15 @@ const BATCH: usize = 8192;
 
 fn hash_on_every_core(batch: Vec<(AuditEvent, String, String)>) -> Vec<Result<(AuditEvent, bool)>> {
     let checked = |raw| -> Result<(AuditEvent, bool)> {
-        let e = parse(raw)?;
+        let mut e = parse(raw)?;
         let intact = event_hash(&e)? == e.hash;
+        // The walk reads a payload only of a seal: the others are freed here, by the thread that
+        // made them (freed on the walking thread, they made a 36,000-event chain's walk take
+        // 875 ms instead of 462-513).
+        if e.action != SEALED_ACTION {
+            e.before = Value::Null;
+            e.after = Value::Null;
+        }
         Ok((e, intact))
     };
     let threads = std::thread::available_parallelism()
