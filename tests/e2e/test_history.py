@@ -37,3 +37,22 @@ def test_the_app_signs_its_history_at_start_and_when_its_window_closes(desk):
     desk.close_window()
     [(seq, covered, reason)] = last_checkpoint(db)
     assert (seq, covered, reason) == (2, head(db), "closing")
+
+
+def test_without_a_keychain_the_desk_works_and_the_reports_screen_says_its_events_are_unsigned(desk):
+    # No TICKETFLOW_KEYSTORE: the Secret Service, which this private D-Bus session does not run.
+    db = desk.sandbox.db
+    page = desk.launch()
+    page.d.execute_script("location.hash = '#/reports'")
+    page.wait_hash(r"^#/reports$")
+    page.until(lambda: page.find_all("history-unsigned"),
+               message=lambda: page.text(page.css("main")))
+    said = page.text(page.find("history-unsigned"))
+    assert f"The newest {head(db)} events are not signed yet" in said, said
+    assert "KEYCHAIN_UNAVAILABLE" in said, said
+    assert last_checkpoint(db) == []
+    page.d.execute_script("arguments[0].scrollIntoView({block: 'center'})",
+                          page.find("desk-history"))
+    shots = desk.artifacts.parent / "screenshots"
+    shots.mkdir(exist_ok=True)
+    page.screenshot(shots / "history-unsigned.png")
