@@ -395,7 +395,8 @@ def assert_strokes_follow(stored: dict, drawn: list[list[tuple[int, int]]],
                           tolerance: float = 1.5) -> None:
     """The stored point groups are the drawn strokes: one group per stroke, a point for each
     place the pointer went (WebKit sends one pointermove per WebDriver move), in order, at the
-    same CSS pixels, with time running forward from the stroke's start."""
+    same CSS pixels, with time never running backwards from the stroke's start (two events may
+    share a millisecond: seen under load in CI, [0.0, 0.0, 122.0, ...])."""
     groups = stored["strokes"]
     assert len(groups) == len(drawn), (len(groups), len(drawn))
     for n, (group, path) in enumerate(zip(groups, drawn)):
@@ -405,4 +406,5 @@ def assert_strokes_follow(stored: dict, drawn: list[list[tuple[int, int]]],
             assert abs(gx - dx) <= tolerance and abs(gy - dy) <= tolerance, (
                 f"stroke {n}: stored {got}, drawn {path}")
         times = [p["t"] for p in group]
-        assert times[0] == 0 and all(b > a for a, b in zip(times, times[1:])), (n, times)
+        assert times[0] == 0 and all(b >= a for a, b in zip(times, times[1:])), (n, times)
+        assert times[-1] > 0, (n, times)
