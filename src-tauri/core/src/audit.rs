@@ -22,7 +22,7 @@ pub const SEALED_ACTION: &str = "ticket_sealed";
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct AuditEvent {
     pub id: i64,
     pub ticket_id: Option<i64>,
@@ -77,6 +77,18 @@ fn link_hash(
     })
 }
 
+/// The chain's head as stored: the last event's id and hash (0 and the genesis hash when empty).
+pub(crate) fn head(conn: &Connection) -> Result<(i64, String)> {
+    Ok(conn
+        .query_row(
+            "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
+            [],
+            |r| Ok((r.get("last_id")?, r.get("last_hash")?)),
+        )
+        .optional()?
+        .unwrap_or((0, GENESIS.to_string())))
+}
+
 /// Appends one event; call inside the transaction that makes the change.
 pub fn append(
     conn: &Connection,
@@ -85,14 +97,7 @@ pub fn append(
     at: DateTime<Utc>,
     change: &Change,
 ) -> Result<AuditEvent> {
-    let (last_id, prev_hash): (i64, String) = conn
-        .query_row(
-            "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?
-        .unwrap_or((0, GENESIS.to_string()));
+    let (last_id, prev_hash) = head(conn)?;
     let id = last_id + 1;
     let at = timestamp(at);
     let hash = link_hash(
@@ -475,14 +480,7 @@ pub fn verify(conn: &Connection, key: Option<(&VerifyingKey, &str)>) -> Result<C
         ),
         ));
     }
-    let head: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let (head_id, head_hash) = head.unwrap_or((0, GENESIS.to_string()));
+    let (head_id, head_hash) = head(conn)?;
     if head_id != expected_id - 1 || head_hash != prev {
         return Err(Error::AuditBroken {
             event_id: expected_id,

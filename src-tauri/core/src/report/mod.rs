@@ -50,56 +50,15 @@ pub const INFO_ANCHOR: &str = "TicketflowAnchor";
 /// signed head includes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Anchor {
-    pub seal_event: AnchorEvent,
+    pub seal_event: crate::audit::AuditEvent,
     pub checkpoint: Option<crate::checkpoint::Checkpoint>,
-}
-
-/// An audit event as the anchor carries it (the fields its hash covers).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AnchorEvent {
-    pub id: i64,
-    pub ticket_id: Option<i64>,
-    pub actor: String,
-    pub at: String,
-    pub action: String,
-    pub before: serde_json::Value,
-    pub after: serde_json::Value,
-    pub prev_hash: String,
-    pub hash: String,
 }
 
 impl From<&crate::store::SealAnchor> for Anchor {
     fn from(a: &crate::store::SealAnchor) -> Anchor {
-        let e = &a.seal_event;
         Anchor {
-            seal_event: AnchorEvent {
-                id: e.id,
-                ticket_id: e.ticket_id,
-                actor: e.actor.clone(),
-                at: e.at.clone(),
-                action: e.action.clone(),
-                before: e.before.clone(),
-                after: e.after.clone(),
-                prev_hash: e.prev_hash.clone(),
-                hash: e.hash.clone(),
-            },
+            seal_event: a.seal_event.clone(),
             checkpoint: a.checkpoint.clone(),
-        }
-    }
-}
-
-impl AnchorEvent {
-    pub fn to_event(&self) -> crate::audit::AuditEvent {
-        crate::audit::AuditEvent {
-            id: self.id,
-            ticket_id: self.ticket_id,
-            actor: self.actor.clone(),
-            at: self.at.clone(),
-            action: self.action.clone(),
-            before: self.before.clone(),
-            after: self.after.clone(),
-            prev_hash: self.prev_hash.clone(),
-            hash: self.hash.clone(),
         }
     }
 }

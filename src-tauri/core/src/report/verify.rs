@@ -237,7 +237,7 @@ fn anchor_check(c: &Contents, signer: &Certificate) -> std::result::Result<Strin
         // The signature covers the whole file, so an anchor cannot have been removed.
         return Ok("none: the report was made before reports carried the desk's history".into());
     };
-    let seal = anchor.seal_event.to_event();
+    let seal = anchor.seal_event.clone();
     if audit::event_hash(&seal).map_err(|e| e.to_string())? != seal.hash {
         return Err(format!(
             "the seal event (event {}) it carries does not hash to itself",
@@ -322,7 +322,7 @@ fn desk_history(
             )),
         };
     };
-    let seal = anchor.seal_event.to_event();
+    let seal = anchor.seal_event.clone();
     let in_desk = store.audit_event(seal.id).map_err(|e| e.to_string())?;
     let first_difference = match &in_desk {
         None => Some(format!(

@@ -8,7 +8,7 @@
 //! the head and the last checkpoint, so two processes never sign the same sequence number.
 
 use super::Store;
-use crate::audit::{self, AuditEvent, GENESIS, SEALED_ACTION};
+use crate::audit::{self, head, AuditEvent, GENESIS, SEALED_ACTION};
 use crate::checkpoint::{Checkpoint, CheckpointReason, CHECKPOINT_EVERY};
 use crate::error::{Error, Result};
 use crate::signing::Identity;
@@ -85,17 +85,6 @@ fn last(conn: &Connection) -> Result<Option<Checkpoint>> {
         .optional()?
         .map(parse)
         .transpose()
-}
-
-fn head(conn: &Connection) -> Result<(i64, String)> {
-    Ok(conn
-        .query_row(
-            "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
-            [],
-            |r| Ok((r.get("last_id")?, r.get("last_hash")?)),
-        )
-        .optional()?
-        .unwrap_or((0, GENESIS.to_string())))
 }
 
 /// Why a checkpoint is due now, if one is.
