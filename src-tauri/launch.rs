@@ -9,7 +9,7 @@
 use serde::Serialize;
 use tauri::plugin::{Builder, TauriPlugin};
 use tauri::Runtime;
-use ticketflow_core::store::{QueueQuery, QueueRow};
+use ticketflow_core::store::{HandoverSession, QueueQuery, QueueRow};
 
 use crate::AppState;
 
@@ -18,12 +18,14 @@ use crate::AppState;
 /// limit, so a mismatch costs the speed-up, never correctness.
 pub const FIRST_PAGE: u32 = 200;
 
-/// What the page finds in `window.__TICKETFLOW_LAUNCH__`: the unfiltered queue's first page.
+/// What the page finds in `window.__TICKETFLOW_LAUNCH__`: the unfiltered queue's first page, or
+/// (and then no queue at all) the hand-over under way, so the first frame is the hand-over screen.
 #[derive(Debug, Serialize)]
 struct Launch {
     limit: u32,
     rows: Vec<QueueRow>,
     count: i64,
+    handover: Option<HandoverSession>,
 }
 
 /// A plugin whose only part is the script defining the launch data, or `None` when the store
@@ -45,12 +47,19 @@ fn first_page() -> QueueQuery {
 
 fn script(state: &AppState) -> Option<String> {
     let launch = state
-        .with_store(|store, now| {
-            Ok(Launch {
+        .with_store_in_handover(|store, now| match store.handover()? {
+            Some(handover) => Ok(Launch {
+                limit: 0,
+                rows: Vec::new(),
+                count: 0,
+                handover: Some(handover),
+            }),
+            None => Ok(Launch {
                 limit: FIRST_PAGE,
                 rows: store.queue(&first_page(), now)?,
                 count: store.queue_count(&QueueQuery::default(), now)?,
-            })
+                handover: None,
+            }),
         })
         .ok()?;
     // JSON is a JavaScript expression; ticket text stays a string in it (the page renders it as text).
@@ -105,6 +114,37 @@ mod tests {
         let expected: Vec<&str> = rows.iter().map(|row| row.number.as_str()).collect();
         assert_eq!(numbers.len(), FIRST_PAGE as usize);
         assert_eq!(numbers, expected);
+    }
+
+    #[test]
+    fn during_a_hand_over_the_script_carries_it_and_no_queue() {
+        let mut store = Store::open_in_memory().expect("store");
+        ticketflow_core::demo::generate(&mut store, 40, 3, |_, _| {}).expect("demo data");
+        let now = ticketflow_core::demo::anchor();
+        let escalated = store
+            .queue(&QueueQuery::default(), now)
+            .expect("queue")
+            .into_iter()
+            .find(|row| row.status == ticketflow_core::ticket::TicketStatus::Escalated)
+            .expect("an escalated demo ticket");
+        let mut fix = ticketflow_core::ticket::Values::new();
+        fix.insert("notes".into(), "reset".into());
+        fix.insert(
+            "infrastructure".into(),
+            ticketflow_core::template::builtin::NO_SHARED_INFRA.into(),
+        );
+        let actor = store.actor().expect("a technician");
+        store
+            .complete_step(escalated.id, 12, fix, &actor, now)
+            .expect("the fix");
+        store
+            .start_handover(escalated.id, "We reset it.", now)
+            .expect("hand-over");
+        let state = AppState::new(store, Arc::new(SystemClock));
+        let data = launch_json(&script(&state).expect("a script"));
+        assert_eq!(data["handover"]["ticket_id"], escalated.id);
+        assert_eq!(data["rows"], serde_json::json!([]), "no other ticket reaches the page");
+        assert_eq!(data["count"], 0);
     }
 
     #[test]

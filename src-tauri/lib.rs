@@ -8,6 +8,7 @@
 pub mod commands;
 mod launch;
 mod rendering;
+mod single_instance;
 mod state;
 mod window_close;
 
@@ -66,9 +67,16 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::search::search_documents,
             commands::signing::has_pin,
             commands::signing::set_pin,
-            commands::signing::unlock_handover,
+            commands::handover::get_handover,
+            commands::handover::start_handover,
+            commands::handover::handover_verify,
+            commands::handover::handover_rate,
+            commands::handover::unlock_handover,
             commands::signing::get_sign_off_statement,
             commands::signing::close_ticket,
+            commands::signing::issue_signing_nonce,
+            commands::signing::get_pin_status,
+            commands::signing::unlock_pin,
             commands::reports::export_report,
             commands::reports::print_report,
             commands::reports::batch_export,
@@ -81,6 +89,10 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::reports::set_report_logo,
             commands::reports::remove_report_logo,
             commands::reports::export_root_cert,
+            commands::qbr::get_qbr,
+            commands::qbr::get_qbr_presets,
+            commands::qbr::find_ticket_by_number,
+            commands::qbr::export_qbr,
         ])
 }
 
@@ -90,7 +102,8 @@ pub fn run() {
     commands::diagnostics::started();
     rendering::choose_before_webkit_starts();
     let state = AppState::open_default();
-    let mut builder = tauri::Builder::default();
+    // Registered first, so a second start ends before it opens anything.
+    let mut builder = tauri::Builder::default().plugin(single_instance::plugin());
     if let Some(preload) = launch::plugin(&state) {
         builder = builder.plugin(preload);
     }

@@ -65,8 +65,20 @@ impl AppState {
 
     /// Runs `f` on the store (exclusively: reads and writes alike) with the current time, turning
     /// every failure into a payload: the store's open error, a core error, or a panic
-    /// (`INTERNAL_ERROR`).
+    /// (`INTERNAL_ERROR`). While a hand-over is under way it is `HANDOVER_ACTIVE` instead: the
+    /// window belongs to the end user, and reads would show them other tickets.
     pub(crate) fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store, DateTime<Utc>) -> ticketflow_core::Result<T>,
+    ) -> Result<T, ErrorPayload> {
+        self.with_store_in_handover(|store, now| {
+            store.refuse_during_handover()?;
+            f(store, now)
+        })
+    }
+
+    /// [`AppState::with_store`] for the hand-over's own commands, which run while it is under way.
+    pub(crate) fn with_store_in_handover<T>(
         &self,
         f: impl FnOnce(&mut Store, DateTime<Utc>) -> ticketflow_core::Result<T>,
     ) -> Result<T, ErrorPayload> {
@@ -76,6 +88,14 @@ impl AppState {
             let mut store = store.lock().unwrap_or_else(PoisonError::into_inner);
             f(&mut store, now)
         })
+    }
+
+    /// Whether a hand-over is under way (a store that cannot answer is taken as not: it holds
+    /// nothing to protect, and the window must stay closable).
+    pub(crate) fn in_handover(&self) -> bool {
+        self.with_store_in_handover(|store, _| store.handover())
+            .map(|h| h.is_some())
+            .unwrap_or(false)
     }
 
     /// The current time, for work done outside [`AppState::with_store`].

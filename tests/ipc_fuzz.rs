@@ -29,6 +29,12 @@ const COMMANDS: &[(&str, &[&str])] = &[
         &["ticketId", "resolutionCode", "closureNotes"],
     ),
     ("close_ticket", &["ticketId", "values", "pin"]),
+    (
+        "issue_signing_nonce",
+        &["ticketId", "step", "role", "content"],
+    ),
+    ("get_pin_status", &["technician"]),
+    ("unlock_pin", &["name", "by", "byPin"]),
     ("save_draft", &["id", "step", "field", "text"]),
     ("wait_on_customer", &["id", "request"]),
     ("customer_replied", &["id"]),
@@ -77,6 +83,10 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("set_report_logo", &["path"]),
     ("remove_report_logo", &[]),
     ("export_root_cert", &["path"]),
+    ("get_qbr", &["companyId", "from", "to"]),
+    ("get_qbr_presets", &["companyId"]),
+    ("find_ticket_by_number", &["number"]),
+    ("export_qbr", &["companyId", "from", "to", "path"]),
 ];
 
 /// One small demo desk, made once; each case works on its own copy.

@@ -71,15 +71,25 @@ fn close_values(w: &WebviewWindow<Mock>, id: i64, tech: &str) -> Value {
         json!({"ticketId": id, "resolutionCode": code, "closureNotes": "none"}),
     )
     .unwrap();
+    // The pad asks the core for its nonce before it opens, bound to the statement shown.
+    let signing = invoke(
+        w,
+        "issue_signing_nonce",
+        json!({"ticketId": id, "step": 21, "role": "technician", "content": statement}),
+    )
+    .unwrap();
     let at = demo::anchor().fixed_offset();
-    let sig = Signature::synthetic(
+    let mut sig = Signature::synthetic(
         tech,
         SignerRole::Technician,
         "closure sign-off",
         statement.as_str().unwrap(),
         at,
-        1,
+        // Ink the demo desk's own signatures (two seeds per ticket) never used.
+        1 << 40,
     );
+    sig.nonce = signing["nonce"].as_str().unwrap().to_string();
+    assert_eq!(signing["content_sha256"], json!(sig.content_sha256));
     json!({"resolution_code": code, "closure_notes": "none", "signature": sig})
 }
 
@@ -104,7 +114,7 @@ fn the_close_needs_the_technicians_pin() {
         )
     };
     assert_eq!(code(close("")), "PIN_REQUIRED");
-    assert_eq!(code(close("0000")), "PIN_WRONG");
+    assert_eq!(code(close("000000")), "PIN_WRONG");
     let view = invoke(&w, "get_ticket", json!({"id": id})).unwrap();
     assert_eq!(view["ticket"]["status"], "resolved");
     let closed = close(DEMO_PIN).unwrap();
@@ -120,14 +130,45 @@ fn the_close_needs_the_technicians_pin() {
 }
 
 #[test]
-fn wrong_pins_lock_the_hand_over_screen_for_a_while() {
+fn wrong_pins_pause_a_pin_and_another_technician_unlocks_it() {
     let (_app, w) = desk();
     assert_eq!(invoke(&w, "has_pin", json!({})).unwrap(), json!(true));
-    let unlock = |pin: &str| invoke(&w, "unlock_handover", json!({ "pin": pin }));
-    assert_eq!(code(unlock("1111")), "PIN_WRONG");
-    assert_eq!(code(unlock("1111")), "PIN_WRONG");
-    assert_eq!(code(unlock("1111")), "PIN_THROTTLED");
-    assert_eq!(code(unlock(DEMO_PIN)), "PIN_THROTTLED");
+    let me = invoke(&w, "get_current_technician", json!({})).unwrap();
+    let me = me.as_str().unwrap().to_string();
+    let technicians = invoke(&w, "list_technicians", json!({})).unwrap();
+    let other = technicians
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["active"] == json!(true) && t["name"] != json!(me))
+        .expect("the demo desk has a second active technician")["name"]
+        .clone();
+    let switch = |pin: &str| invoke(&w, "switch_technician", json!({"name": me, "pin": pin}));
+    let status = || invoke(&w, "get_pin_status", json!({"technician": me})).unwrap();
+    assert_eq!(code(switch("111111")), "PIN_WRONG");
+    assert_eq!(code(switch("111111")), "PIN_WRONG");
+    assert_eq!(code(switch("111111")), "PIN_THROTTLED");
+    assert_eq!(code(switch(DEMO_PIN)), "PIN_THROTTLED");
+    assert_eq!(status()["misses"], json!(3));
+    assert_eq!(status()["min_digits"], json!(6));
+    // Nobody unlocks their own PIN; another technician does, with theirs.
+    assert_eq!(
+        code(invoke(
+            &w,
+            "unlock_pin",
+            json!({"name": me, "by": me, "byPin": DEMO_PIN})
+        )),
+        "INVALID_INPUT"
+    );
+    let after = invoke(
+        &w,
+        "unlock_pin",
+        json!({"name": me, "by": other, "byPin": DEMO_PIN}),
+    )
+    .unwrap();
+    assert_eq!(after["misses"], json!(0));
+    assert_eq!(after["locked"], json!(false));
+    switch(DEMO_PIN).unwrap();
 }
 
 #[test]
@@ -136,10 +177,18 @@ fn a_pin_is_changed_with_the_current_one() {
     let set = |current: Option<&str>, new: &str| {
         invoke(&w, "set_pin", json!({"current": current, "newPin": new}))
     };
-    assert_eq!(code(set(None, "5555")), "PIN_REQUIRED");
-    assert_eq!(code(set(Some(DEMO_PIN), "55")), "INVALID_INPUT");
-    set(Some(DEMO_PIN), "5555").unwrap();
-    invoke(&w, "unlock_handover", json!({"pin": "5555"})).unwrap();
+    assert_eq!(code(set(None, "555555")), "PIN_REQUIRED");
+    for short in ["55", "55555"] {
+        assert_eq!(code(set(Some(DEMO_PIN), short)), "PIN_POLICY");
+    }
+    set(Some(DEMO_PIN), "555555").unwrap();
+    let me = invoke(&w, "get_current_technician", json!({})).unwrap();
+    invoke(
+        &w,
+        "switch_technician",
+        json!({"name": me, "pin": "555555"}),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -159,7 +208,7 @@ fn malformed_signing_payloads_are_coded_errors() {
             json!({"ticketId": 1, "values": {}, "pin": "9".repeat(100_000)}),
         ),
         ("unlock_handover", json!({})),
-        ("set_pin", json!({"newPin": ["1234"]})),
+        ("set_pin", json!({"newPin": ["123456"]})),
         (
             "get_sign_off_statement",
             json!({"ticketId": 99999, "resolutionCode": "x", "closureNotes": "y"}),

@@ -47,7 +47,7 @@ fn changes_need_a_current_technician() {
         code(invoke(
             &w,
             "switch_technician",
-            json!({"name": "Nobody", "pin": "1234"})
+            json!({"name": "Nobody", "pin": "123456"})
         )),
         "DESK_NOT_SET_UP"
     );

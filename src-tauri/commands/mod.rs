@@ -3,6 +3,8 @@
 
 pub mod diagnostics;
 pub mod directory;
+pub mod handover;
+pub mod qbr;
 pub mod queue;
 pub mod records;
 pub mod reports;

@@ -137,7 +137,8 @@ impl AppState {
     /// lock. A keychain that does not answer leaves the desk working and its events unsigned; the
     /// store keeps why, and `get_checkpoint_status` tells the window.
     pub fn attach_checkpoint_key(&self) {
-        let msp_name = self.with_store(|store, _| {
+        // A desk restarted in hand-over (after a crash) still gets its key: nothing is shown.
+        let msp_name = self.with_store_in_handover(|store, _| {
             Ok(match store.desk_status()?.set_up {
                 true => Some(store.report_settings()?.msp_name),
                 false => None,
@@ -154,7 +155,7 @@ impl AppState {
         if let Err(why) = &key {
             eprintln!("ticketflow: the desk's history is not being checkpointed: {why}");
         }
-        let _ = self.with_store(|store, _| {
+        let _ = self.with_store_in_handover(|store, _| {
             store.set_checkpoint_key(key);
             Ok(())
         });
@@ -204,12 +205,21 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// The installation's signing identity, made on first use under `msp_name`: QBR packs
+    /// (`commands::qbr`) are signed by the same identity as closure reports.
+    pub(crate) fn report_identity(&self, msp_name: &str) -> Result<Arc<Identity>, ErrorPayload> {
+        let now = self.now();
+        guarded(|| self.reports.signing.identity(msp_name, now))
+    }
+}
+
 fn payload(error: Error) -> ErrorPayload {
     error.payload()
 }
 
 /// A file the user chose in a save dialog: absolute, in an existing folder, of one of `kinds`.
-fn chosen_file(path: &str, kinds: &[&str]) -> ticketflow_core::Result<PathBuf> {
+pub(crate) fn chosen_file(path: &str, kinds: &[&str]) -> ticketflow_core::Result<PathBuf> {
     let p = Path::new(path);
     if path.is_empty() || path.len() > 4096 || path.contains('\0') || !p.is_absolute() {
         return Err(Error::invalid(

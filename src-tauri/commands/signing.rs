@@ -1,8 +1,10 @@
-//! Signatures and the technician's PIN: the closing sign-off (step 21), the statement it signs,
-//! and leaving hand-over mode. The end user's signature (step 13) goes through `complete_step`.
+//! Signatures and the technician's PIN: the closing sign-off (step 21) and the statement it signs.
+//! The end user's signature (step 13) is taken in hand-over mode (`handover.rs`).
 
 use tauri::State;
 use ticketflow_core::error::ErrorPayload;
+use ticketflow_core::store::{unlocker_is_another, PinStatus, SigningNonce};
+use ticketflow_core::template::SignerRole;
 use ticketflow_core::ticket::Values;
 use ticketflow_core::view::TicketView;
 use ticketflow_core::workflow::sign_off_statement;
@@ -28,15 +30,6 @@ pub fn set_pin(
     state.with_store(|store, now| {
         let actor = store.actor()?;
         store.set_pin(&actor, current.as_deref(), &new_pin, now)
-    })
-}
-
-/// Hands the window back to the technician after hand-over mode.
-#[tauri::command(async)]
-pub fn unlock_handover(state: State<'_, AppState>, pin: String) -> Result<(), ErrorPayload> {
-    state.with_store(|store, now| {
-        let actor = store.actor()?;
-        store.verify_pin(&actor, &pin, now).map(drop)
     })
 }
 
@@ -71,5 +64,53 @@ pub fn close_ticket(
         let proof = store.verify_pin(&actor, &pin, now)?;
         store.sign_off(ticket_id, values, proof, now)?;
         store.ticket_view(ticket_id, now)
+    })
+}
+
+/// The single-use nonce a signature pad needs before it opens: for `role` to sign `content` (the
+/// exact text shown) at `step` of the ticket. The signature sent carries it back.
+#[tauri::command(async)]
+pub fn issue_signing_nonce(
+    state: State<'_, AppState>,
+    ticket_id: i64,
+    step: u8,
+    role: SignerRole,
+    content: String,
+) -> Result<SigningNonce, ErrorPayload> {
+    state.with_store(|store, now| {
+        store.actor()?;
+        store.issue_signing_nonce(ticket_id, step, role, &content, now)
+    })
+}
+
+/// Whether a technician's PIN (the current technician's when none is named) is set, locked after
+/// too many misses, or due for a change, before the window asks for it.
+#[tauri::command(async)]
+pub fn get_pin_status(
+    state: State<'_, AppState>,
+    technician: Option<String>,
+) -> Result<PinStatus, ErrorPayload> {
+    state.with_store(|store, _| {
+        let name = match technician {
+            Some(name) => name,
+            None => store.actor()?,
+        };
+        store.pin_status(&name)
+    })
+}
+
+/// Unlocks `name`'s PIN after too many misses, with another active technician's PIN (`by`).
+#[tauri::command(async)]
+pub fn unlock_pin(
+    state: State<'_, AppState>,
+    name: String,
+    by: String,
+    by_pin: String,
+) -> Result<PinStatus, ErrorPayload> {
+    state.with_store(|store, now| {
+        unlocker_is_another(&name, &by)?;
+        let proof = store.verify_pin(&by, &by_pin, now)?;
+        store.unlock_pin(&name, proof, now)?;
+        store.pin_status(&name)
     })
 }

@@ -31,6 +31,7 @@ from selenium.webdriver.common.by import By
 from flows import Intake, Ticket, go_queue, queue_row, search_queue
 from payloads import PAYLOADS, battery, chunks
 from tfwindow import query_db
+from visible import visible
 
 NAMES = chunks(200)  # company, contact and asset names are limited to 200 characters
 TEXT = battery("\n")  # paragraphs
@@ -114,11 +115,13 @@ def enter(page, el, text, typed: int = 0) -> None:
 
 def shows(page, el, texts, as_json: bool = False) -> None:
     """Each of `texts` is in the element's text, literally (or JSON-quoted, as the audit
-    timeline shows values)."""
+    timeline shows values; or with its hidden characters shown as markers, ⟦U+202E⟧, as the
+    queue, ticket header and hand-over show names and notes)."""
     content = page.text(el)
 
     def present(t):
-        return t in content or (as_json and json.dumps(t, ensure_ascii=False)[1:-1] in content)
+        return (t in content or visible(t) in content
+                or (as_json and json.dumps(t, ensure_ascii=False)[1:-1] in content))
 
     missing = [t for t in texts if not present(t)]
     assert not missing, f"not shown as text: {missing[:3]}"

@@ -29,7 +29,7 @@ pub fn anchor() -> DateTime<Utc> {
 }
 
 /// Every demo technician's PIN (hashed cheaply, see [`Store::set_demo_pin`]).
-pub const DEMO_PIN: &str = "2468";
+pub const DEMO_PIN: &str = "246810";
 
 const COMPANIES: &[&str] = &[
     "Northwind Dental",
@@ -840,16 +840,21 @@ pub fn generate_at(
                 ("infrastructure", json!(b::NO_SHARED_INFRA)),
             ]),
         )?;
-        let signed = |name: &str, role, meaning: &str, content: &str, at: DateTime<Utc>, seed| {
-            serde_json::to_value(Signature::synthetic(
-                name,
-                role,
-                meaning,
-                content,
-                at.fixed_offset(),
-                seed,
-            ))
-            .unwrap_or_default()
+        // Each signature has its own nonce, issued as its pad would be, and its own ink.
+        let signed = |store: &mut Store,
+                      step: u8,
+                      name: &str,
+                      role,
+                      meaning: &str,
+                      content: &str,
+                      at: DateTime<Utc>,
+                      seed|
+         -> Result<serde_json::Value> {
+            let nonce = store.issue_demo_signing_nonce(id, step, role, content, at.min(anchor))?;
+            let mut sig =
+                Signature::synthetic(name, role, meaning, content, at.fixed_offset(), seed);
+            sig.nonce = nonce.nonce;
+            Ok(serde_json::to_value(sig).unwrap_or_default())
         };
         if g.chance(0.1) {
             step(
@@ -892,13 +897,15 @@ pub fn generate_at(
         }
         let summary = format!("{} We checked it with you.", problem.fix);
         let sig = signed(
+            store,
+            13,
             &caller.name,
             SignerRole::EndUser,
             "fix verified",
             &summary,
             at,
-            i as u64,
-        );
+            2 * i as u64,
+        )?;
         step(
             store,
             &mut g,
@@ -972,13 +979,15 @@ pub fn generate_at(
         let notes = "No follow-on work.";
         at += g.minutes(1, 25);
         let sig = signed(
+            store,
+            21,
             tech,
             SignerRole::Technician,
             "closure sign-off",
             &sign_off_statement(&t.number, code, notes),
             at,
-            i as u64 + 7,
-        );
+            2 * i as u64 + 1,
+        )?;
         let proof = store.verify_pin(tech, DEMO_PIN, at.min(anchor))?;
         store.sign_off(
             id,

@@ -71,6 +71,22 @@ pub enum Error {
     PinWrong { attempts_left: u32 },
     #[error("too many wrong PINs: try again in {retry_after_secs} s")]
     PinThrottled { retry_after_secs: i64 },
+    #[error("a PIN is {min} to {max} digits, digits only: choose a longer PIN")]
+    PinPolicy { min: usize, max: usize },
+    #[error("{technician}'s PIN is locked after {misses} wrong PINs in a row: another active technician must unlock it with their own PIN (Technicians screen, or `ticketflow-cli technician unlock \"{technician}\" --by OTHER`)")]
+    PinLocked { technician: String, misses: u32 },
+    #[error("this signature was already used ({0}): ask the signer to sign again")]
+    SignatureReplayed(String),
+    #[error(
+        "the signing session does not hold ({0}): close the pad and ask the signer to sign again"
+    )]
+    SigningNonceInvalid(String),
+    #[error("ticket {0} is handed over to the end user: the technician's PIN on the hand-over screen ends the hand-over, then carry on")]
+    HandoverActive(String),
+    #[error("no hand-over is under way: start one from the ticket's verification step")]
+    NoHandover,
+    #[error("wrong PIN ({misses} wrong so far on this hand-over; the next try waits {wait_secs} s)")]
+    HandoverPinWrong { misses: u32, wait_secs: u64 },
     #[error("this desk is already set up: add technicians on the Technicians screen (or `ticketflow-cli technician add`)")]
     DeskAlreadySetUp,
     #[error(
@@ -107,6 +123,10 @@ pub enum Error {
         version: i64,
         latest: i64,
     },
+    /// Mail to requesters (issue 18): `code` is one of `crate::mail::codes`, the message says
+    /// what went wrong and what to do about it.
+    #[error("{message}")]
+    Mail { code: &'static str, message: String },
 }
 
 impl Error {
@@ -140,6 +160,13 @@ impl Error {
             Error::PinNotSet(_) => "PIN_NOT_SET",
             Error::PinWrong { .. } => "PIN_WRONG",
             Error::PinThrottled { .. } => "PIN_THROTTLED",
+            Error::HandoverActive(_) => "HANDOVER_ACTIVE",
+            Error::NoHandover => "NO_HANDOVER",
+            Error::HandoverPinWrong { .. } => "HANDOVER_PIN_WRONG",
+            Error::PinPolicy { .. } => "PIN_POLICY",
+            Error::PinLocked { .. } => "PIN_LOCKED",
+            Error::SignatureReplayed(_) => "SIGNATURE_REPLAYED",
+            Error::SigningNonceInvalid(_) => "SIGNING_NONCE_INVALID",
             Error::DeskAlreadySetUp => "DESK_ALREADY_SET_UP",
             Error::DeskNotSetUp => "DESK_NOT_SET_UP",
             Error::TechnicianInactive(_) => "TECHNICIAN_INACTIVE",
@@ -155,6 +182,7 @@ impl Error {
             Error::DeskNotFound(_) => "DESK_NOT_FOUND",
             Error::DatabaseCorrupt { .. } => "DATABASE_CORRUPT",
             Error::DeskNotMigrated { .. } => "DESK_NOT_MIGRATED",
+            Error::Mail { code, .. } => code,
         }
     }
 

@@ -79,9 +79,16 @@ pub struct Signature {
     /// The exact text shown to the signer: what the signature attests to.
     #[serde(default)]
     pub content: String,
-    /// SHA-256 (hex) of `content`'s UTF-8 bytes; computed by the core, never taken from the caller.
+    /// SHA-256 (hex, all 64 digits) of `content`'s UTF-8 bytes. The caller sends the hash of the
+    /// text it showed (the one its signing nonce was issued for); the core recomputes it and
+    /// refuses a signature whose hash and text disagree.
     #[serde(default)]
     pub content_sha256: String,
+    /// The single-use nonce the core issued for this signing (see `Store::issue_signing_nonce`),
+    /// bound to the ticket, the step, the signer's role and `content_sha256`. Empty only in
+    /// signatures stored before nonces existed.
+    #[serde(default)]
+    pub nonce: String,
     /// `data:image/png;base64,…` for quick display only; the strokes are the signature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -202,12 +209,27 @@ impl Signature {
         (x1 - x0).max(y1 - y0)
     }
 
-    /// Checks the signature and binds it to its content: the hash is recomputed here, so a caller
-    /// cannot claim one text while showing another.
+    /// Checks the signature and binds it to its content: the hash is recomputed here, and a hash
+    /// the caller sent must be all of it, so a caller cannot claim one text while showing
+    /// another. (A caller may leave it empty: the nonce, checked when the step is stored, is
+    /// bound to the hash of the text, so the binding holds either way.)
     pub fn sealed(mut self, role: SignerRole) -> Result<Signature> {
         self.validate(role)?;
-        self.content_sha256 = crate::canonical::sha256_hex(self.content.as_bytes());
+        let computed = crate::canonical::sha256_hex(self.content.as_bytes());
+        if !self.content_sha256.is_empty() && self.content_sha256 != computed {
+            return Err(Error::invalid(
+                "signature",
+                "the SHA-256 sent is not the hash of the text shown: open the pad again to show the current text",
+            ));
+        }
+        self.content_sha256 = computed;
         Ok(self)
+    }
+
+    /// The canonical hash of the strokes alone: two signatures with the same hash carry the
+    /// same ink, point for point, whatever their names, times or texts.
+    pub fn strokes_sha256(&self) -> Result<String> {
+        crate::canonical::hash_of(&self.strokes)
     }
 
     /// A deterministic synthetic signature (a few looping strokes), for demo data and tests.
@@ -221,6 +243,10 @@ impl Signature {
     ) -> Signature {
         let (width, height) = (400.0, 150.0);
         let phase = (seed % 97) as f64 / 97.0;
+        // Every seed draws other ink (the core refuses a stroke set it has stored before); seeds
+        // under 97 keep the amplitude they always had.
+        let lap = (seed / 97) as f64;
+        let amplitude = 40.0 - 5.0 * (lap * 0.618_033_988_749_895).fract();
         let strokes = (0..3)
             .map(|s| {
                 (0..40)
@@ -228,7 +254,8 @@ impl Signature {
                         let u = i as f64 / 39.0;
                         let x = 30.0 + s as f64 * 115.0 + u * 100.0;
                         let y = 75.0
-                            + 40.0 * ((u * 6.0 + phase * std::f64::consts::TAU + s as f64).sin());
+                            + amplitude
+                                * ((u * 6.0 + phase * std::f64::consts::TAU + s as f64).sin());
                         Point {
                             x,
                             y,
@@ -251,6 +278,7 @@ impl Signature {
             pad: PadOptions::default(),
             content: content.into(),
             content_sha256: crate::canonical::sha256_hex(content.as_bytes()),
+            nonce: String::new(),
             preview_png: None,
         }
     }
@@ -337,14 +365,46 @@ mod tests {
     }
 
     #[test]
-    fn sealing_recomputes_the_content_hash() {
-        let mut s = Signature::synthetic("Ana", SignerRole::EndUser, "m", "It works", at(), 3);
-        s.content_sha256 = "forged".into();
-        let sealed = s.sealed(SignerRole::EndUser).unwrap();
+    fn sealing_checks_the_content_hash_sent() {
+        let s = Signature::synthetic("Ana", SignerRole::EndUser, "m", "It works", at(), 3);
+        let full = crate::canonical::sha256_hex("It works".as_bytes());
         assert_eq!(
-            sealed.content_sha256,
-            crate::canonical::sha256_hex("It works".as_bytes())
+            s.clone()
+                .sealed(SignerRole::EndUser)
+                .unwrap()
+                .content_sha256,
+            full
         );
+        let mut unsent = s.clone();
+        unsent.content_sha256.clear();
+        assert_eq!(
+            unsent.sealed(SignerRole::EndUser).unwrap().content_sha256,
+            full
+        );
+        for forged in [
+            "forged",
+            &full[..32],
+            &crate::canonical::sha256_hex(b"other"),
+        ] {
+            let mut f = s.clone();
+            f.content_sha256 = forged.to_string();
+            assert_eq!(
+                f.sealed(SignerRole::EndUser).unwrap_err().code(),
+                "INVALID_INPUT",
+                "{forged}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_strokes_hash_follows_the_ink_only() {
+        let a = Signature::synthetic("Ana", SignerRole::EndUser, "m", "one", at(), 3);
+        let mut b = Signature::synthetic("Bo", SignerRole::Technician, "n", "two", at(), 3);
+        assert_eq!(a.strokes_sha256().unwrap(), b.strokes_sha256().unwrap());
+        b.strokes[1][4].x += 0.001;
+        assert_ne!(a.strokes_sha256().unwrap(), b.strokes_sha256().unwrap());
+        let c = Signature::synthetic("Ana", SignerRole::EndUser, "m", "one", at(), 4);
+        assert_ne!(a.strokes_sha256().unwrap(), c.strokes_sha256().unwrap());
     }
 
     #[test]

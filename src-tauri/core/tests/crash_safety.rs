@@ -87,17 +87,19 @@ fn writer(path: &Path, contact: i64, asset: i64) -> ! {
         at += Duration::minutes(1);
         let created = s.create_ticket(TECH, at).expect("create");
         let id = created.id;
-        let sig = |name, role, meaning: &str, content: &str, at: DateTime<Utc>| {
+        // Each signature its own ink (the core refuses strokes it has stored before).
+        let sig = |name, role, meaning: &str, content: &str, at: DateTime<Utc>, seed: u64| {
             serde_json::to_value(Signature::synthetic(
                 name,
                 role,
                 meaning,
                 content,
                 at.fixed_offset(),
-                3,
+                seed,
             ))
             .expect("sig")
         };
+        let ink = 2 * id as u64;
         let statement = sign_off_statement(&created.number, b::RESOLUTION_CODES[0], "n");
         let steps: Vec<(u8, serde_json::Value)> = vec![
             (
@@ -122,7 +124,7 @@ fn writer(path: &Path, contact: i64, asset: i64) -> ! {
             ),
             (
                 13,
-                json!({"outcome": b::VERIFIED, "signature": sig("Dana", SignerRole::EndUser, "fix verified", "s", at)}),
+                json!({"outcome": b::VERIFIED, "signature": sig("Dana", SignerRole::EndUser, "fix verified", "s", at, ink)}),
             ),
             (14, json!({"notes": "n"})),
             (15, json!({"root_cause": "r", "changes": "c"})),
@@ -132,10 +134,11 @@ fn writer(path: &Path, contact: i64, asset: i64) -> ! {
             (20, json!({"outcome": b::RUNBOOK_NOTHING_NEW})),
             (
                 21,
-                json!({"resolution_code": b::RESOLUTION_CODES[0], "closure_notes": "n", "signature": sig(TECH, SignerRole::Technician, "closure sign-off", &statement, at)}),
+                json!({"resolution_code": b::RESOLUTION_CODES[0], "closure_notes": "n", "signature": sig(TECH, SignerRole::Technician, "closure sign-off", &statement, at, ink + 1)}),
             ),
         ];
         for (n, v) in steps {
+            let v = common::with_nonce(&mut s, id, n, v, at);
             if n == 19 {
                 let e = NewTimeEntry {
                     technician: TECH.into(),

@@ -11,9 +11,9 @@ use ticketflow_core::store::{DeskSetup, NewTimeEntry, Store};
 use ticketflow_core::Error;
 
 const FIRST: &str = "Alex Morgan";
-const FIRST_PIN: &str = "2468";
+const FIRST_PIN: &str = "246810";
 const SECOND: &str = "Sam Okafor";
-const SECOND_PIN: &str = "97531";
+const SECOND_PIN: &str = "975310";
 
 fn now() -> DateTime<Utc> {
     common::monday_morning()
@@ -188,7 +188,7 @@ fn a_desk_is_set_up_once() {
     let mut again = setup();
     again.technician.name = "Intruder".into();
     assert_eq!(
-        code(d.store.set_up_desk(&again, "1111", now())),
+        code(d.store.set_up_desk(&again, "111111", now())),
         "DESK_ALREADY_SET_UP"
     );
     assert_eq!(audit(&d.path).len(), before);
@@ -202,7 +202,7 @@ type Change = fn(&mut DeskSetup);
 #[test]
 fn a_refused_setup_writes_nothing_and_names_the_field() {
     let mut d = FileDesk::empty();
-    let cases: [(Change, &str, &str); 6] = [
+    let cases: [(Change, &str, &str); 5] = [
         (|s| s.desk_name = "  ".into(), FIRST_PIN, "desk_name"),
         (|s| s.desk_name = "a\nb".into(), FIRST_PIN, "desk_name"),
         (
@@ -216,12 +216,18 @@ fn a_refused_setup_writes_nothing_and_names_the_field() {
             FIRST_PIN,
             "email",
         ),
-        (|_| {}, "12", "pin"),
     ];
     for (change, pin, expected) in cases {
         let mut s = setup();
         change(&mut s);
         assert_eq!(field(d.store.set_up_desk(&s, pin, now())), expected);
+    }
+    // The PIN rule has its own code: six digits at least.
+    for short in ["12", "12345", "12a456"] {
+        assert_eq!(
+            code(d.store.set_up_desk(&setup(), short, now())),
+            "PIN_POLICY"
+        );
     }
     assert!(!d.store.desk_status().unwrap().set_up);
     assert!(audit(&d.path).is_empty());
@@ -245,22 +251,33 @@ fn adding_a_technician_is_witnessed_and_sets_their_pin() {
         .collect();
     assert_eq!(added.last().unwrap().0, FIRST, "the witness is the actor");
     // The witness's proof is used up by one addition; a wrong witness PIN gives no proof at all.
-    assert_eq!(code(d.store.verify_pin(FIRST, "0000", now())), "PIN_WRONG");
-    let proof = d.store.verify_pin(FIRST, FIRST_PIN, now()).unwrap();
     assert_eq!(
-        field(
-            d.store
-                .add_technician(&tech(SECOND, TechTier::Tier1), "1234", proof, now())
-        ),
-        "name"
+        code(d.store.verify_pin(FIRST, "000000", now())),
+        "PIN_WRONG"
     );
     let proof = d.store.verify_pin(FIRST, FIRST_PIN, now()).unwrap();
     assert_eq!(
         field(
             d.store
-                .add_technician(&tech("Pat", TechTier::Tier1), "12ab", proof, now())
+                .add_technician(&tech(SECOND, TechTier::Tier1), "123456", proof, now())
         ),
-        "pin"
+        "name"
+    );
+    let proof = d.store.verify_pin(FIRST, FIRST_PIN, now()).unwrap();
+    assert_eq!(
+        code(
+            d.store
+                .add_technician(&tech("Pat", TechTier::Tier1), "12ab56", proof, now())
+        ),
+        "PIN_POLICY"
+    );
+    let proof = d.store.verify_pin(FIRST, FIRST_PIN, now()).unwrap();
+    assert_eq!(
+        code(
+            d.store
+                .add_technician(&tech("Pat", TechTier::Tier1), "12345", proof, now())
+        ),
+        "PIN_POLICY"
     );
     assert_eq!(d.store.technicians().unwrap().len(), 2);
 }
@@ -536,15 +553,15 @@ mod cli {
                     "--witness",
                     "Alex Morgan",
                 ],
-                "2468\n1357\n",
+                "246810\n135790\n",
                 &[],
             ),
             3,
             "DESK_NOT_SET_UP",
         );
-        let out = ok(run(d, INIT, "2468\n", &[]));
+        let out = ok(run(d, INIT, "246810\n", &[]));
         assert!(out.contains("Northwind IT"), "{out}");
-        refused(run(d, INIT, "2468\n", &[]), 3, "DESK_ALREADY_SET_UP");
+        refused(run(d, INIT, "246810\n", &[]), 3, "DESK_ALREADY_SET_UP");
 
         // Witness PIN, then the new PIN, as two lines of stdin.
         let add = [
@@ -558,8 +575,8 @@ mod cli {
             "--witness",
             "Alex Morgan",
         ];
-        refused(run(d, &add, "1111\n1357\n", &[]), 3, "PIN_WRONG");
-        ok(run(d, &add, "2468\n1357\n", &[]));
+        refused(run(d, &add, "111111\n135790\n", &[]), 3, "PIN_WRONG");
+        ok(run(d, &add, "246810\n135790\n", &[]));
         // Or from the environment.
         let add_env = [
             "technician",
@@ -574,8 +591,8 @@ mod cli {
             &add_env,
             "",
             &[
-                ("TICKETFLOW_WITNESS_PIN", "1357"),
-                ("TICKETFLOW_PIN", "8080"),
+                ("TICKETFLOW_WITNESS_PIN", "135790"),
+                ("TICKETFLOW_PIN", "808080"),
             ],
         ));
 
@@ -598,7 +615,7 @@ mod cli {
                 "--witness",
                 "Alex Morgan",
             ],
-            "2468\n",
+            "246810\n",
             &[],
         ));
         let list = ok(run(d, &["technician", "list"], "", &[]));
@@ -609,7 +626,7 @@ mod cli {
             run(
                 d,
                 &["technician", "add", "--name", "Pat", "--witness", "Kim Lee"],
-                "8080\n1234\n",
+                "808080\n123456\n",
                 &[],
             ),
             3,
@@ -624,12 +641,12 @@ mod cli {
         refused(run(d, INIT, "", &[]), 3, "INVALID_INPUT");
         let mut bad_zone = INIT.to_vec();
         bad_zone[4] = "Mars/Olympus";
-        refused(run(d, &bad_zone, "2468\n", &[]), 3, "INVALID_INPUT");
+        refused(run(d, &bad_zone, "246810\n", &[]), 3, "INVALID_INPUT");
         let mut bad_tier = INIT.to_vec();
         bad_tier[8] = "3";
-        assert_eq!(run(d, &bad_tier, "2468\n", &[]).code, 2);
+        assert_eq!(run(d, &bad_tier, "246810\n", &[]).code, 2);
         let list = ok(run(d, &["technician", "list"], "", &[]));
         assert_eq!(list.lines().count(), 1, "nothing was set up: {list}");
-        ok(run(d, INIT, "", &[("TICKETFLOW_PIN", "2468")]));
+        ok(run(d, INIT, "", &[("TICKETFLOW_PIN", "246810")]));
     }
 }

@@ -269,6 +269,8 @@ struct World {
     /// Audit events not about a ticket (the directory set-up); commands must not add any.
     outside_events: usize,
     log: Vec<String>,
+    /// The next signature's ink: the core refuses strokes it has stored before.
+    ink: std::cell::Cell<u64>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -325,7 +327,7 @@ impl World {
         let foreign_rb = runbook(&mut desk, other);
         common::add_technician(
             &mut desk.store,
-            ("Jordan Ellis", TechTier::Tier2, "8642"),
+            ("Jordan Ellis", TechTier::Tier2, "864200"),
             (common::TECH, common::PIN),
             now,
         );
@@ -343,6 +345,7 @@ impl World {
             views: Vec::new(),
             outside_events: 0,
             log: Vec::new(),
+            ink: std::cell::Cell::new(3),
         };
         w.views = w.load_views();
         w.outside_events = w.events_outside_tickets(&w.views).unwrap();
@@ -385,7 +388,9 @@ impl World {
 
     fn signed(&self, name: &str, role: SignerRole, meaning: &str, content: &str) -> Value {
         let at = self.desk.now.fixed_offset();
-        let mut sig = Signature::synthetic(name, role, meaning, content, at, 3);
+        let seed = self.ink.get();
+        self.ink.set(seed + 1);
+        let mut sig = Signature::synthetic(name, role, meaning, content, at, seed);
         sig.strokes = vec![sig.strokes[0][..12].to_vec()];
         serde_json::to_value(sig).unwrap()
     }
@@ -764,8 +769,17 @@ impl World {
 
     fn exec(&mut self, a: &Action) -> ticketflow_core::Result<()> {
         let now = self.desk.tick(1);
+        // A signature's pad is opened (its nonce issued) just before it is sent, as the window does.
+        let a = match a.clone() {
+            Action::Step(id, n, v) => {
+                let v = serde_json::to_value(v).expect("values are JSON");
+                let v = self.desk.with_nonce(id, n, v, now);
+                Action::Step(id, n, serde_json::from_value(v).expect("still values"))
+            }
+            other => other,
+        };
         let store = &mut self.desk.store;
-        match a.clone() {
+        match a {
             Action::Step(id, 21, v) => {
                 let proof = store.verify_pin(TECH, PIN, now)?;
                 store.sign_off(id, v, proof, now).map(drop)

@@ -16,7 +16,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use ticketflow_core::demo::DEMO_PIN;
+/// The demo PIN when the fixtures were written: four digits, from before the six-digit rule.
+/// Such a PIN keeps working after the upgrade, and asks to be changed once it is used.
+const DEMO_PIN: &str = "2468";
 use ticketflow_core::store::{DocumentKind, QueueQuery, Store, FREE_ATTEMPTS};
 use ticketflow_core::ticket::TicketStatus;
 use ticketflow_core::Error;
@@ -522,6 +524,46 @@ fn schema_v5_technician_pins_still_verify_and_refuse_a_wrong_pin() {
     }
     // The refusal did not break the stored hash: the right PIN still verifies.
     store.verify_pin(tech, DEMO_PIN, now).unwrap();
+    // A short PIN from before the rule works, and the desk now asks for a longer one.
+    assert!(store.pin_status(tech).unwrap().needs_change);
+    assert_eq!(
+        store
+            .set_pin(tech, Some(DEMO_PIN), "2469", now)
+            .unwrap_err()
+            .code(),
+        "PIN_POLICY"
+    );
+}
+
+#[test]
+fn the_signatures_of_an_upgraded_desk_are_registered_so_their_ink_cannot_be_replayed() {
+    for (fixture, version) in [("schema-v1.db", 1), ("schema-v5.db", 5)] {
+        let migrated = migrate(fixture, version);
+        let conn = rusqlite::Connection::open(&migrated.path).unwrap();
+        let registered: BTreeSet<String> = conn
+            .prepare("SELECT strokes_sha256 FROM signature_strokes")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let mut stored = BTreeSet::new();
+        let mut stmt = conn.prepare("SELECT vals FROM step_records").unwrap();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        for vals in rows {
+            let vals: serde_json::Value = serde_json::from_str(&vals.unwrap()).unwrap();
+            for v in vals.as_object().unwrap().values() {
+                if let Some(strokes) = v.get("strokes") {
+                    stored.insert(ticketflow_core::canonical::hash_of(strokes).unwrap());
+                }
+            }
+        }
+        assert!(!stored.is_empty(), "{fixture} holds signatures");
+        assert_eq!(
+            registered, stored,
+            "{fixture}: every stored stroke set, and nothing else"
+        );
+    }
 }
 
 #[test]

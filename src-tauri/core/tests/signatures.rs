@@ -19,11 +19,20 @@ fn code<T: std::fmt::Debug>(r: ticketflow_core::Result<T>) -> &'static str {
 // ---- Content binding ---------------------------------------------------------------------------
 
 #[test]
-fn the_stored_signature_carries_the_hash_of_what_was_shown_not_what_was_claimed() {
+fn the_stored_signature_carries_the_hash_of_what_was_shown_and_a_claimed_one_is_refused() {
     let mut d = Desk::new();
     let id = d.fixed(false);
-    let mut sig = d.signature(SignerRole::EndUser);
-    sig["content_sha256"] = json!("0".repeat(64));
+    let sig = d.signature(SignerRole::EndUser);
+    let mut claimed = sig.clone();
+    claimed["content_sha256"] = json!("0".repeat(64));
+    assert_eq!(
+        code(d.step(
+            id,
+            13,
+            json!({"outcome": b::VERIFIED, "signature": claimed})
+        )),
+        "INVALID_INPUT"
+    );
     let t = d
         .step(id, 13, json!({"outcome": b::VERIFIED, "signature": sig}))
         .unwrap();
@@ -79,6 +88,7 @@ fn a_changed_summary_invalidates_the_end_user_signature_until_it_is_taken_again(
     assert_eq!(code(d.close(id)), "CLOSE_BLOCKED");
     let mut new = d.signature(SignerRole::EndUser);
     new["content"] = json!(changed);
+    new["content_sha256"] = json!(sha256_hex(changed.as_bytes()));
     let t = d
         .step(id, 13, json!({"outcome": b::VERIFIED, "signature": new}))
         .unwrap();
@@ -133,7 +143,7 @@ fn sign_off_with_a_wrong_pin_is_refused() {
     let mut d = Desk::new();
     let id = d.ready_to_close();
     let now = d.now;
-    let err = d.store.verify_pin(TECH, "0000", now).unwrap_err();
+    let err = d.store.verify_pin(TECH, "000000", now).unwrap_err();
     assert_eq!(err.code(), "PIN_WRONG");
     assert_eq!(d.store.ticket(id).unwrap().status, TicketStatus::Resolved);
 }
@@ -179,38 +189,46 @@ fn wrong_pins_are_throttled_even_across_a_restart() {
     let path = dir.path().join("t.db");
     let now = common::monday_morning();
     let mut s = Store::open(&path).unwrap();
-    common::set_up(&mut s, "Kim Lee", "4321", now);
+    common::set_up(&mut s, "Kim Lee", "432100", now);
     for left in (1..FREE_ATTEMPTS).rev() {
-        let err = s.verify_pin("Kim Lee", "1111", now).unwrap_err();
+        let err = s.verify_pin("Kim Lee", "111111", now).unwrap_err();
         assert_eq!(err.code(), "PIN_WRONG");
         assert!(
             err.to_string().contains(&format!("{left} attempts left")),
             "{err}"
         );
     }
-    assert_eq!(code(s.verify_pin("Kim Lee", "1111", now)), "PIN_THROTTLED");
+    assert_eq!(
+        code(s.verify_pin("Kim Lee", "111111", now)),
+        "PIN_THROTTLED"
+    );
     drop(s);
 
     let mut s = Store::open(&path).unwrap();
     // Locked: even the right PIN is not checked.
-    assert_eq!(code(s.verify_pin("Kim Lee", "4321", now)), "PIN_THROTTLED");
+    assert_eq!(
+        code(s.verify_pin("Kim Lee", "432100", now)),
+        "PIN_THROTTLED"
+    );
     let later = now + Duration::seconds(FIRST_LOCK_SECS + 1);
     // The next miss doubles the pause.
     assert_eq!(
-        code(s.verify_pin("Kim Lee", "1111", later)),
+        code(s.verify_pin("Kim Lee", "111111", later)),
         "PIN_THROTTLED"
     );
     let after_first_lock = later + Duration::seconds(FIRST_LOCK_SECS + 1);
     assert_eq!(
-        code(s.verify_pin("Kim Lee", "4321", after_first_lock)),
+        code(s.verify_pin("Kim Lee", "432100", after_first_lock)),
         "PIN_THROTTLED"
     );
     let after_second_lock = later + Duration::seconds(2 * FIRST_LOCK_SECS + 1);
-    let proof = s.verify_pin("Kim Lee", "4321", after_second_lock).unwrap();
+    let proof = s
+        .verify_pin("Kim Lee", "432100", after_second_lock)
+        .unwrap();
     assert_eq!(proof.technician(), "Kim Lee");
     // A good PIN resets the count.
     assert_eq!(
-        code(s.verify_pin("Kim Lee", "1111", after_second_lock)),
+        code(s.verify_pin("Kim Lee", "111111", after_second_lock)),
         "PIN_WRONG"
     );
 }
@@ -252,19 +270,21 @@ fn changing_a_pin_needs_the_current_one() {
     let mut d = Desk::new();
     let now = d.now;
     assert_eq!(
-        code(d.store.set_pin(TECH, None, "2222", now)),
+        code(d.store.set_pin(TECH, None, "222222", now)),
         "PIN_REQUIRED"
     );
     assert_eq!(
-        code(d.store.set_pin(TECH, Some("9999"), "2222", now)),
+        code(d.store.set_pin(TECH, Some("999999"), "222222", now)),
         "PIN_WRONG"
     );
-    assert_eq!(
-        code(d.store.set_pin(TECH, Some(PIN), "22", now)),
-        "INVALID_INPUT"
-    );
-    d.store.set_pin(TECH, Some(PIN), "2222", now).unwrap();
-    assert!(d.store.verify_pin(TECH, "2222", now).is_ok());
+    for short in ["22", "22222"] {
+        assert_eq!(
+            code(d.store.set_pin(TECH, Some(PIN), short, now)),
+            "PIN_POLICY"
+        );
+    }
+    d.store.set_pin(TECH, Some(PIN), "222222", now).unwrap();
+    assert!(d.store.verify_pin(TECH, "222222", now).is_ok());
     assert_eq!(code(d.store.verify_pin(TECH, PIN, now)), "PIN_WRONG");
 }
 
@@ -286,7 +306,7 @@ fn a_technician_without_a_pin_cannot_sign_off() {
         .unwrap();
     let mut s = Store::open(&path).unwrap();
     assert!(!s.has_pin("New Hire").unwrap());
-    assert_eq!(code(s.verify_pin("New Hire", "1234", now)), "PIN_NOT_SET");
+    assert_eq!(code(s.verify_pin("New Hire", "123456", now)), "PIN_NOT_SET");
 }
 
 #[test]

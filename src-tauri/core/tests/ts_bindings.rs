@@ -21,6 +21,8 @@ fn generate() -> String {
         directory::Contact, directory::NewContact, directory::Asset, directory::NewAsset,
         directory::Technician, directory::NewTechnician, directory::Incident,
         store::DeskStatus, store::DeskSetup, store::CheckpointStatus,
+        store::HandoverSession, store::HandoverStage,
+        store::SigningNonce, store::PinStatus,
         sla::Calendar, sla::BusinessHours, sla::SlaState, sla::SlaStatus, sla::Pause,
         template::FieldKind, template::Field, template::SignerRole,
         ticket::TicketStatus, ticket::StepRecord, ticket::Ticket,
@@ -38,6 +40,7 @@ fn generate() -> String {
         qbr::Breach, qbr::ResponseTimes, qbr::Quality, qbr::CsatFigures, qbr::CsatSummary,
         qbr::CsatGroup, qbr::HoursFigures, qbr::HoursGroup, qbr::AssetFigures, qbr::AssetCount,
         qbr::Recurring, qbr::RunbookCount, qbr::QbrTicket,
+        qbr::QbrPeriod, qbr::QbrPresets, qbr::QbrComparison, qbr::pdf::SavedQbr,
     ];
     let mut out = String::from(
         "// Generated from the Rust types of ticketflow-core by src-tauri/core/tests/ts_bindings.rs.\n\

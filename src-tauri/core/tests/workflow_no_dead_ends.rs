@@ -72,7 +72,7 @@ fn queue_ids(d: &Desk) -> Vec<i64> {
 }
 
 const TIER2: &str = "Sam Tier-Two";
-const TIER2_PIN: &str = "2468";
+const TIER2_PIN: &str = "246810";
 
 fn with_tier2(d: &mut Desk) {
     let now = d.now;

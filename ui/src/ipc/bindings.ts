@@ -91,6 +91,78 @@ unsigned_events: number,
  */
 problem: string | null, };
 
+export type HandoverSession = { ticket_id: number, ticket_number: string, 
+/**
+ * The ticket's problem statement, so the signer knows which ticket this is.
+ */
+problem: string, 
+/**
+ * The exact text the end user reads and signs.
+ */
+summary: string, 
+/**
+ * SHA-256 (hex, all 64 digits) of `summary`'s UTF-8 bytes.
+ */
+summary_sha256: string, 
+/**
+ * The single-use nonce the end user's signature must carry; none once they answered.
+ */
+nonce: string | null, 
+/**
+ * Who is expected to sign (the caller); the signer can change it.
+ */
+signer_name: string, 
+/**
+ * The meaning the template gives the end user's signature.
+ */
+meaning: string, 
+/**
+ * Only the signature is taken again (the summary changed after the first one).
+ */
+resign: boolean, 
+/**
+ * Whether the CSAT rating is asked (not yet given, and not a re-signing).
+ */
+ask_rating: boolean, 
+/**
+ * The technician who handed the device over.
+ */
+technician: string, 
+/**
+ * The desk's name as its reports print it.
+ */
+desk_name: string, started_at: string, stage: HandoverStage, 
+/**
+ * Wrong PINs typed on the hand-over screen so far.
+ */
+pin_misses: number, };
+
+export type HandoverStage = "verify" | "rate" | "done";
+
+export type SigningNonce = { 
+/**
+ * 64 hex digits; the signature carries it back as `nonce`.
+ */
+nonce: string, ticket_id: number, step: number, role: SignerRole, 
+/**
+ * The full SHA-256 (64 hex digits) of the text shown: the signature's `content_sha256`.
+ */
+content_sha256: string, issued_at: string, };
+
+export type PinStatus = { technician: string, set: boolean, 
+/**
+ * Locked after [`PIN_HARD_CAP`] misses: another technician must unlock it.
+ */
+locked: boolean, 
+/**
+ * A PIN shorter than the rule, set before it: it works, and should be changed now.
+ */
+needs_change: boolean, 
+/**
+ * Misses in a row so far.
+ */
+misses: number, min_digits: number, hard_cap: number, };
+
 export type Calendar = { "kind": "always_on" } | { "kind": "business_hours" } & BusinessHours;
 
 export type BusinessHours = { 
@@ -193,9 +265,17 @@ device_pixel_ratio: number, pad: PadOptions,
  */
 content: string, 
 /**
- * SHA-256 (hex) of `content`'s UTF-8 bytes; computed by the core, never taken from the caller.
+ * SHA-256 (hex, all 64 digits) of `content`'s UTF-8 bytes. The caller sends the hash of the
+ * text it showed (the one its signing nonce was issued for); the core recomputes it and
+ * refuses a signature whose hash and text disagree.
  */
 content_sha256: string, 
+/**
+ * The single-use nonce the core issued for this signing (see `Store::issue_signing_nonce`),
+ * bound to the ticket, the step, the signer's role and `content_sha256`. Empty only in
+ * signatures stored before nonces existed.
+ */
+nonce: string, 
 /**
  * `data:image/png;base64,…` for quick display only; the strokes are the signature.
  */
@@ -502,11 +582,15 @@ export type BatchProgress = {
  */
 done: number, total: number, exported: number, failed: number, 
 /**
- * The ticket just finished.
+ * The item just finished: a ticket number, or a client's name in a batch of QBR packs.
  */
 ticket: string, };
 
-export type BatchFailure = { ticket: string, error: ErrorPayload, };
+export type BatchFailure = { 
+/**
+ * The ticket number, or the client's name in a batch of QBR packs.
+ */
+ticket: string, error: ErrorPayload, };
 
 export type BatchSummary = { 
 /**
@@ -851,3 +935,47 @@ assets: Array<string>,
  * The SHA-256 of the sealed record a closed ticket's figures were read from.
  */
 record_hash: string | null, };
+
+export type QbrPeriod = { from: string, to: string, };
+
+export type QbrPresets = { 
+/**
+ * The time zone the days are read in: the client's (that of its business hours), or the
+ * desk's for a client served around the clock and for every client together.
+ */
+time_zone: string, 
+/**
+ * Today in that zone.
+ */
+today: string, 
+/**
+ * From the first day of today's quarter to today: a quarter's figures so far, as none of
+ * its later days has happened yet.
+ */
+this_quarter: QbrPeriod, 
+/**
+ * The whole quarter before today's (January to March, April to June, July to September or
+ * October to December).
+ */
+last_quarter: QbrPeriod, };
+
+export type QbrComparison = { current: Qbr, 
+/**
+ * The figures of the period just before, of the same number of days (see [`previous`]).
+ * Its list of tickets is left empty: only the current period's tickets are shown.
+ */
+previous: Qbr, };
+
+export type SavedQbr = { 
+/**
+ * The client's name; none for a pack of every client.
+ */
+client: string | null, from: string, to: string, path: string, bytes: number, 
+/**
+ * SHA-256 of the figures (canonical JSON) the pack carries and prints in its footers.
+ */
+figures_hash: string, 
+/**
+ * Tickets behind the figures, each listed with its record hash in the appendix.
+ */
+tickets: number, };

@@ -18,12 +18,14 @@ import type {
   DeskStatus,
   DocumentResults,
   EscalateTo,
+  HandoverSession,
   Incident,
   NewAsset,
   NewCompany,
   NewContact,
   NewTechnician,
   NewTimeEntry,
+  PinStatus,
   PriorityMatrix,
   QueueQuery,
   QueueRow,
@@ -33,6 +35,8 @@ import type {
   RunbookPage,
   RunbookQuery,
   RunbookRow,
+  SignerRole,
+  SigningNonce,
   Technician,
   TicketView,
   TimeEntry,
@@ -49,6 +53,7 @@ import type {
   SavedReport,
 } from "./bindings";
 
+import type { QbrComparison, QbrPresets, SavedQbr } from "./bindings";
 export type * from "./bindings";
 
 /** What every failed call rejects with. `code` is stable; `message` is for people. */
@@ -83,6 +88,13 @@ function toIpcError(raw: unknown): IpcError {
   return new IpcError(UI_ERROR_CODES.ipc, message);
 }
 
+/** Called when a command was refused because a hand-over is under way (the UI then shows it). */
+let handoverRefused: () => void = () => {};
+
+export function onHandoverRefusal(seen: () => void): void {
+  handoverRefused = seen;
+}
+
 async function call<T>(command: string, args: Record<string, unknown>): Promise<T> {
   if (!isTauri()) {
     throw new IpcError(
@@ -93,13 +105,17 @@ async function call<T>(command: string, args: Record<string, unknown>): Promise<
   try {
     return await invoke<T>(command, args);
   } catch (raw) {
-    throw toIpcError(raw);
+    const error = toIpcError(raw);
+    if (error.code === "HANDOVER_ACTIVE") handoverRefused();
+    throw error;
   }
 }
 
-const launch = new LaunchAnswers(
-  typeof window === "undefined" ? undefined : takeLaunchData(window, navigationType()),
-);
+const launchData =
+  typeof window === "undefined" ? undefined : takeLaunchData(window, navigationType());
+const launch = new LaunchAnswers(launchData);
+/** The launch's hand-over (null: none), answered once; undefined: ask the shell. */
+let launchHandover: HandoverSession | null | undefined = launchData?.handover;
 
 /** One page of the ticket queue, in the core's order. The core clamps `limit`. */
 export function listQueue(query: QueueQuery = {}): Promise<QueueRow[]> {
@@ -172,9 +188,63 @@ export function setPin(current: string | null, newPin: string): Promise<void> {
   return call<void>("set_pin", { current, newPin });
 }
 
-/** Leaves hand-over mode: resolves only for the current technician's PIN. */
-export function unlockHandover(pin: string): Promise<void> {
-  return call<void>("unlock_handover", { pin });
+/** Whether a technician's PIN (the current technician's when `technician` is null) is set,
+ *  locked after too many wrong PINs, or due for a change (shorter than the rule). */
+export function getPinStatus(technician: string | null = null): Promise<PinStatus> {
+  return call<PinStatus>("get_pin_status", { technician });
+}
+
+/** Unlocks `name`'s locked PIN with another active technician's (`by`) PIN. */
+export function unlockPin(name: string, by: string, byPin: string): Promise<PinStatus> {
+  return call<PinStatus>("unlock_pin", { name, by, byPin });
+}
+
+/** The single-use nonce a signature pad needs before it opens: for `role` to sign exactly
+ *  `content` at `step` of the ticket. The signature sent carries `nonce` and `content_sha256`. */
+export function issueSigningNonce(
+  ticketId: number,
+  step: number,
+  role: SignerRole,
+  content: string,
+): Promise<SigningNonce> {
+  return call<SigningNonce>("issue_signing_nonce", { ticketId, step, role, content });
+}
+
+// Hand-over mode. The core holds it: while it is under way every other command answers
+// HANDOVER_ACTIVE, in this window, a reloaded one, or any other process of the desk.
+
+/** The hand-over under way, if any (from the launch data on the first load). */
+export function getHandover(): Promise<HandoverSession | null> {
+  const ready = launchHandover;
+  launchHandover = undefined;
+  if (ready !== undefined) return Promise.resolve(ready);
+  return call<HandoverSession | null>("get_handover", {});
+}
+
+/** Hands the device to the end user to verify the fix and sign `summary` (stored first). */
+export function beginHandover(ticketId: number, summary: string): Promise<HandoverSession> {
+  return call<HandoverSession>("start_handover", { ticketId, summary });
+}
+
+/** The end user's answer: "Verified" with their signature, or "Still failing". */
+export function handoverVerify(outcome: string, signature: unknown | null): Promise<HandoverSession> {
+  return call<HandoverSession>("handover_verify", { outcome, signature });
+}
+
+export function handoverRate(rating: number, comment: string | null): Promise<HandoverSession> {
+  return call<HandoverSession>("handover_rate", { rating, comment });
+}
+
+/** Leaves hand-over mode: resolves only for the PIN of the technician who started it (or of
+ *  `technician`, another active technician). */
+export function unlockHandover(pin: string, technician: string | null = null): Promise<void> {
+  return call<void>("unlock_handover", { pin, technician });
+}
+
+/** Runs `refused` each time the window refused to close because a hand-over is under way. */
+export async function onCloseRefused(refused: () => void): Promise<() => void> {
+  if (!isTauri()) return () => {};
+  return listen("handover-close-refused", refused);
 }
 
 /** The exact statement the technician signs to close with these values. */
@@ -422,6 +492,41 @@ export function batchExport(
 /** Stops the running batch after the tickets in hand; false when none was running. */
 export function cancelBatchExport(): Promise<boolean> {
   return call<boolean>("cancel_batch_export", {});
+}
+
+/**
+ * The QBR figures of one client (`companyId` null: every client) over the days `from` to `to`
+ * (YYYY-MM-DD, the client's days), with those of the same number of days just before.
+ */
+export function getQbr(companyId: number | null, from: string, to: string): Promise<QbrComparison> {
+  return call<QbrComparison>("get_qbr", { companyId, from, to });
+}
+
+/** The QBR period picker's presets (this quarter so far, last quarter), in the client's zone. */
+export function getQbrPresets(companyId: number | null): Promise<QbrPresets> {
+  return call<QbrPresets>("get_qbr_presets", { companyId });
+}
+
+/** The native save dialog for a QBR pack; null when cancelled. */
+export function chooseQbrFile(defaultName: string): Promise<string | null> {
+  return dialog(() =>
+    saveDialog({
+      title: "Export QBR",
+      defaultPath: defaultName,
+      filters: [{ name: "PDF", extensions: ["pdf"] }],
+    }),
+  );
+}
+
+/** Signs the QBR pack of `companyId` (null: every client) over `from` to `to` and writes it to
+ *  `path` (from `chooseQbrFile`). */
+export function exportQbr(companyId: number | null, from: string, to: string, path: string): Promise<SavedQbr> {
+  return call<SavedQbr>("export_qbr", { companyId, from, to, path });
+}
+
+/** The id of the ticket numbered `number`, to open it from a list that shows numbers. */
+export function findTicketByNumber(number: string): Promise<number> {
+  return call<number>("find_ticket_by_number", { number });
 }
 
 /** How much of the desk's history is signed by keyed checkpoints, and why not, when it is not. */

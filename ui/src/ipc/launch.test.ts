@@ -3,7 +3,7 @@ import type { QueueRow } from "./bindings";
 import { LaunchAnswers, takeLaunchData, type LaunchData } from "./launch";
 
 const row = (n: number) => ({ id: n, number: `T-${n}` }) as unknown as QueueRow;
-const data = (): LaunchData => ({ limit: 200, rows: [row(1), row(2)], count: 1234 });
+const data = (): LaunchData => ({ limit: 200, rows: [row(1), row(2)], count: 1234, handover: null });
 
 describe("LaunchAnswers", () => {
   it("answers the unfiltered first page and count once each", () => {

@@ -2,13 +2,15 @@
 // run (src-tauri/launch.rs). WebKitGTK answers IPC only after its first frame, so the launch
 // view painted from these is a frame or more earlier than one fetched over IPC.
 
-import type { QueueQuery, QueueRow } from "./bindings";
+import type { HandoverSession, QueueQuery, QueueRow } from "./bindings";
 
 /** `window.__TICKETFLOW_LAUNCH__`, as the shell writes it. */
 export interface LaunchData {
   limit: number;
   rows: QueueRow[];
   count: number;
+  /** The hand-over under way (then there is no queue in it). */
+  handover: HandoverSession | null;
 }
 
 const GLOBAL = "__TICKETFLOW_LAUNCH__";

@@ -36,6 +36,8 @@ export const HANDOVER_CODES = [
   ...Object.values(HANDOVER_UI_CODES),
   "PIN_WRONG",
   "PIN_THROTTLED",
+  "HANDOVER_PIN_WRONG",
+  "NO_HANDOVER",
   "PIN_REQUIRED",
   "PIN_NOT_SET",
   "INVALID_INPUT",
@@ -69,6 +71,10 @@ export function handoverSentence(code: string, action: HandoverAction): string {
       return "That PIN is not right. Please try again.";
     case "PIN_THROTTLED":
       return "Too many wrong PINs. Please wait a minute, then try again.";
+    case "HANDOVER_PIN_WRONG":
+      return "That PIN is not right. Please try again (after five wrong PINs, each try takes longer to check).";
+    case "NO_HANDOVER":
+      return "This hand-over has already ended.";
     case "PIN_REQUIRED":
       return "Enter your PIN, then tap OK.";
     case "PIN_NOT_SET":

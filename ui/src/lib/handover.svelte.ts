@@ -1,46 +1,47 @@
-// Hand-over mode: the window belongs to the end user until the technician's PIN takes it back.
-// The lock is kept in localStorage too, so reloading the page or restarting the app comes back
-// to the hand-over screen rather than to the technician's view.
+// Hand-over mode: the window belongs to the end user until a technician's PIN takes it back.
+// The core holds the hand-over (it refuses every other command meanwhile, and it survives a
+// reload, a restart or a kill); this module only mirrors it for rendering. Until the core has
+// answered, `known` is false and the app shows nothing, so no other screen flashes up first.
 
-export interface Handover {
-  ticketId: number;
-  ticketNumber: string;
-  /** The ticket's problem statement, shown at the top so the signer knows which ticket this is
-   *  (absent in a hand-over stored by an older build). */
-  problem?: string;
-  /** The plain-English summary shown to the end user: what their signature is over. */
-  summary: string;
-  /** Who is expected to sign (the caller); the signer can change it. */
-  signerName: string;
-  /** The meaning the template gives the end user's signature. */
-  meaning: string;
-  /** Only the signature is taken again (the summary changed after the first one). */
-  resign: boolean;
-  /** Whether the CSAT rating can still be asked (step 18 not done yet). */
-  askRating: boolean;
+import { getHandover, onHandoverRefusal, type HandoverSession } from "../ipc";
+import { shownError, type ShownError } from "./errors";
+
+export const handover = $state<{
+  active: HandoverSession | null;
+  known: boolean;
+  error: ShownError | null;
+}>({ active: null, known: false, error: null });
+
+/** Asks the core whether a hand-over is under way. A failure is shown, and the app goes on as if
+ *  none were (every command still answers HANDOVER_ACTIVE if one is). */
+export async function refreshHandover(): Promise<void> {
+  try {
+    handover.active = await getHandover();
+    handover.error = null;
+  } catch (e) {
+    handover.error = shownError(e);
+  } finally {
+    handover.known = true;
+  }
 }
 
-const KEY = "ticketflow.handover";
+// A command refused with HANDOVER_ACTIVE means the core is in a hand-over this page missed.
+onHandoverRefusal(() => void refreshHandover());
+
+/** The core stored a hand-over (or moved it on): show it. */
+export function showHandover(session: HandoverSession): void {
+  handover.active = session;
+  handover.known = true;
+}
+
+/** The core ended the hand-over. */
+export function handoverEnded(): void {
+  handover.active = null;
+}
 
 /** The built-in template's outcome options for step 13. */
 export const VERIFIED = "Verified";
 export const STILL_FAILING = "Still failing";
-
-function stored(): Handover | null {
-  try {
-    const raw = globalThis.localStorage?.getItem(KEY);
-    return raw ? (JSON.parse(raw) as Handover) : null;
-  } catch {
-    return null;
-  }
-}
-
-export const handover = $state<{ active: Handover | null }>({ active: stored() });
-
-export function startHandover(h: Handover): void {
-  globalThis.localStorage?.setItem(KEY, JSON.stringify(h));
-  handover.active = h;
-}
 
 /** The problem as one short line for the hand-over's header: its first line, whole words, at
  *  most `max` characters (the full text is in the summary the signer reads). */
@@ -60,8 +61,3 @@ export const RATING_SCALE: readonly { value: number; label: string }[] = [
   { value: 4, label: "Satisfied" },
   { value: 5, label: "Very satisfied" },
 ];
-
-export function endHandover(): void {
-  globalThis.localStorage?.removeItem(KEY);
-  handover.active = null;
-}

@@ -10,7 +10,7 @@ use ticketflow_core::report::PaperSize;
 use ticketflow_core::secrets::SecretStore;
 use ticketflow_core::signing::{self, Identity};
 use ticketflow_core::store::DeskSetup;
-use ticketflow_core::{paths, report, store::Store, Error};
+use ticketflow_core::{mail, paths, report, store::Store, Error};
 
 const EXIT_CODES: &str = "Exit codes:
   0  success
@@ -36,7 +36,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Set up an empty desk: its name (the MSP name on reports), default time zone and first
-    /// technician, who becomes the current technician. Their PIN (4 to 12 digits) is read from
+    /// technician, who becomes the current technician. Their PIN (6 to 12 digits) is read from
     /// $TICKETFLOW_PIN, else from the first line of stdin.
     Init {
         #[arg(long, value_name = "NAME")]
@@ -54,7 +54,7 @@ enum Command {
         #[arg(long)]
         on_call: bool,
     },
-    /// Add, list or deactivate technicians.
+    /// Add, list, deactivate technicians, or unlock a locked PIN.
     #[command(subcommand)]
     Technician(TechnicianCommand),
     /// Write, list, show and search runbook entries (the actor is the current technician).
@@ -127,11 +127,22 @@ enum Command {
     },
     /// Print a client's quarterly business review figures over a period of days in the client's
     /// own time zone (closed tickets as their sealed records hold them); optionally write the
-    /// tickets behind the figures as CSV.
+    /// tickets behind the figures as CSV and the signed QBR pack (PDF, signed like closure
+    /// reports: check it with verify-report). With --all --out-dir DIR: one pack per client with
+    /// tickets in the period, on every core.
     Qbr {
         /// The client's name (any letter case); omit for every client.
-        #[arg(long, value_name = "NAME")]
+        #[arg(long, value_name = "NAME", conflicts_with = "all")]
         client: Option<String>,
+        /// Write the signed QBR pack (PDF) to FILE.
+        #[arg(long, value_name = "FILE", conflicts_with = "all")]
+        out: Option<PathBuf>,
+        /// Every client's pack, one file each, into --out-dir.
+        #[arg(long, requires = "out_dir", conflicts_with = "csv")]
+        all: bool,
+        /// The folder --all writes its packs into (created if missing).
+        #[arg(long, value_name = "DIR", requires = "all")]
+        out_dir: Option<PathBuf>,
         /// First day of the period, e.g. 2026-01-01.
         #[arg(long, value_name = "DATE")]
         from: chrono::NaiveDate,
@@ -142,12 +153,35 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         csv: Option<PathBuf>,
     },
+    /// Mail to requesters: send what is due, list the outbox.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Send every message that is due through the desk's mail account (one pass; run it in a
+    /// loop or from a timer). The account's password is read from the OS keychain.
+    SendDue {
+        /// How long a claimed message is held before another sender may take it over.
+        #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+        lease_secs: u64,
+        /// Wait before the second attempt after a temporary failure (doubling each time).
+        #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+        first_retry_secs: u64,
+    },
+    /// List the outbox (newest first), or one ticket's messages.
+    Outbox {
+        /// A ticket number, e.g. T-000042.
+        #[arg(long, value_name = "NUMBER")]
+        ticket: Option<String>,
+    },
 }
 
 /// PINs of `technician add` and `technician deactivate`: the witness's PIN is read from
 /// $TICKETFLOW_WITNESS_PIN, else from the next line of stdin; then (add) the new technician's PIN
-/// from $TICKETFLOW_PIN, else from the next line of stdin. So `printf '2468\n1357\n' | …` gives
-/// both.
+/// from $TICKETFLOW_PIN, else from the next line of stdin. So `printf '246810\n135790\n' | …`
+/// gives both.
 #[derive(Subcommand)]
 enum TechnicianCommand {
     /// Add a technician, witnessed by an active technician's PIN.
@@ -172,6 +206,14 @@ enum TechnicianCommand {
         name: String,
         #[arg(long, value_name = "NAME")]
         witness: String,
+    },
+    /// Unlock a technician's PIN after too many wrong PINs, with ANOTHER active technician's PIN
+    /// (read like a witness's PIN).
+    Unlock {
+        name: String,
+        /// The active technician who unlocks it (not the PIN's owner).
+        #[arg(long, value_name = "OTHER")]
+        by: String,
     },
 }
 
@@ -280,6 +322,13 @@ fn technician_command(store: &mut Store, command: TechnicianCommand) -> Result<E
             store.deactivate_technician(&name, proof, now)?;
             println!("deactivated {name}, witnessed by {witness}");
         }
+        TechnicianCommand::Unlock { name, by } => {
+            ticketflow_core::store::unlocker_is_another(&name, &by)?;
+            let by_pin = Pins::new().read(WITNESS_PIN_ENV, &format!("{by}'s PIN"))?;
+            let proof = store.verify_pin(&by, &by_pin, now)?;
+            store.unlock_pin(&name, proof, now)?;
+            println!("unlocked {name}'s PIN, by {by}");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -305,6 +354,50 @@ impl BodyArgs {
             (None, None) => Ok(None),
         }
     }
+}
+
+fn mail_command(store: &mut Store, command: MailCommand) -> Result<ExitCode, Error> {
+    match command {
+        MailCommand::SendDue {
+            lease_secs,
+            first_retry_secs,
+        } => {
+            let secrets = SecretStore::platform()?;
+            let policy = mail::SendPolicy {
+                lease: std::time::Duration::from_secs(lease_secs.max(1)),
+                first_retry: std::time::Duration::from_secs(first_retry_secs.max(1)),
+                ..mail::SendPolicy::default()
+            };
+            let done = mail::send_due_with(store, &secrets, chrono::Utc::now(), &policy)?;
+            println!(
+                "{} attempted: {} sent, {} to retry, {} failed",
+                done.attempted, done.sent, done.retry_scheduled, done.failed
+            );
+        }
+        MailCommand::Outbox { ticket } => {
+            let id = ticket
+                .map(|n| store.ticket_id_by_number(n.trim()))
+                .transpose()?;
+            let messages = store.outbox(id)?;
+            if messages.is_empty() {
+                println!("the outbox is empty");
+            }
+            for m in messages {
+                println!(
+                    "{}\t{}\t{:?}\t{:?}\tattempts {}\t{}\t{}\t{}",
+                    m.id,
+                    m.ticket_number,
+                    m.kind,
+                    m.state,
+                    m.attempts,
+                    m.recipient,
+                    m.message_id,
+                    m.last_answer.unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Subcommand)]
@@ -544,6 +637,11 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
     } else {
         open(Some(data_dir.clone()))?
     };
+    // The end user holds the desk during a hand-over: nothing else runs until a technician's PIN
+    // ends it in the app (verification only reads, and changes nothing).
+    if !verifying {
+        store.refuse_during_handover()?;
+    }
     let create_identity = matches!(cli.command, Command::Init { .. });
     let exit = run_command(cli.command, &mut store, &data_dir)?;
     if !verifying && exit == ExitCode::SUCCESS {
@@ -675,6 +773,53 @@ fn show_checkpoints(
     }
 }
 
+/// `qbr --all`: every client's signed pack for the period into `dir`, progress on stderr; exit 3
+/// naming each client whose pack failed (the others are written).
+fn qbr_batch(
+    store: &Store,
+    data_dir: &std::path::Path,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    dir: &std::path::Path,
+) -> Result<ExitCode, Error> {
+    let now = chrono::Utc::now();
+    let clients = store.qbr_clients(from, to, now)?;
+    let msp_name = store.report_settings()?.msp_name;
+    let identity =
+        Identity::load_or_create(data_dir, &SecretStore::platform()?, &msp_name, now)?;
+    let progress = |p: &report::BatchProgress| {
+        eprint!("\rqbr: {}/{} clients", p.done, p.total);
+        let _ = std::io::stderr().flush();
+    };
+    let control = report::BatchControl {
+        cancel: &std::sync::atomic::AtomicBool::new(false),
+        progress: &progress,
+    };
+    let db = data_dir.join(paths::DB_FILE);
+    let summary = ticketflow_core::qbr::pdf::export_qbr_batch(
+        &db, &clients, from, to, dir, &identity, now, 0, &control,
+    )?;
+    if summary.total > 0 {
+        eprintln!();
+    }
+    for f in &summary.failed {
+        eprintln!("error[{}]: {}: {}", f.error.code, f.ticket, f.error.message);
+    }
+    println!(
+        "{} of {} clients' QBR packs ({} bytes), signed by \"{}\" -> {}",
+        summary.exported,
+        summary.total,
+        summary.bytes,
+        identity.signer_name(),
+        dir.display()
+    );
+    Ok(if summary.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
+}
+
 fn run_command(
     command: Command,
     store: &mut Store,
@@ -714,6 +859,7 @@ fn run_command(
             Ok(ExitCode::SUCCESS)
         }
         Command::Technician(command) => technician_command(store, command),
+        Command::Mail(command) => mail_command(store, command),
         Command::Runbook(command) => runbook_command(store, command),
         Command::DemoData {
             tickets,
@@ -870,14 +1016,36 @@ fn run_command(
             from,
             to,
             csv,
+            out,
+            all,
+            out_dir,
         } => {
+            if let (true, Some(dir)) = (all, out_dir) {
+                return qbr_batch(store, &data_dir, from, to, &dir);
+            }
             let company = client.map(|name| company_named(store, &name)).transpose()?;
-            let figures = store.qbr(company, from, to, chrono::Utc::now())?;
-            print!("{}", ticketflow_core::qbr::kpi_text(&figures));
+            let now = chrono::Utc::now();
+            let mut input = store.qbr_pack_input(company, from, to, now)?;
+            let figures = &input.qbr;
+            print!("{}", ticketflow_core::qbr::kpi_text(figures));
             if let Some(file) = csv {
-                let text = ticketflow_core::qbr::tickets_csv(&figures)?;
+                let text = ticketflow_core::qbr::tickets_csv(figures)?;
                 report::write_file(&file, text.as_bytes())?;
                 println!("{} tickets -> {}", figures.tickets.len(), file.display());
+            }
+            if let Some(file) = out {
+                let secrets = SecretStore::platform()?;
+                let identity =
+                    Identity::load_or_create(&data_dir, &secrets, &input.settings.msp_name, now)?;
+                store.anchor_qbr(&identity, &mut input, now)?;
+                let saved = ticketflow_core::qbr::pdf::save_qbr_pack(&input, &identity, now, &file)?;
+                println!(
+                    "QBR pack: {} bytes, figures SHA-256 {}, signed by \"{}\" -> {}",
+                    saved.bytes,
+                    saved.figures_hash,
+                    identity.signer_name(),
+                    file.display()
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

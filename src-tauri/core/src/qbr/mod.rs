@@ -10,12 +10,17 @@ mod csv;
 mod facts;
 mod figures;
 mod input;
+pub mod pdf;
+mod period;
 mod stats;
 mod text;
 
 pub use csv::tickets_csv;
 pub use figures::compute;
 pub use input::{LiveTicket, QbrInput, SealedFigures, SealedTicket};
+pub use period::{
+    presets, presets_at, previous, quarter_start, QbrComparison, QbrPeriod, QbrPresets,
+};
 pub use text::kpi_text;
 
 use crate::priority::Priority;

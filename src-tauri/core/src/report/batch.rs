@@ -28,13 +28,14 @@ pub struct BatchProgress {
     pub total: usize,
     pub exported: usize,
     pub failed: usize,
-    /// The ticket just finished.
+    /// The item just finished: a ticket number, or a client's name in a batch of QBR packs.
     pub ticket: String,
 }
 
 /// A ticket whose report could not be exported, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct BatchFailure {
+    /// The ticket number, or the client's name in a batch of QBR packs.
     pub ticket: String,
     pub error: ErrorPayload,
 }
@@ -154,7 +155,34 @@ pub fn export_batch_with(
     control: &BatchControl<'_>,
 ) -> Result<BatchSummary> {
     std::fs::create_dir_all(out_dir)?;
-    let total = ticket_numbers.len();
+    run_batch(
+        db_path,
+        ticket_numbers,
+        threads,
+        control,
+        |number| number.clone(),
+        |store, number| {
+            let pdf = export_ticket(store, number, identity, now)?;
+            write_file(&out_dir.join(batch_file_name(number)), &pdf)?;
+            Ok(pdf.len() as u64)
+        },
+    )
+}
+
+/// Runs `work` on every item on `threads` worker threads (0: one per core), each with its own
+/// connection to the desk at `db_path`, and counts what each wrote (bytes) or why it failed:
+/// the loop behind every batch of documents (closure reports, QBR packs). `name` says which item
+/// a progress call or a failure is about (a ticket number, a client's name). Progress is called
+/// after every item, in order; once `control.cancel` is set no new item starts.
+pub fn run_batch<T: Sync>(
+    db_path: &Path,
+    items: &[T],
+    threads: usize,
+    control: &BatchControl<'_>,
+    name: impl Fn(&T) -> String + Sync,
+    work: impl Fn(&mut Store, &T) -> Result<u64> + Sync,
+) -> Result<BatchSummary> {
+    let total = items.len();
     let threads = if threads == 0 {
         std::thread::available_parallelism()
             .map(|n| n.get())
@@ -175,13 +203,11 @@ pub fn export_batch_with(
                 return Ok(());
             }
             let i = next.fetch_add(1, Ordering::SeqCst);
-            let Some(number) = ticket_numbers.get(i) else {
+            let Some(item) = items.get(i) else {
                 return Ok(());
             };
-            let result = export_ticket(&mut store, number, identity, now).and_then(|pdf| {
-                write_file(&out_dir.join(batch_file_name(number)), &pdf)?;
-                Ok(pdf.len() as u64)
-            });
+            let result = work(&mut store, item);
+            let label = name(item);
             // Counted and reported under the lock, so progress arrives in order.
             let mut s = summary.lock().unwrap_or_else(|e| e.into_inner());
             match result {
@@ -190,7 +216,7 @@ pub fn export_batch_with(
                     s.bytes += n;
                 }
                 Err(e) => s.failed.push(BatchFailure {
-                    ticket: number.clone(),
+                    ticket: label.clone(),
                     error: e.payload(),
                 }),
             }
@@ -199,7 +225,7 @@ pub fn export_batch_with(
                 total,
                 exported: s.exported,
                 failed: s.failed.len(),
-                ticket: number.clone(),
+                ticket: label,
             });
         }
     };

@@ -11,8 +11,8 @@ use crate::error::{Error, Result};
 use printpdf::ParsedFont;
 use std::sync::OnceLock;
 
-const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+pub(crate) const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(crate) const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Advances are cached for the first code points (Latin, Greek, Cyrillic, punctuation, symbols).
 const CACHED: usize = 0x2700;
@@ -60,8 +60,8 @@ impl Face {
         self.advance_units(c).is_some()
     }
 
-    /// Width of `text` at `size` points. Characters without a glyph count as '?', which is what
-    /// [`Face::printable`] replaces them with.
+    /// Width of `text` at `size` points. Characters without a glyph count as '?' (text comes
+    /// here through [`Fonts::printable`], which leaves none: `fallback.rs` measures the rest).
     pub fn width(&self, text: &str, size: f32) -> f32 {
         let units: u32 = text
             .chars()
@@ -105,18 +105,12 @@ impl Fonts {
         }
     }
 
-    /// `text` as the report can print it: control characters become spaces and characters
-    /// neither face can draw become '?', so untrusted input never yields invisible or
-    /// missing-glyph boxes.
+    /// `text` as the report can print it: tabs and line breaks become spaces; hidden
+    /// characters (bidi controls, zero-width, controls) and characters no font can draw become
+    /// markers such as `⟦U+202E⟧`; characters the subsets lack may come from a system font
+    /// (`fallback.rs`). Untrusted input never yields invisible, applied or missing glyphs.
     pub fn printable(&self, text: &str) -> String {
-        text.chars()
-            .map(|c| match c {
-                '\t' => ' ',
-                c if c.is_control() => ' ',
-                c if self.regular.has(c) && self.bold.has(c) => c,
-                _ => '?',
-            })
-            .collect()
+        super::fallback::printable(self, text)
     }
 }
 
@@ -132,7 +126,8 @@ mod tests {
             assert_eq!(f.printable(name), name);
             assert!(f.regular.width(name, 10.0) > 0.0);
         }
-        assert_eq!(f.printable("田中\u{0}x"), "?? x");
+        let p = f.printable("田中\u{0}x");
+        assert!(p.ends_with("⟦U+0000⟧x") && !p.contains('?'), "{p}");
         assert!(f.bold.width("Wide", 10.0) > f.regular.width("Wide", 10.0));
     }
 
@@ -149,8 +144,10 @@ mod tests {
         ] {
             assert_eq!(f.printable(text), text);
         }
-        // Scripts the subsets leave out print as '?', like CJK always did.
-        assert_eq!(f.printable("שלום 😀"), "???? ?");
+        // Scripts the subsets leave out are not in the faces: a system font draws them
+        // (fallback.rs) or they print as markers, never as '?'.
+        assert!(!"שלום😀".chars().any(|c| f.regular.has(c)));
+        assert!(!f.printable("שלום 😀").contains('?'));
     }
 
     #[test]

@@ -6,10 +6,10 @@
 //! (y grows downwards) in points; they become PDF's bottom-up coordinates only when the pages
 //! are turned into printpdf operations.
 
+use super::fallback::{self, FontIds};
 use super::fonts::Fonts;
 use printpdf::{
-    Color, FontId, Line, LineCapStyle, LineJoinStyle, LinePoint, Op, PaintMode, PdfFontHandle,
-    Point, Pt, Rect, Rgb, TextItem, TextMatrix,
+    Color, Line, LineCapStyle, LineJoinStyle, LinePoint, Op, PaintMode, Point, Pt, Rect, Rgb,
 };
 use std::rc::Rc;
 
@@ -192,7 +192,7 @@ pub(crate) struct Measure {
 
 impl Measure {
     pub fn width(&self, text: &str, style: Style) -> f32 {
-        self.fonts.face(style.bold).width(text, style.size)
+        super::fallback::width(self.fonts, text, style)
     }
 
     /// Lines of at most `width` points: words wrap, a word longer than a line breaks between
@@ -339,8 +339,8 @@ fn pt(x: f32, y: f32, page_height: f32, control: bool) -> LinePoint {
     }
 }
 
-/// printpdf operations for one page's drawings.
-pub(crate) fn to_ops(draws: &[Draw], page_height: f32, regular: &FontId, bold: &FontId) -> Vec<Op> {
+/// printpdf operations for one page's drawings (`ids` from [`FontIds::register`] over all pages).
+pub(crate) fn to_ops(draws: &[Draw], page_height: f32, fonts: &Fonts, ids: &FontIds) -> Vec<Op> {
     let mut ops = vec![
         Op::SetLineCapStyle {
             cap: LineCapStyle::Round,
@@ -352,24 +352,22 @@ pub(crate) fn to_ops(draws: &[Draw], page_height: f32, regular: &FontId, bold: &
     for d in draws {
         match d {
             Draw::Text { x, y, style, text } => {
-                let font = if style.bold { bold } else { regular };
                 ops.extend([
                     Op::StartTextSection,
-                    Op::SetFont {
-                        font: PdfFontHandle::External(font.clone()),
-                        size: Pt(style.size),
-                    },
                     Op::SetFillColor {
                         col: style.colour.pdf(),
                     },
-                    Op::SetTextMatrix {
-                        matrix: TextMatrix::Translate(Pt(*x), Pt(page_height - y)),
-                    },
-                    Op::ShowText {
-                        items: vec![TextItem::Text(text.clone())],
-                    },
-                    Op::EndTextSection,
                 ]);
+                // Fonts beyond the built-in ones, reading order and shaping: fallback.rs.
+                ops.extend(fallback::text_ops(
+                    fonts,
+                    ids,
+                    *x,
+                    page_height - y,
+                    *style,
+                    text,
+                ));
+                ops.push(Op::EndTextSection);
             }
             Draw::Rect { x, y, w, h, fill } => {
                 ops.push(Op::SetFillColor { col: fill.pdf() });

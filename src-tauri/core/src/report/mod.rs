@@ -5,16 +5,18 @@
 //! is signed (PAdES) by the installation's identity as an incremental update over the whole file.
 
 mod batch;
-mod document;
+pub(crate) mod document;
 mod export;
-mod fonts;
-mod layout;
+pub(crate) mod fallback;
+pub(crate) mod flow;
+pub(crate) mod fonts;
+pub(crate) mod layout;
 mod logo;
 mod verify;
 
 pub use batch::{
-    batch_file_name, export_batch, export_batch_with, BatchControl, BatchFailure, BatchProgress,
-    BatchSummary,
+    batch_file_name, export_batch, export_batch_with, run_batch, BatchControl, BatchFailure,
+    BatchProgress, BatchSummary,
 };
 pub use export::{save_report, write_file, SavedReport};
 pub use logo::{Logo, LogoFormat, ReportLogo, LOGO_MAX_BYTES, LOGO_MAX_SIDE, LOGO_MIN_SIDE};
@@ -44,6 +46,29 @@ pub const INFO_RECORD_HASH: &str = "TicketflowRecordSHA256";
 /// Document-info key of the seal's place in the desk's history: the `ticket_sealed` event and the
 /// checkpoint that signed a head including it, as canonical JSON (see [`Anchor`]).
 pub const INFO_ANCHOR: &str = "TicketflowAnchor";
+/// Document-info key that marks a QBR pack (rather than a closure report) and names what it
+/// covers: the client and the period, as canonical JSON (see [`QbrSubject`]). A pack's
+/// [`INFO_RECORD_HASH`] is the SHA-256 of its attached figures, and its [`INFO_ANCHOR`] a
+/// [`HistoryAnchor`].
+pub const INFO_QBR: &str = "TicketflowQbr";
+
+/// What a QBR pack is about, as its document info says it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QbrSubject {
+    /// The client's name; none for a pack of every client.
+    pub client: Option<String>,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+}
+
+/// What a QBR pack carries of the desk's history: the newest event when its figures were read
+/// (so the figures cannot later be said to come from a different desk state) and the first
+/// checkpoint whose signed head includes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryAnchor {
+    pub head_event: crate::audit::AuditEvent,
+    pub checkpoint: Option<crate::checkpoint::Checkpoint>,
+}
 
 /// What a report carries of the desk's history at sealing: the seal event whole (so its hash can
 /// be recomputed and its record hash read without the database) and the first checkpoint whose
@@ -168,11 +193,11 @@ impl Store {
     }
 }
 
-fn failed(e: impl std::fmt::Display) -> Error {
+pub(crate) fn failed(e: impl std::fmt::Display) -> Error {
     Error::ReportFailed(e.to_string())
 }
 
-fn frame(paper: PaperSize) -> Frame {
+pub(crate) fn frame(paper: PaperSize) -> Frame {
     let (width, height) = paper.points();
     Frame {
         width,
@@ -184,13 +209,14 @@ fn frame(paper: PaperSize) -> Frame {
     }
 }
 
-/// Running header (pages after the first) and footer (every page).
+/// Running header (pages after the first) and footer (every page): `footer` on the left (the
+/// fingerprint of what the document carries), the page number on the right.
 fn page_furniture(
     page: usize,
     pages: usize,
     frame: Frame,
     header: &str,
-    hash: &str,
+    footer: &str,
     m: &Measure,
 ) -> Vec<Draw> {
     let w = frame.content_width();
@@ -206,7 +232,7 @@ fn page_furniture(
     let tiny = Style::new(6.6, false, MUTED);
     let page_text = format!("Page {} of {}", page + 1, pages);
     let pw = m.width(&page_text, small);
-    b.text(0.0, footer_y, tiny, &format!("Record SHA-256 {hash}"));
+    b.text(0.0, footer_y, tiny, &m.fit(footer, tiny, w - pw - 12.0));
     b.text(w - pw, footer_y, small, &page_text);
     b.draws
         .iter()
@@ -220,58 +246,71 @@ fn pdf_date(at: DateTime<Utc>) -> String {
 
 fn utf16(s: &str) -> Object {
     let mut bytes = vec![0xFE, 0xFF];
-    for unit in s.encode_utf16() {
+    // The document's title and description hold names too: hidden characters are marked.
+    for unit in crate::text::visible::marked(s).encode_utf16() {
         bytes.extend_from_slice(&unit.to_be_bytes());
     }
     Object::String(bytes, StringFormat::Hexadecimal)
 }
 
-/// Lays out and writes the PDF; with an identity, also signs it.
-fn make_pdf(
-    input: &ReportInput,
+/// The file a signed document carries, so what it was drawn from can be hashed by anyone.
+pub(crate) struct Attachment {
+    pub name: String,
+    pub mime: &'static [u8],
+    pub bytes: Vec<u8>,
+    pub description: String,
+}
+
+/// A laid-out document and what the file says about itself: everything [`assemble`] needs to
+/// write it as a PDF (and sign it). Closure reports and QBR packs are both written this way.
+pub(crate) struct Assembly<'a> {
+    pub frame: Frame,
+    /// Content blocks flowed onto pages, below `first_top` on page 1.
+    pub blocks: Vec<Block>,
+    pub first_top: f32,
+    /// Drawn on page 1 above the flowed content.
+    pub letterhead: Vec<Draw>,
+    pub running_header: String,
+    /// Left of every footer.
+    pub footer: String,
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub created: DateTime<Utc>,
+    /// Document-info entries for machines (ticket, hash, anchor…), as literal strings.
+    pub info: Vec<(&'static str, String)>,
+    /// Seeds the file identifier: the same content gets the same /ID.
+    pub id_seed: String,
+    pub attachment: Attachment,
+    pub logo: Option<(&'a Logo, document::Place)>,
+    /// The signature field's name and the signature's stated reason.
+    pub field: &'static str,
+    pub reason: String,
+}
+
+/// Paginates, draws, attaches and writes the PDF; with an identity, also signs it.
+pub(crate) fn assemble(
+    a: Assembly<'_>,
     identity: Option<&Identity>,
     now: DateTime<Utc>,
 ) -> Result<Vec<u8>> {
-    let record = &input.sealed.record;
-    let hash = &input.sealed.hash;
-    let settings = &input.settings;
-    let frame = frame(settings.paper);
-    let note = identity.map(|id| document::SignerNote {
-        signer: id.signer_name(),
-        root: signing::subject_name(&id.certificates.root),
-        history: input.anchor.as_ref().map(|a| {
-            let mut text = format!(
-                "When it was sealed, the desk's history stood at event {} (SHA-256 {}).",
-                a.seal_event.id, a.seal_event.hash
-            );
-            if let Some(c) = &a.checkpoint {
-                text.push_str(&format!(
-                    " Checkpoint {} of the desk, signed {} with the same key, vouches for the \
-                     history through event {}.",
-                    c.seq,
-                    c.at.get(..10).unwrap_or(&c.at),
-                    c.event_id
-                ));
-            }
-            text
-        }),
-    });
-    let content = document::build(record, &input.template, settings, note.as_ref(), frame)?;
-    let mut pages = layout::paginate(&content.blocks, frame, content.first_top);
+    let frame = a.frame;
+    let fonts = fonts::Fonts::get()?;
+    let m = Measure { fonts };
+    // Characters no font could draw printed as markers; the document ends by naming them.
+    let mut blocks = a.blocks;
+    let note = fallback::unprintable_note(&m, &blocks, frame.content_width());
+    blocks.extend(note);
+    let mut pages = layout::paginate(&blocks, frame, a.first_top);
     if let Some(first) = pages.first_mut() {
-        let mut with_head = content.letterhead.clone();
+        let mut with_head = a.letterhead;
         with_head.append(first);
         *first = with_head;
     }
-    let fonts = fonts::Fonts::get()?;
-    let m = Measure { fonts };
     let count = pages.len();
-    let title = format!("Service report {}", record.ticket.number);
-    let mut pdf = PdfDocument::new(&title);
-    let regular = pdf.add_font(&fonts.regular.parsed);
-    let bold = pdf.add_font(&fonts.bold.parsed);
+    let mut pdf = PdfDocument::new(&crate::text::visible::marked(&a.title));
     let to_mm = |pt: f32| Mm(pt * 25.4 / 72.0);
-    let pdf_pages = pages
+    let pages: Vec<Vec<Draw>> = pages
         .into_iter()
         .enumerate()
         .map(|(i, mut draws)| {
@@ -279,14 +318,22 @@ fn make_pdf(
                 i,
                 count,
                 frame,
-                &content.running_header,
-                hash,
+                &a.running_header,
+                &a.footer,
                 &m,
             ));
+            draws
+        })
+        .collect();
+    // The built-in faces and only the system fonts the text needs are embedded.
+    let ids = fallback::FontIds::register(&mut pdf, fonts, &pages);
+    let pdf_pages = pages
+        .iter()
+        .map(|draws| {
             PdfPage::new(
                 to_mm(frame.width),
                 to_mm(frame.height),
-                layout::to_ops(&draws, frame.height, &regular, &bold),
+                layout::to_ops(draws, frame.height, fonts, &ids),
             )
         })
         .collect();
@@ -299,7 +346,7 @@ fn make_pdf(
     };
     let mut doc = pdf.to_lopdf_document(&opts, &mut Vec::new());
     doc.version = "1.7".into();
-    if let (Some(logo), Some(place)) = (&settings.logo, content.logo_box) {
+    if let Some((logo, place)) = a.logo {
         let first_page = doc
             .get_pages()
             .get(&1)
@@ -309,49 +356,27 @@ fn make_pdf(
     }
     doc.compress();
 
-    let closed = record.ticket.closed_at.unwrap_or(now);
-    let info = Dictionary::from_iter(vec![
-        ("Title", utf16(&title)),
-        ("Author", utf16(&settings.msp_name)),
-        (
-            "Subject",
-            utf16(&format!(
-                "Signed closure report of ticket {} for {}",
-                record.ticket.number,
-                record
-                    .company
-                    .as_ref()
-                    .map(|c| c.name.as_str())
-                    .unwrap_or("the client")
-            )),
-        ),
+    let mut info = Dictionary::from_iter(vec![
+        ("Title", utf16(&a.title)),
+        ("Author", utf16(&a.author)),
+        ("Subject", utf16(&a.subject)),
         ("Creator", utf16("Ticketflow")),
         ("Producer", utf16("Ticketflow (printpdf, lopdf)")),
         (
             "CreationDate",
-            Object::string_literal(pdf_date(closed).into_bytes()),
+            Object::string_literal(pdf_date(a.created).into_bytes()),
         ),
         (
             "ModDate",
             Object::string_literal(pdf_date(now).into_bytes()),
         ),
-        (
-            INFO_TICKET,
-            Object::string_literal(record.ticket.number.as_bytes().to_vec()),
-        ),
-        (
-            INFO_RECORD_HASH,
-            Object::string_literal(hash.as_bytes().to_vec()),
-        ),
     ]);
-    let mut info = info;
-    if let Some(anchor) = &input.anchor {
-        let json = crate::canonical::canonical_json(anchor)?;
-        info.set(INFO_ANCHOR, Object::string_literal(json.into_bytes()));
+    for (key, value) in a.info {
+        info.set(key, Object::string_literal(value.into_bytes()));
     }
     let info_id = doc.add_object(info);
     doc.trailer.set("Info", Object::Reference(info_id));
-    let id_bytes = Sha256::digest(format!("ticketflow-report:{hash}").as_bytes())[..16].to_vec();
+    let id_bytes = Sha256::digest(a.id_seed.as_bytes())[..16].to_vec();
     doc.trailer.set(
         "ID",
         Object::Array(vec![
@@ -360,36 +385,28 @@ fn make_pdf(
         ]),
     );
 
-    // The canonical record travels inside the PDF, so its hash can be recomputed by anyone.
-    let file_name = format!("{}-record.json", record.ticket.number);
-    let json = input.sealed.canonical_json.as_bytes().to_vec();
+    let file = a.attachment;
     let mut stream = Stream::new(
         Dictionary::from_iter(vec![
             ("Type", Object::Name(b"EmbeddedFile".to_vec())),
-            ("Subtype", Object::Name(b"application/json".to_vec())),
+            ("Subtype", Object::Name(file.mime.to_vec())),
             (
                 "Params",
                 Object::Dictionary(Dictionary::from_iter(vec![(
                     "Size",
-                    Object::Integer(i64::try_from(json.len()).unwrap_or(i64::MAX)),
+                    Object::Integer(i64::try_from(file.bytes.len()).unwrap_or(i64::MAX)),
                 )])),
             ),
         ]),
-        json,
+        file.bytes,
     );
     stream.compress().map_err(failed)?;
     let ef_id = doc.add_object(stream);
     let filespec = Dictionary::from_iter(vec![
         ("Type", Object::Name(b"Filespec".to_vec())),
-        ("F", Object::string_literal(file_name.as_bytes().to_vec())),
-        ("UF", utf16(&file_name)),
-        (
-            "Desc",
-            utf16(&format!(
-                "Sealed closure record of {} (RFC 8785 canonical JSON); SHA-256 {hash}",
-                record.ticket.number
-            )),
-        ),
+        ("F", Object::string_literal(file.name.as_bytes().to_vec())),
+        ("UF", utf16(&file.name)),
+        ("Desc", utf16(&file.description)),
         (
             "EF",
             Object::Dictionary(Dictionary::from_iter(vec![("F", Object::Reference(ef_id))])),
@@ -413,7 +430,7 @@ fn make_pdf(
             Object::Dictionary(Dictionary::from_iter(vec![(
                 "Names",
                 Object::Array(vec![
-                    Object::string_literal(file_name.as_bytes().to_vec()),
+                    Object::string_literal(file.name.as_bytes().to_vec()),
                     Object::Reference(fs_id),
                 ]),
             )])),
@@ -422,24 +439,111 @@ fn make_pdf(
     catalog.set("AF", Object::Array(vec![Object::Reference(fs_id)]));
 
     let field = match identity {
-        Some(_) => Some(signing::add_signature_field(&mut doc, "Closure sign-off")?),
+        Some(_) => Some(signing::add_signature_field(&mut doc, a.field)?),
         None => None,
     };
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).map_err(failed)?;
     match (identity, field) {
-        (Some(identity), Some(field)) => signing::sign_prepared(
-            bytes,
-            &field,
-            identity,
-            now.fixed_offset(),
-            &format!(
+        (Some(identity), Some(field)) => {
+            signing::sign_prepared(bytes, &field, identity, now.fixed_offset(), &a.reason)
+        }
+        _ => Ok(bytes),
+    }
+}
+
+/// What a signed document says about its signature, for its "about" paragraph.
+pub(crate) fn signer_note(identity: &Identity, history: Option<String>) -> document::SignerNote {
+    document::SignerNote {
+        signer: identity.signer_name(),
+        root: signing::subject_name(&identity.certificates.root),
+        history,
+    }
+}
+
+/// Lays out and writes the PDF; with an identity, also signs it.
+fn make_pdf(
+    input: &ReportInput,
+    identity: Option<&Identity>,
+    now: DateTime<Utc>,
+) -> Result<Vec<u8>> {
+    let record = &input.sealed.record;
+    let hash = &input.sealed.hash;
+    let settings = &input.settings;
+    let frame = frame(settings.paper);
+    let note = identity.map(|id| {
+        signer_note(
+            id,
+            input.anchor.as_ref().map(|a| {
+                let mut text = format!(
+                    "When it was sealed, the desk's history stood at event {} (SHA-256 {}).",
+                    a.seal_event.id, a.seal_event.hash
+                );
+                if let Some(c) = &a.checkpoint {
+                    text.push_str(&format!(
+                        " Checkpoint {} of the desk, signed {} with the same key, vouches for the \
+                         history through event {}.",
+                        c.seq,
+                        c.at.get(..10).unwrap_or(&c.at),
+                        c.event_id
+                    ));
+                }
+                text
+            }),
+        )
+    });
+    let content = document::build(record, &input.template, settings, note.as_ref(), frame)?;
+    let mut info = vec![
+        (INFO_TICKET, record.ticket.number.clone()),
+        (INFO_RECORD_HASH, hash.clone()),
+    ];
+    if let Some(anchor) = &input.anchor {
+        info.push((INFO_ANCHOR, crate::canonical::canonical_json(anchor)?));
+    }
+    let file_name = format!("{}-record.json", record.ticket.number);
+    assemble(
+        Assembly {
+            frame,
+            blocks: content.blocks,
+            first_top: content.first_top,
+            letterhead: content.letterhead,
+            running_header: content.running_header,
+            footer: format!("Record SHA-256 {hash}"),
+            title: format!("Service report {}", record.ticket.number),
+            author: settings.msp_name.clone(),
+            subject: format!(
+                "Signed closure report of ticket {} for {}",
+                record.ticket.number,
+                record
+                    .company
+                    .as_ref()
+                    .map(|c| c.name.as_str())
+                    .unwrap_or("the client")
+            ),
+            created: record.ticket.closed_at.unwrap_or(now),
+            info,
+            id_seed: format!("ticketflow-report:{hash}"),
+            // The canonical record travels inside the PDF, so its hash can be recomputed by
+            // anyone.
+            attachment: Attachment {
+                description: format!(
+                    "Sealed closure record of {} (RFC 8785 canonical JSON); SHA-256 {hash}",
+                    record.ticket.number
+                ),
+                name: file_name,
+                mime: b"application/json",
+                bytes: input.sealed.canonical_json.as_bytes().to_vec(),
+            },
+            logo: settings.logo.as_ref().zip(content.logo_box),
+            field: "Closure sign-off",
+            reason: format!(
                 "Closure report of ticket {}; record SHA-256 {hash}",
                 record.ticket.number
             ),
-        ),
-        _ => Ok(bytes),
-    }
+        },
+        identity,
+        now,
+    )
 }
 
 /// The report as an unsigned PDF (previews, tests).
@@ -470,7 +574,7 @@ pub fn export_ticket(
 }
 
 /// A ticket number as a file name: letters, digits, '-' and '_' only.
-fn safe_file_name(number: &str) -> String {
+pub(crate) fn safe_file_name(number: &str) -> String {
     number
         .chars()
         .map(|c| {

@@ -1,4 +1,9 @@
-//! Verifying a closure report, alone or against the desk that issued it.
+//! Verifying a closure report (or a QBR pack), alone or against the desk that issued it.
+//!
+//! A QBR pack (its document info has [`super::INFO_QBR`]) is checked the same way: its
+//! signature, its attached figures against the hash it prints, and its history anchor (the event
+//! its figures were read at, and the checkpoint over it); against a desk, also that the desk
+//! still stores every sealed record the figures were read from, and still holds that history.
 //!
 //! Alone ([`verify_report_alone`]): (1) its PAdES signature is intact and covers the whole file,
 //! (2) the attached record hashes to the record hash it prints, and (3) its history anchor holds:
@@ -17,7 +22,9 @@
 //! nested objects, so it never sees a file this installation did not sign. Even then it gets bounded
 //! input only (`bounded_for_parser`, decompression limits), in case the signing key leaks.
 
-use super::{Anchor, INFO_ANCHOR, INFO_RECORD_HASH, INFO_TICKET};
+use super::{
+    Anchor, HistoryAnchor, QbrSubject, INFO_ANCHOR, INFO_QBR, INFO_RECORD_HASH, INFO_TICKET,
+};
 use crate::audit;
 use crate::canonical::sha256_hex;
 use crate::checkpoint;
@@ -39,7 +46,8 @@ pub struct Check {
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Verification {
-    /// The ticket the report names, when readable.
+    /// The ticket the report names, when readable; for a QBR pack, what it covers ("QBR of
+    /// Alpine Dental, 2026-01-01 to 2026-03-31").
     pub ticket: Option<String>,
     pub checks: Vec<Check>,
 }
@@ -197,9 +205,45 @@ fn bounded_for_parser(pdf: &[u8]) -> std::result::Result<(), String> {
 
 /// What the file says, once its signature held: read by lopdf under the bounds above.
 struct Contents {
+    /// The ticket, or for a QBR pack what it covers.
     ticket: String,
+    /// The attached file's SHA-256: the sealed record, or a pack's figures.
     record_hash: String,
     anchor: Option<Anchor>,
+    /// Set for a QBR pack (then `anchor` is none).
+    qbr: Option<QbrContents>,
+}
+
+/// What a QBR pack carries besides its figures' hash.
+struct QbrContents {
+    anchor: Option<HistoryAnchor>,
+    /// Each closed ticket behind the figures and the hash of the sealed record it was read from.
+    records: Vec<(String, String)>,
+}
+
+fn qbr_label(s: &QbrSubject) -> String {
+    format!(
+        "QBR of {}, {} to {}",
+        s.client.as_deref().unwrap_or("every client"),
+        s.from,
+        s.to
+    )
+}
+
+/// The tickets and record hashes a pack's attached figures list.
+fn qbr_records(figures: &[u8]) -> Option<Vec<(String, String)>> {
+    let v: serde_json::Value = serde_json::from_slice(figures).ok()?;
+    v.get("tickets")?
+        .as_array()?
+        .iter()
+        .filter_map(|t| {
+            let hash = t.get("record_hash")?.as_str()?;
+            Some(Some((
+                t.get("number")?.as_str()?.to_string(),
+                hash.to_string(),
+            )))
+        })
+        .collect()
 }
 
 fn read_contents(pdf: &[u8]) -> std::result::Result<Contents, String> {
@@ -210,13 +254,31 @@ fn read_contents(pdf: &[u8]) -> std::result::Result<Contents, String> {
     };
     let doc = Document::load_mem_with_options(pdf, options)
         .map_err(|e| format!("the PDF cannot be read: {e}"))?;
-    let ticket = info_text(&doc, INFO_TICKET).ok_or("the report names no ticket")?;
     let record_hash =
         info_text(&doc, INFO_RECORD_HASH).ok_or("the report carries no record hash")?;
     let attached = attachment(&doc).ok_or("the record is not attached")?;
     if sha256_hex(&attached) != record_hash {
         return Err("the attached record does not hash to the printed record hash".into());
     }
+    if let Some(subject) = info_text(&doc, INFO_QBR) {
+        let subject: QbrSubject =
+            serde_json::from_str(&subject).map_err(|_| "the pack's subject is unreadable")?;
+        let anchor = match info_text(&doc, INFO_ANCHOR) {
+            None => None,
+            Some(json) => Some(
+                serde_json::from_str(&json)
+                    .map_err(|_| "the pack's history anchor is unreadable")?,
+            ),
+        };
+        let records = qbr_records(&attached).ok_or("the pack's attached figures are unreadable")?;
+        return Ok(Contents {
+            ticket: qbr_label(&subject),
+            record_hash,
+            anchor: None,
+            qbr: Some(QbrContents { anchor, records }),
+        });
+    }
+    let ticket = info_text(&doc, INFO_TICKET).ok_or("the report names no ticket")?;
     let anchor = match info_text(&doc, INFO_ANCHOR) {
         None => None,
         Some(json) => Some(
@@ -227,7 +289,57 @@ fn read_contents(pdf: &[u8]) -> std::result::Result<Contents, String> {
         ticket,
         record_hash,
         anchor,
+        qbr: None,
     })
+}
+
+/// A checkpoint carried in a file: signed by the file's own key, over a head that includes
+/// `event`.
+fn checkpoint_covers(
+    cp: &checkpoint::Checkpoint,
+    event: &audit::AuditEvent,
+    signer: &Certificate,
+) -> std::result::Result<(), String> {
+    let (key, key_id) = checkpoint::verifier(signer).map_err(|e| e.to_string())?;
+    cp.check_signature(&key, &key_id)
+        .map_err(|why| format!("checkpoint {}: {why}", cp.seq))?;
+    if cp.event_id < event.id || (cp.event_id == event.id && cp.head_hash != event.hash) {
+        return Err(format!(
+            "checkpoint {} does not cover event {}",
+            cp.seq, event.id
+        ));
+    }
+    Ok(())
+}
+
+/// A pack's anchor on its own: the head event is intact, and the checkpoint was signed by the
+/// pack's key over a head that includes it.
+fn qbr_anchor_check(
+    anchor: Option<&HistoryAnchor>,
+    signer: &Certificate,
+) -> std::result::Result<String, String> {
+    let Some(anchor) = anchor else {
+        // Signed whole, so an anchor cannot have been removed: the desk had no history.
+        return Ok("none: the desk had no history when the figures were read".into());
+    };
+    let head = &anchor.head_event;
+    if audit::event_hash(head).map_err(|e| e.to_string())? != head.hash {
+        return Err(format!(
+            "the history event {} it carries does not hash to itself",
+            head.id
+        ));
+    }
+    let Some(cp) = &anchor.checkpoint else {
+        return Ok(format!(
+            "figures read at event {} (hash {}); no checkpoint covered it when the pack was made",
+            head.id, head.hash
+        ));
+    };
+    checkpoint_covers(cp, head, signer)?;
+    Ok(format!(
+        "figures read at event {} (hash {}); checkpoint {} signed by the pack's key covers the history through event {}",
+        head.id, head.hash, cp.seq, cp.event_id
+    ))
 }
 
 /// The anchor on its own: the seal event is intact and seals this record, and the checkpoint was
@@ -258,23 +370,42 @@ fn anchor_check(c: &Contents, signer: &Certificate) -> std::result::Result<Strin
             seal.id, seal.hash
         ));
     };
-    let (key, key_id) = checkpoint::verifier(signer).map_err(|e| e.to_string())?;
-    cp.check_signature(&key, &key_id)
-        .map_err(|why| format!("checkpoint {}: {why}", cp.seq))?;
-    if cp.event_id < seal.id || (cp.event_id == seal.id && cp.head_hash != seal.hash) {
-        return Err(format!(
-            "checkpoint {} does not cover the seal event {}",
-            cp.seq, seal.id
-        ));
-    }
+    checkpoint_covers(cp, &seal, signer).map_err(|e| {
+        e.replace(
+            &format!("cover event {}", seal.id),
+            &format!("cover the seal event {}", seal.id),
+        )
+    })?;
     Ok(format!(
         "sealed at event {} (hash {}); checkpoint {} signed by the report's key covers the history through event {}",
         seal.id, seal.hash, cp.seq, cp.event_id
     ))
 }
 
+/// The desk still stores every sealed record a pack's figures were read from.
+fn desk_records(q: &QbrContents, store: &Store) -> std::result::Result<String, String> {
+    for (ticket, claimed) in &q.records {
+        let id = store
+            .ticket_id_by_number(ticket)
+            .map_err(|e| format!("{ticket} is not in this database: {e}"))?;
+        let stored = store.record_hash(id).map_err(|e| e.to_string())?;
+        if stored.as_deref() != Some(claimed.as_str()) {
+            return Err(format!(
+                "the pack read {ticket} from record {claimed}, which the desk no longer stores for it"
+            ));
+        }
+    }
+    Ok(format!(
+        "the {} sealed records the figures were read from match the records stored",
+        q.records.len()
+    ))
+}
+
 /// The desk still stores the record the report carries.
 fn desk_record(c: &Contents, store: &Store) -> std::result::Result<String, String> {
+    if let Some(q) = &c.qbr {
+        return desk_records(q, store);
+    }
     let ticket = &c.ticket;
     let claimed = &c.record_hash;
     let id = store
@@ -310,7 +441,18 @@ fn desk_history(
     certificates: &Certificates,
 ) -> std::result::Result<String, String> {
     let chain = store.verify_audit_with(Some(certificates));
-    let Some(anchor) = &c.anchor else {
+    // A pack anchors the event its figures were read at, as a report anchors its seal.
+    let (anchor, what) = match &c.qbr {
+        Some(q) => (
+            q.anchor.as_ref().map(|a| Anchor {
+                seal_event: a.head_event.clone(),
+                checkpoint: a.checkpoint.clone(),
+            }),
+            "the event the figures were read at",
+        ),
+        None => (c.anchor.clone(), "the seal"),
+    };
+    let Some(anchor) = &anchor else {
         return match chain {
             Ok(r) => Ok(format!(
                 "the report carries no history to compare; the desk's chain of {} events verifies",
@@ -326,7 +468,7 @@ fn desk_history(
     let in_desk = store.audit_event(seal.id).map_err(|e| e.to_string())?;
     let first_difference = match &in_desk {
         None => Some(format!(
-            "event {} (the seal) is no longer in the desk's history",
+            "event {} ({what}) is no longer in the desk's history",
             seal.id
         )),
         Some(e) if *e == seal => None,
@@ -355,13 +497,9 @@ fn desk_history(
                     }
                 )
             } else if fields.is_empty() {
-                format!("event {} (the seal) differs in its hash", seal.id)
+                format!("event {} ({what}) differs in its hash", seal.id)
             } else {
-                format!(
-                    "event {} (the seal) differs: {}",
-                    seal.id,
-                    fields.join(", ")
-                )
+                format!("event {} ({what}) differs: {}", seal.id, fields.join(", "))
             })
         }
     };
@@ -382,7 +520,7 @@ fn desk_history(
     }
     match chain {
         Ok(r) => Ok(format!(
-            "the desk's history holds the seal (event {}){}; its chain of {} events verifies",
+            "the desk's history holds {what} (event {}){}; its chain of {} events verifies",
             seal.id,
             anchor
                 .checkpoint
@@ -392,7 +530,8 @@ fn desk_history(
             r.events
         )),
         Err(e) => Err(format!(
-            "the report's seal is intact in the desk, but the desk's history was changed after it was issued: [{}] {e}",
+            "{} is intact in the desk, but the desk's history was changed after it was issued: [{}] {e}",
+            if c.qbr.is_some() { what } else { "the report's seal" },
             e.code()
         )),
     }
@@ -437,11 +576,21 @@ fn file_checks(pdf: &[u8], signer: &Certificate, v: &mut Verification) -> Option
             v.push(
                 "record",
                 Ok(format!(
-                    "{}: the attached record hashes to SHA-256 {}",
-                    c.ticket, c.record_hash
+                    "{}: the attached {} SHA-256 {}",
+                    c.ticket,
+                    if c.qbr.is_some() {
+                        "figures hash to"
+                    } else {
+                        "record hashes to"
+                    },
+                    c.record_hash
                 )),
             );
-            v.push("history", anchor_check(&c, signer));
+            let history = match &c.qbr {
+                Some(q) => qbr_anchor_check(q.anchor.as_ref(), signer),
+                None => anchor_check(&c, signer),
+            };
+            v.push("history", history);
             Some(c)
         }
         Err(e) => {

@@ -22,6 +22,9 @@ const SCRIPTS: &[&str] = &[
     include_str!("../../migrations/0008_queue_sort_indexes.sql"),
     include_str!("../../migrations/0009_seal_every_write.sql"),
     include_str!("../../migrations/0010_audit_checkpoints.sql"),
+    include_str!("../../migrations/0011_mail_outbox.sql"),
+    include_str!("../../migrations/0012_signing_nonces_pin_policy.sql"),
+    include_str!("../../migrations/0013_handover.sql"),
 ];
 
 /// The Rust part of a migration, run in its transaction right after its script.

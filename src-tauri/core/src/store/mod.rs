@@ -5,16 +5,20 @@ mod checkpoints;
 mod desk;
 mod directory;
 mod drafts;
+mod handover;
 mod health;
 mod migrations;
+mod outbox;
 mod pins;
 mod qbr;
+mod qbr_pack;
 mod queue;
 mod records;
 mod runbooks;
 mod seal;
 mod search;
 mod settings;
+mod signing;
 mod technicians;
 mod tickets;
 
@@ -22,7 +26,15 @@ pub(crate) use checkpoints::{all as all_checkpoints, beginning as checkpoints_be
 pub use checkpoints::{CheckpointStatus, SealAnchor, CHECKPOINTS_BEGAN};
 pub use desk::{DeskSetup, DeskStatus};
 pub use drafts::Drafts;
-pub use pins::{PinProof, FIRST_LOCK_SECS, FREE_ATTEMPTS, MAX_LOCK_SECS};
+pub(crate) use outbox::{NewMessage, Outcome};
+pub use outbox::{MailKind, MailState, OutboxEntry};
+pub use handover::{HandoverSession, HandoverStage, HANDOVER_FREE_MISSES};
+pub use pins::{
+    check_format as check_pin_format, unlocker_is_another, PinProof, PinStatus, FIRST_LOCK_SECS,
+    FREE_ATTEMPTS,
+    MAX_LOCK_SECS, PIN_HARD_CAP, PIN_MAX_DIGITS, PIN_MIN_DIGITS,
+};
+pub use signing::SigningNonce;
 pub use queue::{QueueQuery, QueueRow, QueueSort, QUEUE_PAGE_MAX};
 pub use records::{NewTimeEntry, TimeEntry};
 pub use runbooks::{
@@ -57,6 +69,8 @@ pub struct Store {
     checkpoint_key: Option<std::sync::Arc<crate::signing::Identity>>,
     /// Why the last due checkpoint was not taken.
     checkpoint_problem: Option<String>,
+    /// Set while the hand-over's own command writes: the one ticket it may change.
+    handover_scope: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,6 +177,7 @@ impl Store {
             bulk: false,
             checkpoint_key: None,
             checkpoint_problem: None,
+            handover_scope: None,
         }
     }
 
@@ -182,7 +197,9 @@ impl Store {
         Ok(store)
     }
 
-    /// Runs `f` in one IMMEDIATE transaction: all of it is written, or none of it.
+    /// Runs `f` in one IMMEDIATE transaction: all of it is written, or none of it. While a
+    /// hand-over is under way (in any process of this desk) only the hand-over's own commands
+    /// write; anything else is `HANDOVER_ACTIVE`.
     pub(crate) fn write<T>(
         &mut self,
         durability: Durability,
@@ -194,6 +211,7 @@ impl Store {
         }
         let result = (|| {
             let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+            handover::check_scope(&tx, self.handover_scope)?;
             let value = f(&tx)?;
             tx.commit()?;
             Ok(value)

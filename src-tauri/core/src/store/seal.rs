@@ -54,11 +54,31 @@ pub const SEALED_TABLES: &[SealedTable] = &[
 ];
 
 /// Tables with a `ticket_id` column that are deliberately not sealed, and why.
-pub const NOT_SEALED: &[(&str, &str)] = &[(
-    "audit_events",
-    "append-only for every ticket (its own triggers): a closed ticket still gains events, \
-     e.g. its seal and report exports",
-)];
+pub const NOT_SEALED: &[(&str, &str)] = &[
+    (
+        "audit_events",
+        "append-only for every ticket (its own triggers): a closed ticket still gains events, \
+         e.g. its seal and report exports",
+    ),
+    (
+        "mail_outbox",
+        "mail about a ticket, not its data: the signed report is queued once the ticket is \
+         closed, and every message's state changes as it is sent",
+    ),
+    (
+        "handovers",
+        "the desk's hand-over lock, not ticket data: a hand-over may end (by the technician's PIN) \
+         after its ticket was closed, and its start and end are audit events",
+    ),
+    (
+        "signing_nonces",
+        "one-time signing sessions, not ticket data: the close uses up its own nonce in the          transaction that seals the ticket, and a closed ticket is issued none",
+    ),
+    (
+        "signature_strokes",
+        "the desk's register of stored ink, not ticket data: a closed ticket's strokes must stay          in it so that they are refused if submitted again",
+    ),
+];
 
 /// What the seal triggers raise: the message the core maps back to TICKET_CLOSED.
 const REFUSAL: &str = "SELECT RAISE(ABORT, 'TICKET_CLOSED');";

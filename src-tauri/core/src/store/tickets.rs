@@ -369,6 +369,8 @@ impl Store {
                 at_risk_ratio: DEFAULT_AT_RISK_RATIO,
             };
             let changes = rule(&mut t, &ctx)?;
+            // A signature stored with this change uses up its nonce and its strokes, or nothing is.
+            super::signing::consume_new_signatures(tx, &t, now)?;
             let mut events: Vec<AuditEvent> = Vec::with_capacity(changes.len());
             for c in &changes {
                 events.push(audit::append(tx, Some(id), actor, now, c)?);
@@ -489,7 +491,7 @@ impl Store {
         self.complete(id, &template, close, values, technician, now)
     }
 
-    fn ticket_template(&self, id: i64) -> Result<Template> {
+    pub(super) fn ticket_template(&self, id: i64) -> Result<Template> {
         let t = load(self.conn(), id)?;
         self.template(&t.template_key, t.template_version)
     }

@@ -14,6 +14,8 @@ pub const PARAGRAPH_MAX: u32 = 20_000;
 pub const VERIFY_FIX_STEP: u8 = 13;
 /// The summary sent to the requester: it must be the text the end user signed.
 pub const SUMMARY_STEP: u8 = 16;
+/// The CSAT rating, which the end user may give on the hand-over screen.
+pub const CSAT_STEP: u8 = 18;
 
 pub const AUTHORIZED: &str = "Authorized";
 pub const OVERRIDE: &str = "Override";

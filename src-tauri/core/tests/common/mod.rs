@@ -12,7 +12,7 @@ use ticketflow_core::ticket::{Ticket, Values};
 use ticketflow_core::workflow::sign_off_statement;
 
 pub const TECH: &str = "Alex Morgan";
-pub const PIN: &str = "1357";
+pub const PIN: &str = "135790";
 /// What the end user signs at hand-over, and what step 16 sends them.
 pub const SUMMARY: &str = "We fixed your sign-in.";
 
@@ -26,6 +26,39 @@ pub struct Desk {
     pub unauthorized: Contact,
     pub asset: Asset,
     pub foreign_asset: Asset,
+    /// The next synthetic signature's seed: each signature has its own ink (the core refuses
+    /// strokes it has stored before).
+    seed: std::cell::Cell<u64>,
+}
+
+/// What the window does before a pad opens: a signature in `v` without a nonce gets one issued
+/// for this ticket, step, its signer's role and its text. When the core will not issue one (no
+/// such signature at that step, a closed ticket), the signature goes without, and the core's
+/// refusal of the step is what the test sees.
+pub fn with_nonce(store: &mut Store, id: i64, step: u8, mut v: Value, now: DateTime<Utc>) -> Value {
+    let Some(sig) = v.get_mut("signature").filter(|s| s.is_object()) else {
+        return v;
+    };
+    if sig
+        .get("nonce")
+        .and_then(Value::as_str)
+        .is_some_and(|n| !n.is_empty())
+    {
+        return v;
+    }
+    let role: Option<SignerRole> = sig
+        .get("role")
+        .and_then(|r| serde_json::from_value(r.clone()).ok());
+    let content = sig
+        .get("content")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if let Some(role) = role {
+        if let Ok(n) = store.issue_signing_nonce(id, step, role, content, now) {
+            sig["nonce"] = json!(n.nonce);
+        }
+    }
+    v
 }
 
 pub fn vals(v: Value) -> Values {
@@ -96,7 +129,15 @@ pub fn add_technician(
 
 impl Desk {
     pub fn new() -> Desk {
-        let mut store = Store::open_in_memory().unwrap();
+        Desk::in_store(Store::open_in_memory().unwrap())
+    }
+
+    /// The same desk in a database file, for tests where several stores (processes) share it.
+    pub fn on_file(path: &std::path::Path) -> Desk {
+        Desk::in_store(Store::open(path).unwrap())
+    }
+
+    fn in_store(mut store: Store) -> Desk {
         let now = monday_morning();
         let company = store
             .add_company(
@@ -171,6 +212,7 @@ impl Desk {
             unauthorized,
             asset: a,
             foreign_asset: f,
+            seed: std::cell::Cell::new(1),
         }
     }
 
@@ -189,7 +231,19 @@ impl Desk {
 
     pub fn step(&mut self, id: i64, step: u8, v: Value) -> ticketflow_core::Result<Ticket> {
         let now = self.tick(1);
+        let v = self.with_nonce(id, step, v, now);
         self.store.complete_step(id, step, vals(v), TECH, now)
+    }
+
+    /// [`with_nonce`] on this desk's store.
+    pub fn with_nonce(&mut self, id: i64, step: u8, v: Value, now: DateTime<Utc>) -> Value {
+        with_nonce(&mut self.store, id, step, v, now)
+    }
+
+    fn next_seed(&self) -> u64 {
+        let seed = self.seed.get();
+        self.seed.set(seed + 1);
+        seed
     }
 
     pub fn new_ticket(&mut self) -> i64 {
@@ -273,7 +327,7 @@ impl Desk {
             meaning,
             content,
             self.now.fixed_offset(),
-            1,
+            self.next_seed(),
         ))
         .unwrap()
     }
@@ -287,7 +341,7 @@ impl Desk {
             "closure sign-off",
             &sign_off_statement(&number, code, notes),
             self.now.fixed_offset(),
-            2,
+            self.next_seed(),
         ))
         .unwrap()
     }
@@ -295,6 +349,7 @@ impl Desk {
     /// Step 21 after entering the technician's PIN.
     pub fn sign_off(&mut self, id: i64, v: Value) -> ticketflow_core::Result<Ticket> {
         let now = self.tick(1);
+        let v = self.with_nonce(id, 21, v, now);
         let proof = self.store.verify_pin(TECH, PIN, now)?;
         self.store.sign_off(id, vals(v), proof, now)
     }

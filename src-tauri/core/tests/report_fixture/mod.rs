@@ -268,16 +268,14 @@ pub fn closed_with(complex: bool, email: &str) -> Closed {
             at,
         );
     }
+    let values = desk.with_nonce(
+        id,
+        21,
+        json!({"resolution_code": code, "closure_notes": notes, "signature": sig}),
+        at,
+    );
     let proof = desk.store.verify_pin(signer, PIN, at).unwrap();
-    let t = desk
-        .store
-        .sign_off(
-            id,
-            vals(json!({"resolution_code": code, "closure_notes": notes, "signature": sig})),
-            proof,
-            at,
-        )
-        .unwrap();
+    let t = desk.store.sign_off(id, vals(values), proof, at).unwrap();
     assert!(t.is_closed());
     Closed {
         number: t.number.clone(),

@@ -21,8 +21,8 @@ function setup(overrides: Partial<SetupInput> = {}): SetupInput {
     tier: "tier1",
     email: "",
     onCall: false,
-    pin: "2468",
-    pinRepeat: "2468",
+    pin: "246810",
+    pinRepeat: "246810",
     ...overrides,
   };
 }
@@ -42,22 +42,24 @@ describe("setup form", () => {
   });
 
   it("asks for the same PIN twice", () => {
-    const errors = setupErrors(setup({ pinRepeat: "2469" }), ZONES);
+    const errors = setupErrors(setup({ pinRepeat: "246811" }), ZONES);
     expect(Object.keys(errors)).toEqual(["pinRepeat"]);
     expect(errors.pinRepeat).toMatch(/differ/);
   });
 });
 
 describe("field rules", () => {
-  it("PINs are 4 to 12 digits", () => {
-    expect(pinError("1234")).toBeNull();
+  it("a new PIN is 6 to 12 digits; a witness's older 4-digit PIN still counts", () => {
+    expect(pinError("123456")).toBeNull();
     expect(pinError("123456789012")).toBeNull();
-    for (const bad of ["", "123", "1234567890123", "12a4", "12 34"]) {
+    for (const bad of ["", "123", "1234", "12345", "1234567890123", "12a456", "123 456"]) {
       expect(pinError(bad)).not.toBeNull();
     }
-    expect(pinRepeatError("1234", "")).not.toBeNull();
+    expect(pinError("12345")).toMatch(/6 to 12 digits/);
+    expect(pinRepeatError("123456", "")).not.toBeNull();
     expect(witnessPinError("")).not.toBeNull();
     expect(witnessPinError("1234")).toBeNull();
+    expect(witnessPinError("123456")).toBeNull();
   });
 
   it("an e-mail address is optional but plausible when given", () => {
@@ -74,8 +76,8 @@ describe("field rules", () => {
       tier: "tier2",
       email: "",
       onCall: true,
-      pin: "1357",
-      pinRepeat: "1357",
+      pin: "135790",
+      pinRepeat: "135790",
     });
     expect(Object.keys(errors)).toEqual(["name"]);
   });

@@ -13,26 +13,40 @@ class FakeIpcError extends Error {
 }
 
 const ipc = vi.hoisted(() => ({
-  completeStep: vi.fn(),
+  handoverVerify: vi.fn(),
+  handoverRate: vi.fn(),
   unlockHandover: vi.fn(),
-  getReportSettings: vi.fn(),
+  onCloseRefused: vi.fn(),
   setFullscreen: vi.fn(),
+  getHandover: vi.fn(),
+  onHandoverRefusal: vi.fn(),
 }));
 
 vi.mock("../../ipc", () => ({ ...ipc, IpcError: FakeIpcError }));
 
 const { default: HandoverMode } = await import("../handover/HandoverMode.svelte");
 const { handover } = await import("../../lib/handover.svelte");
+import type { HandoverSession } from "../../ipc/bindings";
 
-const SESSION = {
-  ticketId: 42,
-  ticketNumber: "T-000042",
+/** The shell's "close refused" event, as the component subscribed to it. */
+let closeRefused: () => void = () => {};
+
+const SESSION: HandoverSession = {
+  ticket_id: 42,
+  ticket_number: "T-000042",
   problem: "Outlook keeps asking for the password\nsince the update",
   summary: "We removed an old saved sign-in.",
-  signerName: "Dana Ortiz",
+  summary_sha256: "0".repeat(64),
+  nonce: "ab".repeat(32),
+  signer_name: "Dana Ortiz",
   meaning: "fix verified",
   resign: false,
-  askRating: true,
+  ask_rating: true,
+  technician: "Alex Morgan",
+  desk_name: "Northwind IT",
+  started_at: "2026-12-06T10:00:00Z",
+  stage: "verify",
+  pin_misses: 0,
 };
 
 class FakeResizeObserver {
@@ -87,9 +101,13 @@ describe("HandoverMode", () => {
     vi.spyOn(HTMLCanvasElement.prototype, "getBoundingClientRect").mockImplementation(
       () => ({ x: 0, y: 0, left: 0, top: 0, right: 400, bottom: 150, width: 400, height: 150, toJSON: () => ({}) }) as DOMRect,
     );
-    ipc.getReportSettings.mockResolvedValue({ paper: "a4", msp_name: "Northwind IT" });
     ipc.setFullscreen.mockResolvedValue(undefined);
-    ipc.completeStep.mockResolvedValue({});
+    ipc.onCloseRefused.mockImplementation(async (refused: () => void) => {
+      closeRefused = refused;
+      return () => {};
+    });
+    ipc.handoverVerify.mockResolvedValue({ ...SESSION, stage: "rate" });
+    ipc.handoverRate.mockResolvedValue({ ...SESSION, stage: "done" });
     ipc.unlockHandover.mockResolvedValue(undefined);
   });
 
@@ -151,7 +169,7 @@ describe("HandoverMode", () => {
   });
 
   it("turns a refusal from the core into words for the signer", async () => {
-    ipc.completeStep.mockRejectedValueOnce(new FakeIpcError("TICKET_CLOSED", "ticket T-000042 is closed and sealed; it cannot change"));
+    ipc.handoverVerify.mockRejectedValueOnce(new FakeIpcError("TICKET_CLOSED", "ticket T-000042 is closed and sealed; it cannot change"));
     await start();
     click("handover-verified");
     stroke($<HTMLCanvasElement>("handover-pad")!, line(20, 120, 300, 30));
@@ -177,11 +195,13 @@ describe("HandoverMode", () => {
     expect($("handover-rating-4")?.getAttribute("aria-checked")).toBe("true");
     click("handover-send-rating");
     await settle();
-    expect(ipc.completeStep).toHaveBeenLastCalledWith(42, 18, { rating: 4 });
+    expect(ipc.handoverRate).toHaveBeenLastCalledWith(4, null);
   });
 
   it("takes the technician's PIN on the keypad, and from a keyboard", async () => {
-    ipc.unlockHandover.mockRejectedValueOnce(new FakeIpcError("PIN_WRONG", "wrong PIN (4 attempts left before a pause)"));
+    ipc.unlockHandover.mockRejectedValueOnce(
+      new FakeIpcError("HANDOVER_PIN_WRONG", "wrong PIN (1 wrong so far on this hand-over; the next try waits 0 s)"),
+    );
     await start();
     handover.active = SESSION;
     click("handover-exit");
@@ -204,5 +224,38 @@ describe("HandoverMode", () => {
     await settle();
     expect(ipc.unlockHandover).toHaveBeenLastCalledWith("2468");
     expect(handover.active).toBeNull();
+  });
+  it("opens where the core says the end user is, after a reload too", async () => {
+    await start({ ...SESSION, stage: "rate" });
+    expect($("handover")?.getAttribute("data-stage")).toBe("rate");
+    unmount(app!);
+    await start({ ...SESSION, stage: "done" });
+    expect($("handover")?.getAttribute("data-stage")).toBe("done");
+    unmount(app!);
+    await start({ ...SESSION, resign: true });
+    expect($("handover")?.getAttribute("data-stage")).toBe("sign");
+  });
+
+  it("sends the ink and the name, never the text: the core binds the signature to what it stored", async () => {
+    await start();
+    click("handover-verified");
+    stroke($<HTMLCanvasElement>("handover-pad")!, line(20, 120, 300, 30));
+    click("handover-sign");
+    await settle();
+    const [outcome, signature] = ipc.handoverVerify.mock.calls[0] as [string, Record<string, unknown>];
+    expect(outcome).toBe("Verified");
+    expect(signature.signer_name).toBe("Dana Ortiz");
+    expect(signature).not.toHaveProperty("content");
+    expect(signature.nonce).toBe("ab".repeat(32));
+    expect(Array.isArray(signature.strokes)).toBe(true);
+  });
+
+  it("answers a refused window close with the PIN form and a reason", async () => {
+    await start();
+    expect($("handover-pin-form")).toBeNull();
+    closeRefused();
+    flushSync();
+    expect($("handover-pin-form")).not.toBeNull();
+    expect($("handover-close-refused")?.textContent).toMatch(/stays open during a hand-over/);
   });
 });

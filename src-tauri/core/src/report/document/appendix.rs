@@ -9,15 +9,12 @@ pub(super) fn appendix_start(doc: &mut Doc) {
     b.page_break_before = true;
     doc.push(b);
     doc.heading("Appendix: technical record");
-    doc.paragraph(
-        0.0,
-        &format!(
-            "The service desk's full record of {}: every step of its workflow as it was \
-             completed, with who completed it and when.",
-            doc.rec.ticket.number
-        ),
-        SMALL,
+    let text = format!(
+        "The service desk's full record of {}: every step of its workflow as it was \
+         completed, with who completed it and when.",
+        doc.rec.ticket.number
     );
+    doc.paragraph(0.0, &text, SMALL);
     doc.gap(4.0);
 }
 

@@ -96,7 +96,8 @@ pub(super) fn request_and_work(doc: &mut Doc) {
         doc.field("How it went", &story.join("\n"));
     }
     if let Some(i) = rec.ticket.resolved_at {
-        doc.field("Resolved", &doc.time(i));
+        let resolved = doc.time(i);
+        doc.field("Resolved", &resolved);
     }
 }
 
@@ -322,12 +323,21 @@ pub(super) fn signatures(doc: &mut Doc) {
     let pad_h = 74.0;
     let name_style = Style::new(10.0, true, INK);
     for pair in rec.signatures.chunks(2) {
-        // Each signature with its name, role and time lines.
+        // Each signature with its name, role and time lines, and the full SHA-256 of the text it
+        // signed (all 64 digits, wrapped in the column: a cut hash cannot be checked).
         type Lines = Vec<String>;
-        let parts: Vec<(Option<Signature>, Lines, Lines, Lines)> = pair
+        let parts: Vec<(Option<Signature>, Lines, Lines, Lines, Lines)> = pair
             .iter()
             .map(|part| {
                 let sig: Option<Signature> = serde_json::from_value(part.signature.clone()).ok();
+                let hash = match sig.as_ref().filter(|s| !s.content_sha256.is_empty()) {
+                    Some(s) => doc.m.wrap(
+                        &format!("Signed text SHA-256 {}", s.content_sha256),
+                        SMALL,
+                        col,
+                    ),
+                    None => Vec::new(),
+                };
                 let (name, role, when) = match &sig {
                     Some(s) => (
                         doc.m.wrap(&s.signer_name, name_style, col),
@@ -344,19 +354,19 @@ pub(super) fn signatures(doc: &mut Doc) {
                     ),
                     None => (Vec::new(), Vec::new(), Vec::new()),
                 };
-                (sig, name, role, when)
+                (sig, name, role, when, hash)
             })
             .collect();
         let text_h = parts
             .iter()
-            .map(|(_, n, r, w)| {
+            .map(|(_, n, r, w, h)| {
                 n.len() as f32 * name_style.leading()
                     + r.len() as f32 * BODY.leading()
-                    + w.len() as f32 * SMALL.leading()
+                    + (w.len() + h.len()) as f32 * SMALL.leading()
             })
             .fold(0.0, f32::max);
         let mut b = Block::new(pad_h + 8.0 + text_h + 12.0);
-        for (k, (sig, name, role, when)) in parts.iter().enumerate() {
+        for (k, (sig, name, role, when, hash)) in parts.iter().enumerate() {
             let x = k as f32 * (col + gap);
             b.rect(x, 0.0, col, pad_h, SHADE);
             match sig {
@@ -368,7 +378,12 @@ pub(super) fn signatures(doc: &mut Doc) {
             }
             b.hline(x, pad_h, col, 0.8, INK);
             let mut y = pad_h + 4.0;
-            for (lines, style) in [(name, name_style), (role, BODY), (when, SMALL)] {
+            for (lines, style) in [
+                (name, name_style),
+                (role, BODY),
+                (when, SMALL),
+                (hash, SMALL),
+            ] {
                 for line in lines {
                     y += style.leading();
                     b.text(x, y, style, line);
