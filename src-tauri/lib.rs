@@ -93,6 +93,14 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::qbr::get_qbr_presets,
             commands::qbr::find_ticket_by_number,
             commands::qbr::export_qbr,
+            commands::mail::get_mail_account,
+            commands::mail::set_mail_account,
+            commands::mail::send_test_mail,
+            commands::mail::get_ticket_mail,
+            commands::mail::queue_ticket_mail,
+            commands::mail::retry_mail,
+            commands::mail::readdress_mail,
+            commands::mail::open_mail_draft,
         ])
 }
 
@@ -116,6 +124,9 @@ pub fn run() {
                 state.attach_checkpoint_key();
             }
         });
+        // Mail to requesters goes out in the background (not in `configure`: the tests' mock
+        // app sends nothing).
+        commands::mail::start_sender(app.handle());
         Ok(())
     });
     let result = builder.run(tauri::generate_context!());

@@ -3,7 +3,8 @@
 
 mod support;
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{json, Value};
 use support::{app_with, code, invoke, Mock};
@@ -13,16 +14,34 @@ use ticketflow_core::secrets::SecretStore;
 use ticketflow_core::store::Store;
 use ticketflow_lib::AppState;
 
-fn demo_state() -> AppState {
-    let mut store = Store::open_in_memory().expect("in-memory store");
-    ticketflow_core::demo::generate(&mut store, 120, 5, |_, _| {}).expect("demo data");
-    let clock = Arc::new(ManualClock::new(ticketflow_core::demo::anchor()));
-    AppState::new(store, clock)
+/// The demo desk, generated once (the slow part) and copied for each test.
+fn demo_db() -> &'static std::path::Path {
+    static DB: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &DB.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tmp");
+        let path = dir.path().join("demo.db");
+        let mut store = Store::open_in_memory().expect("in-memory store");
+        ticketflow_core::demo::generate(&mut store, 120, 5, |_, _| {}).expect("demo data");
+        store.backup(&path).expect("backup");
+        (dir, path)
+    })
+    .1
 }
 
-/// A demo desk on the demo's own clock (27 November 2026, 12:00 UTC), without a keychain.
-fn desk() -> (tauri::App<Mock>, WebviewWindow<Mock>) {
-    app_with(demo_state())
+/// A copy of the demo desk on the demo's own clock (27 November 2026, 12:00 UTC); the copy
+/// lives in `dir`.
+fn demo_state_in(dir: &std::path::Path) -> AppState {
+    let db = dir.join(ticketflow_core::paths::DB_FILE);
+    std::fs::copy(demo_db(), &db).expect("copy the demo desk");
+    let clock = Arc::new(ManualClock::new(ticketflow_core::demo::anchor()));
+    AppState::new(Store::open(&db).expect("open the copy"), clock)
+}
+
+/// A demo desk without a keychain (the app and its data directory, which must outlive it).
+fn desk() -> (tauri::App<Mock>, WebviewWindow<Mock>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (app, w) = app_with(demo_state_in(dir.path()));
+    (app, w, dir)
 }
 
 fn first_company(w: &WebviewWindow<Mock>) -> i64 {
@@ -43,7 +62,7 @@ fn figures(q: &Value) -> Value {
 
 #[test]
 fn the_presets_are_the_quarters_of_the_clients_today() {
-    let (_app, w) = desk();
+    let (_app, w, _dir) = desk();
     let company = first_company(&w);
     for args in [json!({"companyId": company}), json!({"companyId": null})] {
         let p = invoke(&w, "get_qbr_presets", args.clone()).unwrap();
@@ -68,7 +87,7 @@ fn the_presets_are_the_quarters_of_the_clients_today() {
 
 #[test]
 fn the_figures_come_with_those_of_the_period_just_before() {
-    let (_app, w) = desk();
+    let (_app, w, _dir) = desk();
     let company = first_company(&w);
     let both = invoke(
         &w,
@@ -109,7 +128,7 @@ fn the_figures_come_with_those_of_the_period_just_before() {
 
 #[test]
 fn every_client_together_covers_each_clients_tickets() {
-    let (_app, w) = desk();
+    let (_app, w, _dir) = desk();
     let all = invoke(
         &w,
         "get_qbr",
@@ -133,7 +152,7 @@ fn every_client_together_covers_each_clients_tickets() {
 
 #[test]
 fn a_bad_period_or_client_is_refused_with_a_code() {
-    let (_app, w) = desk();
+    let (_app, w, _dir) = desk();
     let company = first_company(&w);
     let swapped = invoke(
         &w,
@@ -163,7 +182,7 @@ fn a_bad_period_or_client_is_refused_with_a_code() {
 
 #[test]
 fn a_listed_ticket_opens_by_its_number() {
-    let (_app, w) = desk();
+    let (_app, w, _dir) = desk();
     let all = invoke(
         &w,
         "get_qbr",
@@ -193,7 +212,7 @@ fn the_pack_is_refused_before_the_keychain_is_asked_and_written_with_one() {
     let out = dir.path().join("qbr.pdf");
     let path = out.to_str().unwrap();
     // No keychain: whatever can be refused first is, with its own code.
-    let (_app, w) = desk();
+    let (_app, w, _dir) = desk();
     let company = first_company(&w);
     let args = |company: Value, from: &str, to: &str, path: &str| json!({"companyId": company, "from": from, "to": to, "path": path});
     let not_pdf = invoke(
@@ -223,8 +242,11 @@ fn the_pack_is_refused_before_the_keychain_is_asked_and_written_with_one() {
     assert!(!out.exists(), "nothing is written without a signature");
 
     // With one, the pack of the figures the screen shows.
-    let state =
-        demo_state().with_keychain(dir.path().to_path_buf(), SecretStore::in_memory().unwrap());
+    let keyed = tempfile::tempdir().unwrap();
+    let state = demo_state_in(keyed.path()).with_keychain(
+        keyed.path().to_path_buf(),
+        SecretStore::in_memory().unwrap(),
+    );
     let (_app, w) = app_with(state);
     let shown = invoke(
         &w,

@@ -4,6 +4,7 @@
 pub mod diagnostics;
 pub mod directory;
 pub mod handover;
+pub mod mail;
 pub mod qbr;
 pub mod queue;
 pub mod records;

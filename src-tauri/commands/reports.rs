@@ -206,6 +206,29 @@ impl AppState {
 }
 
 impl AppState {
+    /// The keychain the signing key is kept in; the mail account's password is kept there too
+    /// (`commands::mail`). KEYCHAIN_UNAVAILABLE when this session has none.
+    pub(crate) fn keychain(&self) -> ticketflow_core::Result<SecretStore> {
+        match &self.reports.signing.keychain {
+            Keychain::None => Err(Error::KeychainUnavailable(
+                "no key store is configured for this session".into(),
+            )),
+            Keychain::Platform => SecretStore::platform(),
+            Keychain::Given(store) => Ok(store.clone()),
+        }
+    }
+
+    /// The app's data directory (the database, the certificates), when this session has one.
+    pub(crate) fn data_dir(&self) -> Option<&Path> {
+        self.reports.signing.data_dir.as_deref()
+    }
+
+    /// Where "Print" copies go (None: the app's cache directory), and the hook that opens a file
+    /// written for the user (the system's viewer; tests record the path instead).
+    pub(crate) fn print_dir_and_viewer(&self) -> (Option<&Path>, &Viewer) {
+        (self.reports.print_dir.as_deref(), &self.reports.viewer)
+    }
+
     /// The installation's signing identity, made on first use under `msp_name`: QBR packs
     /// (`commands::qbr`) are signed by the same identity as closure reports.
     pub(crate) fn report_identity(&self, msp_name: &str) -> Result<Arc<Identity>, ErrorPayload> {

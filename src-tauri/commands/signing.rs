@@ -59,12 +59,15 @@ pub fn close_ticket(
     values: Values,
     pin: String,
 ) -> Result<TicketView, ErrorPayload> {
-    state.with_store(|store, now| {
+    let view = state.with_store(|store, now| {
         let actor = store.actor()?;
         let proof = store.verify_pin(&actor, &pin, now)?;
         store.sign_off(ticket_id, values, proof, now)?;
         store.ticket_view(ticket_id, now)
-    })
+    })?;
+    // The record is sealed: its signed report is queued to the requester (see commands::mail).
+    super::mail::after_close(&state, ticket_id);
+    Ok(view)
 }
 
 /// The single-use nonce a signature pad needs before it opens: for `role` to sign `content` (the

@@ -44,6 +44,8 @@ pub fn complete_step(
     state.with_store(|store, now| {
         let actor = store.actor()?;
         store.complete_step_escalating(id, step, values, escalate_to, &actor, now)?;
+        // Step 16 queues the summary; a mail problem never undoes the step (see commands::mail).
+        super::mail::after_step(store, id, step, &actor, now);
         store.ticket_view(id, now)
     })
 }

@@ -9,6 +9,7 @@ window stored."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 
@@ -174,6 +175,18 @@ def test_an_empty_desk_sets_up_and_closes_its_first_ticket_through_the_window(
                message=lambda: f"the ticket did not close: {page.errors()}")
     page.wait("closed-outcome")
     page.screenshot(shots / "first-day-closed.png")
+
+    # Both signatures were taken on nonces the core issued before their pads opened (issue 14):
+    # each used once, each stored with the full SHA-256 of the text shown.
+    used = query_db(desk.sandbox.db, "SELECT step, count(*) FROM signing_nonces WHERE ticket_id = ? "
+                                     "AND used_at IS NOT NULL GROUP BY step ORDER BY step",
+                    (ticket_id,))
+    assert used == [(13, 1), (21, 1)], used
+    for step in (13, 21):
+        [(vals,)] = query_db(desk.sandbox.db, "SELECT vals FROM step_records WHERE ticket_id = ? "
+                                              "AND step = ? AND superseded = 0", (ticket_id, step))
+        signed = json.loads(vals)["signature"]
+        assert len(signed["nonce"]) == 64 and len(signed["content_sha256"]) == 64, signed
 
     # -- Export through the command the Export button calls, then verify the PDF ----------------
     pdf = tmp_path / "first-ticket.pdf"

@@ -180,7 +180,7 @@ def test_a_failed_attempt_stays_in_the_checklist(desk):
     page.click("handover-failing")
     page.wait("handover-done")
     page.click("handover-exit")
-    page.type_into(page.wait("handover-pin"), "2468")
+    page.type_into(page.wait("handover-pin"), "246810")
     page.click("handover-unlock")
     page.wait_gone("handover")
     ticket.wait_loaded(ticket_id)

@@ -230,6 +230,9 @@ def test_the_qbr_screen_shows_a_new_desks_first_quarter_as_the_cli_does(desk_fac
     assert page.text(page.find("qbr-tile-change", tile(page, "closed"))).endswith("+1")
     summary = page.text(page.find("qbr-summary"))
     assert CLIENT in summary and "just before" in summary, summary
+    # Both targets met: the breach list says so rather than showing an empty table.
+    assert re.search(r"SLA breaches: 0", text), text
+    assert "No SLA target was missed" in page.text(page.find("qbr-breaches"))
 
     # -- Custom: it starts from the days shown; days the wrong way round are the core's refusal,
     # shown as an error with its code ---------------------------------------------------------
@@ -352,6 +355,8 @@ def test_every_clients_last_quarter_on_the_demo_desk_matches_the_cli(desk, cli_b
     page.until(lambda: tile_value(page, "opened") == str(opened),
                message=lambda: f"opened: {tile_value(page, 'opened')} != {opened}")
     assert tile_value(page, "closed") == str(closed)
+    breaches = int(re.search(r"SLA breaches: (\d+)", out.stdout).group(1))
+    assert len(page.find_all("qbr-breach")) == breaches
     summary = page.text(page.find("qbr-summary"))
     assert summary.startswith("Every client") and "each client's days in its own time zone" in summary
     for w, h in ((1024, 700), (1920, 1080)):
@@ -363,3 +368,6 @@ def test_every_clients_last_quarter_on_the_demo_desk_matches_the_cli(desk, cli_b
         page.scroll_into_view(page.css('[data-testid="qbr-chart"][data-key="assets"]'))
         page.settle()
         page.screenshot(shots / f"qbr-demo-charts-{w}x{h}.png")
+        page.scroll_into_view(page.find("qbr-breaches"))
+        page.settle()
+        page.screenshot(shots / f"qbr-demo-breaches-{w}x{h}.png")

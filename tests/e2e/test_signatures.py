@@ -23,7 +23,7 @@ from flows import (
     stored_signature,
 )
 
-DEMO_PIN = "2468"
+DEMO_PIN = "246810"
 STROKES = [
     [(40 + 9 * i, 60 + (i % 4) * 8) for i in range(20)],
     [(60 + 9 * i, 120) for i in range(16)],
@@ -89,7 +89,7 @@ def test_a_summary_changed_after_signing_asks_for_the_signature_again(desk):
 
     # Hand over again: the end user sees the summary that was sent and signs it.
     page.click("handover-start")
-    assert page.find("handover").get_attribute("data-stage") == "sign"
+    assert page.wait("handover").get_attribute("data-stage") == "sign"
     assert page.text(page.find("handover-summary")).strip() == changed
     draw(page, page.wait("handover-pad"), STROKES)
     page.click("handover-sign")
@@ -253,7 +253,7 @@ def test_the_hand_over_is_made_for_a_touch_screen(desk):
     assert_above_the_fold(page, *(f"keypad-{d}" for d in "0123456789"), "keypad-back", "keypad-ok")
     page.screenshot(shots / "handover-keypad-1024x700.png")
     page.click("keypad-ok")
-    page.until(lambda: [c for c, _ in page.errors()] == ["PIN_WRONG"],
+    page.until(lambda: [c for c, _ in page.errors()] == ["HANDOVER_PIN_WRONG"],
                message=lambda: f"a wrong PIN was not refused: {page.errors()}")
     assert "That PIN is not right" in visible_text(page, "handover-error")
     assert not CODE.search(visible_text(page, "handover"))

@@ -23,7 +23,7 @@ from flows import (
 )
 
 #: The demo desk's technicians all have this PIN (ticketflow_core::demo::DEMO_PIN).
-DEMO_PIN = "2468"
+DEMO_PIN = "246810"
 SUMMARY = ("Outlook froze while loading because a very large old mail archive was opened every "
            "time. We stopped it from opening automatically; Outlook now starts in seconds.")
 RESOLUTION = "Fixed - configuration change"

@@ -278,6 +278,26 @@ fn the_pack_shows_the_figures_of_the_qbr_and_the_csv() {
         }
     }
 
+    // The charts are drawn, as vectors: their titles and bar values are text, and the file
+    // holds no image at all (the desk has no logo).
+    for title in [
+        "Tickets opened and closed by priority",
+        "SLA targets met",
+        "Satisfaction by month (average rating, 1 to 5)",
+        "Hours by month",
+    ] {
+        assert!(raw.contains(title), "{title}");
+    }
+    assert!(
+        !pdf.windows(b"/Image".len()).any(|w| w == b"/Image"),
+        "the pack embeds an image"
+    );
+    // Alpine's SLA bars: 80% this period.
+    assert!(
+        raw.contains("80% 100% First response 80% 100% Resolution"),
+        "{raw}"
+    );
+
     // Appendix A prints the doc comments: two of them, whole.
     for sentence in [
         "The reopened tickets as a percentage of the tickets closed in the period.",
@@ -314,7 +334,7 @@ fn the_pack_shows_the_figures_of_the_qbr_and_the_csv() {
 
 #[test]
 fn the_pack_verifies_like_a_closure_report_and_a_flipped_byte_is_caught() {
-    let (mut d, dir, _) = desk();
+    let (mut d, dir, db) = desk();
     let id = identity();
     let alpine = d.alpine.company.id;
     let (path, pdf) = pack(&mut d, dir.path(), Some(alpine), &id);
@@ -354,6 +374,27 @@ fn the_pack_verifies_like_a_closure_report_and_a_flipped_byte_is_caught() {
         "{}",
         desk_record.detail
     );
+
+    // A desk whose stored record of a ticket behind the figures was rewritten afterwards: the
+    // pack is authentic, the desk changed (exit 4 in the CLI), and the ticket is named.
+    let raw = rusqlite::Connection::open(&db).unwrap();
+    raw.execute_batch("DROP TRIGGER tickets_sealed_update;")
+        .unwrap();
+    raw.execute(
+        "UPDATE tickets SET record_hash = ?1 WHERE id = ?2",
+        rusqlite::params!["0".repeat(64), d.id("A3")],
+    )
+    .unwrap();
+    let changed = report::verify_report(&pdf, &d.store, Some(&id.certificates)).unwrap();
+    assert_eq!(
+        changed.verdict(),
+        Verdict::DeskChanged,
+        "{:#?}",
+        changed.checks
+    );
+    let failed = changed.checks.iter().find(|c| !c.ok).unwrap();
+    assert_eq!(failed.name, "desk record");
+    assert!(failed.detail.contains(&d.number("A3")), "{}", failed.detail);
 
     // One flipped byte anywhere in the signed ranges breaks it: the first range ends where the
     // signature's /Contents begins, the second runs from its end to the end of the file.
@@ -636,5 +677,72 @@ fn write_packs_to_look_at() {
         d.store
             .export_qbr_pack(&id, company, from(), to(), now(), &path)
             .unwrap();
+    }
+}
+
+/// A 240×60 PNG: the desk's logo.
+fn logo_png() -> Vec<u8> {
+    let (w, h) = (240u32, 60u32);
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut writer = enc.write_header().unwrap();
+        let data: Vec<u8> = (0..w * h)
+            .flat_map(|i| {
+                [
+                    18,
+                    79,
+                    110,
+                    if (i % w / 20 + i / w / 20) % 2 == 0 {
+                        255
+                    } else {
+                        0
+                    },
+                ]
+            })
+            .collect();
+        writer.write_image_data(&data).unwrap();
+    }
+    out
+}
+
+#[test]
+fn the_desks_logo_and_name_head_the_cover() {
+    let (mut d, dir, _) = desk();
+    let t = now();
+    d.store
+        .set_report_logo(&logo_png(), common::TECH, t)
+        .unwrap();
+    d.store
+        .set_msp_name("Summit (IT) Partners", common::TECH, t)
+        .unwrap();
+    let alpine = d.alpine.company.id;
+    let (path, pdf) = pack(&mut d, dir.path(), Some(alpine), &identity());
+    assert_eq!(
+        report::verify_report_alone(&pdf).verdict(),
+        Verdict::Verified
+    );
+    // The logo (with its alpha channel as a soft mask) is the file's only image: the charts are
+    // still vectors.
+    let images = pdf
+        .windows(b"/Subtype /Image".len())
+        .filter(|w| *w == b"/Subtype /Image")
+        .count()
+        + pdf
+            .windows(b"/Subtype/Image".len())
+            .filter(|w| *w == b"/Subtype/Image")
+            .count();
+    assert_eq!(images, 2, "the logo and its mask");
+    if let Some(raw) = pdftotext(&path, "-raw") {
+        assert!(
+            squeeze(&raw)
+                .starts_with("Summit (IT) Partners QUARTERLY BUSINESS REVIEW Alpine Dental"),
+            "{raw}"
+        );
+    }
+    if let Some(look) = std::env::var_os("QBR_PACK_LOOK") {
+        std::fs::copy(&path, Path::new(&look).join("logo.pdf")).unwrap();
     }
 }

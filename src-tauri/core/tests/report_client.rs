@@ -106,6 +106,23 @@ fn leaving_out_the_appendix_changes_the_pages_not_the_record_hash_or_the_signatu
     assert!(pages(dir.path(), &without) < pages(dir.path(), &with));
     // The full hash is in every footer of both.
     assert!(squashed(&without_text).contains(hash.as_str()));
+    // Each signature's signed-text hash, all 64 digits, on the client's own pages (issue 14):
+    // without the appendix too.
+    let t = c.desk.store.ticket(c.id).unwrap();
+    for step in [13, 21] {
+        let signed = t.value(step, "signature").unwrap()["content_sha256"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(signed.len(), 64);
+        for text in [&with_text, &without_text] {
+            let client_pages = text.split("Appendix: technical record").next().unwrap();
+            assert!(
+                squashed(client_pages).contains(&signed),
+                "step {step}'s signed-text hash {signed} is not whole in:\n{client_pages}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -41,6 +41,8 @@ fn generate() -> String {
         qbr::CsatGroup, qbr::HoursFigures, qbr::HoursGroup, qbr::AssetFigures, qbr::AssetCount,
         qbr::Recurring, qbr::RunbookCount, qbr::QbrTicket,
         qbr::QbrPeriod, qbr::QbrPresets, qbr::QbrComparison, qbr::pdf::SavedQbr,
+        mail::Security, mail::MailAccount, mail::MailAccountInput, store::MailKind,
+        store::MailState, store::OutboxEntry, mail::MissingMail, mail::TicketMail,
     ];
     let mut out = String::from(
         "// Generated from the Rust types of ticketflow-core by src-tauri/core/tests/ts_bindings.rs.\n\

@@ -979,3 +979,61 @@ figures_hash: string,
  * Tickets behind the figures, each listed with its record hash in the appendix.
  */
 tickets: number, };
+
+export type Security = "implicit_tls" | "start_tls";
+
+export type MailAccount = { host: string, port: number, security: Security, 
+/**
+ * Empty when the server takes mail without signing in.
+ */
+user: string, 
+/**
+ * The From address, e.g. `Contoso IT <helpdesk@contoso.example>`.
+ */
+from: string, 
+/**
+ * A certificate (PEM) trusted for this server besides the system's roots.
+ */
+tls_root_pem: string | null, password_set: boolean, };
+
+export type MailAccountInput = { host: string, port: number, security: Security, user: string, from: string, tls_root_pem: string | null, password: string | null, };
+
+export type MailKind = "summary" | "report";
+
+export type MailState = "queued" | "sending" | "sent" | "failed";
+
+export type OutboxEntry = { id: number, ticket_id: number, ticket_number: string, kind: MailKind, message_id: string, recipient: string, subject: string, 
+/**
+ * What the message says about the CSAT survey, in words ("link sent", "rated 5/5 at
+ * hand-over: no survey", ...).
+ */
+survey: string, state: MailState, attempts: number, next_attempt_at: string, 
+/**
+ * The server's last answer (or why it could not be reached).
+ */
+last_answer: string | null, 
+/**
+ * The coded outcome of the last attempt (`MAIL_TEMPORARY`, `MAIL_RECIPIENT_REFUSED`, ...).
+ */
+last_code: string | null, queued_at: string, sent_at: string | null, 
+/**
+ * Size of the formatted message in bytes.
+ */
+bytes: number, };
+
+export type MissingMail = { kind: MailKind, 
+/**
+ * Why it cannot be queued now (coded, with the fix); `None` when queuing it would work
+ * (the report: as far as can be told without the signing key).
+ */
+problem: ErrorPayload | null, };
+
+export type TicketMail = { 
+/**
+ * Whether the desk has a mail account; without one the summary is opened as a draft.
+ */
+account: boolean, 
+/**
+ * Newest first.
+ */
+messages: Array<OutboxEntry>, missing: Array<MissingMail>, };

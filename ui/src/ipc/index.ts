@@ -54,6 +54,7 @@ import type {
 } from "./bindings";
 
 import type { QbrComparison, QbrPresets, SavedQbr } from "./bindings";
+import type { MailAccount, MailAccountInput, OutboxEntry, TicketMail } from "./bindings";
 export type * from "./bindings";
 
 /** What every failed call rejects with. `code` is stable; `message` is for people. */
@@ -113,7 +114,8 @@ async function call<T>(command: string, args: Record<string, unknown>): Promise<
 
 const launchData =
   typeof window === "undefined" ? undefined : takeLaunchData(window, navigationType());
-const launch = new LaunchAnswers(launchData);
+// A launch into a hand-over carries no queue: the queue asks the shell once the PIN ends it.
+const launch = new LaunchAnswers(launchData?.handover ? undefined : launchData);
 /** The launch's hand-over (null: none), answered once; undefined: ask the shell. */
 let launchHandover: HandoverSession | null | undefined = launchData?.handover;
 
@@ -583,4 +585,43 @@ export function removeReportLogo(): Promise<ReportSettings> {
 /** Writes this installation's root certificate to `path`; answers the path written. */
 export function exportRootCert(path: string): Promise<string> {
   return call<string>("export_root_cert", { path });
+}
+
+// Mail to requesters (issue 18): Settings › Mail and a ticket's outbox.
+
+/** The desk's mail account (never its password: `password_set` says whether one is stored). */
+export function getMailAccount(): Promise<MailAccount | null> {
+  return call<MailAccount | null>("get_mail_account", {});
+}
+
+/** Saves the account; `password` null keeps the stored one, "" removes it. */
+export function setMailAccount(account: MailAccountInput): Promise<MailAccount> {
+  return call<MailAccount>("set_mail_account", { account });
+}
+
+/** Sends one test message to `to` now: the server's answer, or a coded MAIL_* error. */
+export function sendTestMail(to: string): Promise<string> {
+  return call<string>("send_test_mail", { to });
+}
+
+export function getTicketMail(ticketId: number): Promise<TicketMail> {
+  return call<TicketMail>("get_ticket_mail", { ticketId });
+}
+
+/** Queues what the ticket's steps call for and is not queued yet. */
+export function queueTicketMail(ticketId: number, psaTicket: string | null = null): Promise<TicketMail> {
+  return call<TicketMail>("queue_ticket_mail", { ticketId, psaTicket });
+}
+
+export function retryMail(id: number): Promise<OutboxEntry> {
+  return call<OutboxEntry>("retry_mail", { id });
+}
+
+export function readdressMail(id: number, to: string): Promise<OutboxEntry> {
+  return call<OutboxEntry>("readdress_mail", { id, to });
+}
+
+/** Writes the summary as an unsent .eml and opens it in the mail client; returns its path. */
+export function openMailDraft(ticketId: number): Promise<string> {
+  return call<string>("open_mail_draft", { ticketId });
 }

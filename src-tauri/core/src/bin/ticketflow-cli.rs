@@ -785,8 +785,7 @@ fn qbr_batch(
     let now = chrono::Utc::now();
     let clients = store.qbr_clients(from, to, now)?;
     let msp_name = store.report_settings()?.msp_name;
-    let identity =
-        Identity::load_or_create(data_dir, &SecretStore::platform()?, &msp_name, now)?;
+    let identity = Identity::load_or_create(data_dir, &SecretStore::platform()?, &msp_name, now)?;
     let progress = |p: &report::BatchProgress| {
         eprint!("\rqbr: {}/{} clients", p.done, p.total);
         let _ = std::io::stderr().flush();
@@ -1038,7 +1037,8 @@ fn run_command(
                 let identity =
                     Identity::load_or_create(&data_dir, &secrets, &input.settings.msp_name, now)?;
                 store.anchor_qbr(&identity, &mut input, now)?;
-                let saved = ticketflow_core::qbr::pdf::save_qbr_pack(&input, &identity, now, &file)?;
+                let saved =
+                    ticketflow_core::qbr::pdf::save_qbr_pack(&input, &identity, now, &file)?;
                 println!(
                     "QBR pack: {} bytes, figures SHA-256 {}, signed by \"{}\" -> {}",
                     saved.bytes,

@@ -117,8 +117,19 @@ pub(crate) fn parse_from(from: &str) -> Result<Mailbox> {
 
 /// Checks a PEM certificate the way the TLS client will read it.
 fn check_root(pem: &str) -> Result<()> {
-    lettre::transport::smtp::client::Certificate::from_pem(pem.as_bytes())
-        .map(|_| ())
+    // lettre only checks the PEM framing (any base64 passes); the certificates inside must parse
+    // too, or a paste that lost lines would be saved and fail only at the first message.
+    x509_cert::Certificate::load_pem_chain(pem.as_bytes())
+        .map_err(|e| e.to_string())
+        .and_then(|chain| match chain.is_empty() {
+            true => Err("no certificate in it".to_string()),
+            false => Ok(()),
+        })
+        .and_then(|()| {
+            lettre::transport::smtp::client::Certificate::from_pem(pem.as_bytes())
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
         .map_err(|e| {
             Error::invalid(
                 "tls_root_pem",

@@ -15,10 +15,14 @@ mod account;
 mod compose;
 mod sender;
 mod smtp;
+mod steps;
 
 pub use account::{account, save_account, MailAccount, MailAccountInput, Security};
 pub use compose::{check_survey_template, SURVEY_PLACEHOLDERS, SURVEY_URL_MAX};
 pub use sender::{send_due, send_due_with, SendPolicy, SendSummary};
+pub use steps::{
+    queue_after_close, queue_after_step, queue_due, ticket_mail, MissingMail, TicketMail,
+};
 
 use crate::error::{Error, Result};
 use crate::secrets::SecretStore;

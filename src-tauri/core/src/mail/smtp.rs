@@ -81,7 +81,9 @@ fn failure(stage: Stage, e: &lettre::transport::smtp::Error, host: &str, port: u
             ),
             Stage::Recipient => (
                 codes::RECIPIENT_REFUSED,
-                "correct the requester's address in the directory, then retry the message",
+                // A retry sends the same message to the same address: the fix is a re-address.
+                "re-address the message to the right address (and correct the requester's \
+                 address in the directory)",
             ),
             _ if e.status().is_some_and(|c| c.to_string() == "552") => (
                 codes::TOO_LARGE,

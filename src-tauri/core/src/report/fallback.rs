@@ -74,25 +74,21 @@ pub(crate) const FILES: &[(&str, bool)] = &[
     ("/Library/Fonts/Arial Unicode.ttf", false),
 ];
 
-/// A system font, read once per process on first need.
+/// A system font, read once per process on first need and kept for the process's life.
 pub(crate) struct SystemFont {
     pub parsed: ParsedFont,
-    bytes: Vec<u8>,
-    units_per_em: f32,
+    /// The same file for the shaper: its glyph ids are the embedded font's.
+    shaper: rustybuzz::Face<'static>,
 }
 
 impl SystemFont {
     fn load(path: &str) -> Option<SystemFont> {
         let bytes = std::fs::read(path).ok()?;
         let parsed = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())?;
-        // rustybuzz must read the same file, or its glyph ids would not be the embedded ones.
-        rustybuzz::Face::from_slice(&bytes, 0)?;
-        let units_per_em = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
-        Some(SystemFont {
-            parsed,
-            bytes,
-            units_per_em,
-        })
+        // Read once and kept in a static for the process's life: the shaper borrows the bytes.
+        let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+        let shaper = rustybuzz::Face::from_slice(bytes, 0)?;
+        Some(SystemFont { parsed, shaper })
     }
 
     fn has(&self, c: char) -> bool {
@@ -205,29 +201,31 @@ fn segments(
     out
 }
 
-/// A shaped glyph: id, advance and horizontal offset in font units, and the text it stands for.
+/// A shaped glyph: id, advance and horizontal offset in font units, the text it stands for
+/// and where that text starts in the line (bytes).
 struct Glyph {
     gid: u16,
     advance: i32,
     x_offset: i32,
     text: String,
+    at: usize,
 }
 
-/// Shapes `text` with the font of `source`; glyphs come in visual order.
-fn shape(source: Source, bold: bool, text: &str, rtl: bool) -> Option<(Vec<Glyph>, f32)> {
-    let (bytes, units_per_em): (&[u8], f32) = match source {
-        Source::BuiltIn => (if bold { BOLD } else { REGULAR }, 0.0),
-        Source::System(i) => {
-            let f = system(i)?;
-            (&f.bytes, f.units_per_em)
-        }
+/// Shapes `line[range]` with the font of `source`; glyphs come in visual order.
+fn shape(
+    source: Source,
+    bold: bool,
+    line: &str,
+    range: std::ops::Range<usize>,
+    rtl: bool,
+) -> Option<(Vec<Glyph>, f32)> {
+    let offset = range.start;
+    let text = line.get(range)?;
+    let face: &rustybuzz::Face<'static> = match source {
+        Source::BuiltIn => built_in_shaper(bold)?,
+        Source::System(i) => &system(i)?.shaper,
     };
-    let face = rustybuzz::Face::from_slice(bytes, 0)?;
-    let units_per_em = if units_per_em > 0.0 {
-        units_per_em
-    } else {
-        face.units_per_em().max(1) as f32
-    };
+    let units_per_em = face.units_per_em().max(1) as f32;
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.set_direction(if rtl {
@@ -236,7 +234,7 @@ fn shape(source: Source, bold: bool, text: &str, rtl: bool) -> Option<(Vec<Glyph
         rustybuzz::Direction::LeftToRight
     });
     buffer.guess_segment_properties();
-    let shaped = rustybuzz::shape(&face, &[], buffer);
+    let shaped = rustybuzz::shape(face, &[], buffer);
     // A glyph stands for the text from its cluster to the next cluster in logical order.
     let mut starts: Vec<usize> = shaped
         .glyph_infos()
@@ -268,10 +266,25 @@ fn shape(source: Source, bold: bool, text: &str, rtl: bool) -> Option<(Vec<Glyph
                 advance: pos.x_advance,
                 x_offset: pos.x_offset,
                 text,
+                at: offset + start,
             }
         })
         .collect();
     Some((glyphs, units_per_em))
+}
+
+/// The built-in faces for the shaper (parsed once).
+fn built_in_shaper(bold: bool) -> Option<&'static rustybuzz::Face<'static>> {
+    static FACES: OnceLock<[Option<rustybuzz::Face<'static>>; 2]> = OnceLock::new();
+    FACES
+        .get_or_init(|| {
+            [
+                rustybuzz::Face::from_slice(REGULAR, 0),
+                rustybuzz::Face::from_slice(BOLD, 0),
+            ]
+        })
+        .get(usize::from(bold))?
+        .as_ref()
 }
 
 /// A line split into shaped pieces in visual order, left to right.
@@ -293,7 +306,7 @@ fn pieces(fonts: &Fonts, text: &str, bold: bool) -> Vec<Piece> {
                 segs.reverse();
             }
             for (source, range) in segs {
-                if let Some((glyphs, units_per_em)) = shape(source, bold, &text[range], rtl) {
+                if let Some((glyphs, units_per_em)) = shape(source, bold, text, range, rtl) {
                     out.push(Piece {
                         source,
                         glyphs,
@@ -363,8 +376,9 @@ impl FontIds {
     }
 }
 
-/// Text-showing operations for `text` with its baseline at (`x`, `y`) in PDF coordinates
-/// (the fill colour is set by the caller).
+/// Text-showing operations for `text` with its baseline at (`x`, `y`) in PDF coordinates.
+/// Markers (`⟦U+202E⟧`) are drawn in red, so a hidden character reads as foreign to the text
+/// around it, as the window's outlined chips do.
 pub(crate) fn text_ops(
     fonts: &Fonts,
     ids: &FontIds,
@@ -374,75 +388,126 @@ pub(crate) fn text_ops(
     text: &str,
 ) -> Vec<Op> {
     let text = fonts.printable(text);
+    let marked: Vec<std::ops::Range<usize>> = visible::markers(&text)
+        .into_iter()
+        .map(|(r, _)| r)
+        .collect();
+    let in_marker = |at: usize| marked.iter().any(|r| r.contains(&at));
+    let colour = |marker: bool| Op::SetFillColor {
+        col: if marker { BAD } else { style.colour }.pdf(),
+    };
     let mut ops = Vec::new();
-    if built_in_only(fonts.face(style.bold), &text) {
-        ops.extend([
-            Op::SetFont {
-                font: PdfFontHandle::External(
-                    ids.id(Source::BuiltIn, style.bold)
-                        .cloned()
-                        .unwrap_or_else(|| ids.regular.clone()),
-                ),
-                size: Pt(style.size),
-            },
-            Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(x), Pt(y)),
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(text)],
-            },
-        ]);
+    let face = fonts.face(style.bold);
+    if built_in_only(face, &text) {
+        // Left to right, one font, no shaping: runs of text and markers side by side.
+        let mut pen = x;
+        let mut cuts = vec![0];
+        for r in &marked {
+            cuts.extend([r.start, r.end]);
+        }
+        cuts.push(text.len());
+        for pair in cuts.windows(2) {
+            let Some(run) = text.get(pair[0]..pair[1]).filter(|r| !r.is_empty()) else {
+                continue;
+            };
+            let marker = in_marker(pair[0]);
+            if marker {
+                ops.push(colour(true));
+            }
+            ops.extend([
+                Op::SetFont {
+                    font: PdfFontHandle::External(if style.bold {
+                        ids.bold.clone()
+                    } else {
+                        ids.regular.clone()
+                    }),
+                    size: Pt(style.size),
+                },
+                Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(Pt(pen), Pt(y)),
+                },
+                Op::ShowText {
+                    items: vec![TextItem::Text(run.to_string())],
+                },
+            ]);
+            if marker {
+                ops.push(colour(false));
+            }
+            pen += face.width(run, style.size);
+        }
         return ops;
     }
     let mut pen = x;
     for piece in pieces(fonts, &text, style.bold) {
-        let scale = style.size / piece.units_per_em;
-        let piece_width: f32 = piece.glyphs.iter().map(|g| g.advance).sum::<i32>() as f32 * scale;
-        let Some(font) = ids.id(piece.source, style.bold) else {
+        let per_em = |units: i32| units as f32 * 1000.0 / piece.units_per_em;
+        let piece_width =
+            per_em(piece.glyphs.iter().map(|g| g.advance).sum()) * style.size / 1000.0;
+        let parsed = match piece.source {
+            Source::BuiltIn => Some(&face.parsed),
+            Source::System(i) => system(i).map(|f| &f.parsed),
+        };
+        let (Some(font), Some(parsed)) = (ids.id(piece.source, style.bold), parsed) else {
             pen += piece_width;
             continue;
         };
-        let parsed = match piece.source {
-            Source::BuiltIn => &fonts.face(style.bold).parsed,
-            Source::System(i) => match system(i) {
-                Some(f) => &f.parsed,
-                None => continue,
-            },
-        };
-        // The PDF advances each glyph by its width in the font (thousandths of an em, as the
-        // embedded /W array holds it); a TJ adjustment after each glyph moves the pen to where
-        // the shaper placed the next one.
-        let em = |units: i32| units as f32 * 1000.0 / piece.units_per_em;
-        let mut codes = Vec::with_capacity(piece.glyphs.len());
-        let mut wanted = 0.0f32; // where the shaper puts the current glyph's origin (1/1000 em)
-        let mut actual = em(piece.glyphs.first().map_or(0, |g| g.x_offset));
-        let start = actual;
-        for (k, g) in piece.glyphs.iter().enumerate() {
-            let width = (f32::from(parsed.get_horizontal_advance(g.gid)) * 1000.0
-                / piece.units_per_em)
-                .trunc();
-            wanted += em(g.advance);
-            let next = wanted + piece.glyphs.get(k + 1).map_or(0.0, |n| em(n.x_offset));
-            let offset = actual + width - next;
-            actual = next;
-            codes.push(Codepoint {
-                gid: g.gid,
-                offset: if offset.abs() < 0.01 { 0.0 } else { offset },
-                cid: Some(g.text.clone()),
-            });
+        // Where the shaper puts each glyph's origin, in thousandths of an em from the piece's
+        // start. The PDF advances a glyph by its width in the font (as the embedded /W array
+        // holds it); a TJ adjustment after it moves the pen to the next glyph's origin.
+        let mut origins = Vec::with_capacity(piece.glyphs.len());
+        let mut advanced = 0.0f32;
+        for g in &piece.glyphs {
+            origins.push(advanced + per_em(g.x_offset));
+            advanced += per_em(g.advance);
         }
-        ops.extend([
-            Op::SetFont {
-                font: PdfFontHandle::External(font.clone()),
-                size: Pt(style.size),
-            },
-            Op::SetTextMatrix {
-                matrix: TextMatrix::Translate(Pt(pen + start * style.size / 1000.0), Pt(y)),
-            },
-            Op::ShowText {
-                items: vec![TextItem::GlyphIds(codes)],
-            },
-        ]);
+        // Runs of glyphs that are, or are not, part of a marker.
+        let mut k = 0;
+        while k < piece.glyphs.len() {
+            let marker = in_marker(piece.glyphs[k].at);
+            let mut end = k + 1;
+            while end < piece.glyphs.len() && in_marker(piece.glyphs[end].at) == marker {
+                end += 1;
+            }
+            let codes = (k..end)
+                .map(|j| {
+                    let g = &piece.glyphs[j];
+                    let width = (f32::from(parsed.get_horizontal_advance(g.gid)) * 1000.0
+                        / piece.units_per_em)
+                        .trunc();
+                    let offset = if j + 1 < end {
+                        origins[j] + width - origins[j + 1]
+                    } else {
+                        0.0
+                    };
+                    Codepoint {
+                        gid: g.gid,
+                        offset: if offset.abs() < 0.01 { 0.0 } else { offset },
+                        cid: Some(g.text.clone()),
+                    }
+                })
+                .collect();
+            if marker {
+                ops.push(colour(true));
+            }
+            ops.extend([
+                Op::SetFont {
+                    font: PdfFontHandle::External(font.clone()),
+                    size: Pt(style.size),
+                },
+                Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(
+                        Pt(pen + origins[k] * style.size / 1000.0),
+                        Pt(y),
+                    ),
+                },
+                Op::ShowText {
+                    items: vec![TextItem::GlyphIds(codes)],
+                },
+            ]);
+            if marker {
+                ops.push(colour(false));
+            }
+            k = end;
+        }
         pen += piece_width;
     }
     ops
@@ -551,6 +616,78 @@ mod tests {
     }
 
     #[test]
+    fn a_long_paragraph_without_spaces_wraps_within_the_width_and_keeps_every_character() {
+        let m = Measure { fonts: fonts() };
+        let style = Style::new(9.2, false, super::super::layout::INK);
+        let text = "東京都千代田区の本社でプリンターが動かない。".repeat(60);
+        let lines = m.wrap(&text, style, 300.0);
+        assert!(lines.len() > 10);
+        assert!(lines.iter().all(|l| m.width(l, style) <= 300.0));
+        assert_eq!(lines.concat(), printable(fonts(), &text));
+    }
+
+    /// The text each ShowText draws (glyphs by the text they stand for) and whether in red.
+    fn drawn(ops: &[Op]) -> Vec<(String, bool)> {
+        let mut red = false;
+        let mut out = Vec::new();
+        for op in ops {
+            match op {
+                Op::SetFillColor { col } => red = *col == BAD.pdf(),
+                Op::ShowText { items } => {
+                    let text = items
+                        .iter()
+                        .map(|i| match i {
+                            TextItem::Text(t) => t.clone(),
+                            TextItem::GlyphIds(g) => {
+                                g.iter().filter_map(|c| c.cid.clone()).collect()
+                            }
+                            TextItem::Offset(_) => String::new(),
+                        })
+                        .collect();
+                    out.push((text, red));
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn markers_are_drawn_in_red_and_the_text_around_them_in_its_colour() {
+        let f = fonts();
+        let mut pdf = PdfDocument::new("t");
+        let ids = FontIds::register(&mut pdf, f, &[]);
+        let style = Style::new(10.0, false, super::super::layout::INK);
+        let ops = text_ops(f, &ids, 0.0, 0.0, style, "a\u{202E}b");
+        let want = [
+            ("a".to_string(), false),
+            ("⟦U+202E⟧".to_string(), true),
+            ("b".to_string(), false),
+        ];
+        assert_eq!(drawn(&ops), want);
+        // On a shaped line too (a right-to-left name beside it), when a font has Hebrew.
+        let line = "a\u{202E}b שלום";
+        if !printable(f, line).contains("⟦U+05E9⟧") {
+            let page = vec![Draw::Text {
+                x: 0.0,
+                y: 0.0,
+                style,
+                text: line.into(),
+            }];
+            let ids = FontIds::register(&mut pdf, f, &[page]);
+            let runs = drawn(&text_ops(f, &ids, 0.0, 0.0, style, line));
+            let red: Vec<&str> = runs.iter().filter(|r| r.1).map(|r| r.0.as_str()).collect();
+            assert_eq!(red, ["⟦U+202E⟧"], "{runs:?}");
+            let all: String = runs.iter().map(|r| r.0.as_str()).collect();
+            // Hebrew glyphs are drawn in visual order: the word's last letter first.
+            assert!(
+                all.contains("a⟦U+202E⟧b") && all.contains("םולש"),
+                "{runs:?}"
+            );
+        }
+    }
+
+    #[test]
     fn arabic_letters_are_joined() {
         let word = "النور";
         let Some(i) =
@@ -559,7 +696,7 @@ mod tests {
             eprintln!("SKIPPED: no system font with Arabic (install fonts-dejavu-core)");
             return;
         };
-        let (glyphs, _) = shape(Source::System(i), false, word, true).unwrap();
+        let (glyphs, _) = shape(Source::System(i), false, word, 0..word.len(), true).unwrap();
         let isolated: Vec<u16> = word
             .chars()
             .map(|c| {

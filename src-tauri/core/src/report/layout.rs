@@ -17,7 +17,7 @@ use std::rc::Rc;
 pub(crate) struct Colour(pub f32, pub f32, pub f32);
 
 impl Colour {
-    fn pdf(self) -> Color {
+    pub(crate) fn pdf(self) -> Color {
         Color::Rgb(Rgb {
             r: self.0,
             g: self.1,

@@ -148,29 +148,38 @@ pub fn marked(text: &str) -> String {
         .collect()
 }
 
-/// The characters named by the markers in `text` (`⟦U+1F600⟧` gives U+1F600), in order.
-pub fn marked_chars(text: &str) -> Vec<char> {
+/// The markers in `text`: each one's byte range and the character it names, in order
+/// (`⟦U+1F600⟧` names U+1F600; brackets around anything else are not a marker).
+pub fn markers(text: &str) -> Vec<(std::ops::Range<usize>, char)> {
     let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find(MARK_OPEN) {
-        rest = &rest[at + MARK_OPEN.len_utf8()..];
-        let Some(hex) = rest.strip_prefix("U+") else {
+    let mut from = 0;
+    while let Some(at) = text[from..].find(MARK_OPEN).map(|i| from + i) {
+        from = at + MARK_OPEN.len_utf8();
+        let Some(hex) = text[from..].strip_prefix("U+") else {
             continue;
         };
         let Some(end) = hex.find(MARK_CLOSE) else {
             break;
         };
         let digits = &hex[..end];
-        if (4..=6).contains(&digits.len()) && digits.chars().all(|d| d.is_ascii_hexdigit()) {
-            if let Some(c) = u32::from_str_radix(digits, 16)
-                .ok()
-                .and_then(char::from_u32)
-            {
-                out.push(c);
-            }
+        if !(4..=6).contains(&digits.len()) || !digits.chars().all(|d| d.is_ascii_hexdigit()) {
+            continue;
+        }
+        if let Some(c) = u32::from_str_radix(digits, 16)
+            .ok()
+            .and_then(char::from_u32)
+        {
+            let stop = from + 2 + end + MARK_CLOSE.len_utf8();
+            out.push((at..stop, c));
+            from = stop;
         }
     }
     out
+}
+
+/// The characters named by the markers in `text` (`⟦U+1F600⟧` gives U+1F600), in order.
+pub fn marked_chars(text: &str) -> Vec<char> {
+    markers(text).into_iter().map(|(_, c)| c).collect()
 }
 
 #[cfg(test)]
@@ -254,6 +263,11 @@ mod tests {
         assert_eq!(marked_chars(&text), ['\u{200B}', '\u{E0041}']);
         assert!(marked_chars("⟦U+12⟧ ⟦x⟧ ⟦U+ZZZZ⟧ ⟦U+1F600").is_empty());
         assert_eq!(marked_chars(&marker('😀')), ['😀']);
+        let text = "ab⟦U+202E⟧c⟦x⟧⟦U+00AD⟧";
+        let found = markers(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(&text[found[0].0.clone()], "⟦U+202E⟧");
+        assert_eq!(&text[found[1].0.clone()], "⟦U+00AD⟧");
     }
 
     /// The UI's copy of the list and worked examples of the marking (`ui/src/lib/hidden-chars.json`).

@@ -108,7 +108,6 @@ impl Store {
     /// One client's (or, with `company` none, every client's) pack over `from` to `to`,
     /// anchored, signed by `identity` and written to `out` (atomically: a reader never sees half
     /// a file).
-    #[allow(clippy::too_many_arguments)]
     pub fn export_qbr_pack(
         &mut self,
         identity: &Identity,

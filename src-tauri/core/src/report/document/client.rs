@@ -331,11 +331,14 @@ pub(super) fn signatures(doc: &mut Doc) {
             .map(|part| {
                 let sig: Option<Signature> = serde_json::from_value(part.signature.clone()).ok();
                 let hash = match sig.as_ref().filter(|s| !s.content_sha256.is_empty()) {
-                    Some(s) => doc.m.wrap(
-                        &format!("Signed text SHA-256 {}", s.content_sha256),
-                        SMALL,
-                        col,
-                    ),
+                    // Two lines of 32 digits: whole, and easy to read aloud or compare.
+                    Some(s) => {
+                        let h = &s.content_sha256;
+                        let half = h.char_indices().nth(32).map_or(h.len(), |(i, _)| i);
+                        let (a, b) = h.split_at(half);
+                        doc.m
+                            .wrap(&format!("Signed text SHA-256\n{a}\n{b}"), SMALL, col)
+                    }
                     None => Vec::new(),
                 };
                 let (name, role, when) = match &sig {
