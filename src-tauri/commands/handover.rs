@@ -23,6 +23,12 @@ pub fn start_handover(
     state.with_store(|store, now| store.start_handover(ticket_id, &summary, now))
 }
 
+/// The single-use nonce the end user's signature carries, issued as the pad opens.
+#[tauri::command(async)]
+pub fn handover_signing_nonce(state: State<'_, AppState>) -> Result<String, ErrorPayload> {
+    state.with_store_in_handover(|store, now| store.handover_signing_nonce(now))
+}
+
 /// The end user's answer: verified (with their signature) or still failing.
 #[tauri::command(async)]
 pub fn handover_verify(

@@ -335,3 +335,22 @@ fn send_once(
     mail::send_due(store, secrets, state.now())?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sender_is_quiet_only_about_a_hand_over_and_a_missing_account() {
+        assert!(expected(&Error::HandoverActive("T-000001".into())));
+        assert!(expected(&Error::Mail {
+            code: mail::codes::NO_ACCOUNT,
+            message: "none".into(),
+        }));
+        assert!(!expected(&Error::Mail {
+            code: mail::codes::CONNECT_FAILED,
+            message: "refused".into(),
+        }));
+        assert!(!expected(&Error::KeychainUnavailable("locked".into())));
+    }
+}

@@ -5,13 +5,17 @@
 //! and signs the pack; these commands only hand it the window's choices.
 
 use chrono::NaiveDate;
+use tauri::ipc::Channel;
 use tauri::State;
-use ticketflow_core::error::ErrorPayload;
+use ticketflow_core::error::{Error, ErrorPayload};
+use ticketflow_core::paths;
 use ticketflow_core::qbr::pdf::SavedQbr;
 use ticketflow_core::qbr::{self, QbrComparison, QbrPeriod, QbrPresets};
+use ticketflow_core::report::{BatchControl, BatchProgress, BatchSummary};
 
-use crate::commands::reports::chosen_file;
-use crate::AppState;
+use crate::commands::reports::{chosen_file, chosen_folder};
+use crate::state::guarded;
+use crate::{AppState, INTERNAL_ERROR};
 
 /// The figures of `company_id` (null: every client) over the days `from` to `to` of the client's
 /// calendar, with those of the same number of days just before.
@@ -84,4 +88,64 @@ pub fn export_qbr(
     let identity = state.report_identity(&msp_name)?;
     state
         .with_store(|store, now| store.export_qbr_pack(&identity, company_id, from, to, now, &path))
+}
+
+/// Writes the signed QBR pack of every client with a ticket behind the figures of `from` to
+/// `to` (each in its own calendar) into `folder` (from the folder dialog), one file per client,
+/// on every core, off the main thread. Progress arrives on `on_progress` after each client, named;
+/// `cancel_batch_export` stops it (batches of closure reports and of packs share one slot). A
+/// client whose pack fails is listed in the summary with why, and the others go on.
+#[tauri::command]
+pub async fn export_qbr_batch(
+    state: State<'_, AppState>,
+    from: NaiveDate,
+    to: NaiveDate,
+    folder: String,
+    on_progress: Channel<BatchProgress>,
+) -> Result<BatchSummary, ErrorPayload> {
+    let folder = chosen_folder(&folder).map_err(|e| e.payload())?;
+    // The period and the clients first: a refusal there needs no keychain.
+    let (clients, msp_name) = state.with_store(|store, now| {
+        Ok((
+            store.qbr_clients(from, to, now)?,
+            store.report_settings()?.msp_name,
+        ))
+    })?;
+    if clients.is_empty() {
+        return Ok(BatchSummary::default());
+    }
+    let slot = state.claim_batch()?;
+    let identity = state.report_identity(&msp_name)?;
+    let db = state
+        .data_dir()
+        .ok_or_else(|| {
+            Error::invalid(
+                "data_dir",
+                "this session has no data directory for report signing",
+            )
+            .payload()
+        })?
+        .join(paths::DB_FILE);
+    let now = state.now();
+    let work = tauri::async_runtime::spawn_blocking(move || {
+        guarded(|| {
+            let progress = |p: &BatchProgress| {
+                // A window that went away stops listening; the batch still finishes.
+                let _ = on_progress.send(p.clone());
+            };
+            let control = BatchControl {
+                cancel: &slot.cancel,
+                progress: &progress,
+            };
+            qbr::pdf::export_qbr_batch(
+                &db, &clients, from, to, &folder, &identity, now, 0, &control,
+            )
+        })
+    });
+    work.await.unwrap_or_else(|e| {
+        Err(ErrorPayload {
+            code: INTERNAL_ERROR.into(),
+            message: format!("the batch of QBR packs stopped unexpectedly: {e}"),
+        })
+    })
 }

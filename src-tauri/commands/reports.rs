@@ -276,7 +276,7 @@ pub fn get_checkpoint_status(state: State<'_, AppState>) -> Result<CheckpointSta
 }
 
 /// A folder the user chose in a folder dialog: absolute and existing.
-fn chosen_folder(folder: &str) -> ticketflow_core::Result<PathBuf> {
+pub(crate) fn chosen_folder(folder: &str) -> ticketflow_core::Result<PathBuf> {
     let p = Path::new(folder);
     if folder.len() > 4096 || folder.contains('\0') || !p.is_absolute() || !p.is_dir() {
         return Err(Error::invalid(
@@ -346,6 +346,36 @@ impl Drop for Running {
     }
 }
 
+/// The one batch that may run at a time (closure reports or QBR packs), held until dropped,
+/// with the flag [`cancel_batch_export`] sets to stop it.
+pub(crate) struct BatchSlot {
+    pub cancel: Arc<AtomicBool>,
+    _running: Running,
+}
+
+impl AppState {
+    /// Takes the batch slot, or says that a batch is already running.
+    pub(crate) fn claim_batch(&self) -> Result<BatchSlot, ErrorPayload> {
+        let env = &self.reports;
+        if env
+            .running
+            .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
+            .is_err()
+        {
+            return Err(payload(Error::invalid(
+                "batch",
+                "a batch export is already running; wait for it or cancel it",
+            )));
+        }
+        let running = Running(Arc::clone(&env.running));
+        env.cancel.store(false, Ordering::SeqCst);
+        Ok(BatchSlot {
+            cancel: Arc::clone(&env.cancel),
+            _running: running,
+        })
+    }
+}
+
 /// Exports the signed reports of a client's tickets closed from `from` to `to` (the client's
 /// days) into `folder` as `<number>.pdf`, on every core, off the main thread. Progress arrives on
 /// `on_progress` after each ticket; [`cancel_batch_export`] stops it. A ticket that fails is
@@ -369,24 +399,11 @@ pub async fn batch_export(
     if numbers.is_empty() {
         return Ok(BatchSummary::default());
     }
-    let env = &state.reports;
-    if env
-        .running
-        .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
-        .is_err()
-    {
-        return Err(payload(Error::invalid(
-            "batch",
-            "a batch export is already running; wait for it or cancel it",
-        )));
-    }
-    let running = Running(Arc::clone(&env.running));
-    env.cancel.store(false, Ordering::SeqCst);
-    let signing = Arc::clone(&env.signing);
-    let cancel = Arc::clone(&env.cancel);
+    let slot = state.claim_batch()?;
+    let signing = Arc::clone(&state.reports.signing);
     let now = state.now();
     let work = tauri::async_runtime::spawn_blocking(move || {
-        let _running = running;
+        let cancel = &slot.cancel;
         guarded(|| {
             let identity = signing.identity(&settings.msp_name, now)?;
             let db = signing.data_dir()?.join(paths::DB_FILE);
@@ -395,7 +412,7 @@ pub async fn batch_export(
                 let _ = on_progress.send(p.clone());
             };
             let control = BatchControl {
-                cancel: &cancel,
+                cancel,
                 progress: &progress,
             };
             report::export_batch_with(&db, &numbers, &folder, &identity, now, 0, &control)

@@ -242,6 +242,10 @@ def test_the_account_is_set_up_tested_and_the_summary_of_step_16_is_sent(desk, s
     assert answer.get_attribute("data-code") == "MAIL_RECIPIENT_REFUSED"
     assert "550" in page.text(answer)
     assert "Re-address" in page.text(message)
+    # Above the steps too, coded, whichever tab is open.
+    notice = page.wait("mail-notice", timeout=10)
+    assert [e.get_attribute("data-code") for e in page.find_all("error-message", notice)] \
+        == ["MAIL_RECIPIENT_REFUSED"]
     for w, h in ((1024, 700), (1920, 1080)):
         resize(desk, page, w, h)
         page.d.execute_script("window.scrollTo(0, 0)")
@@ -254,6 +258,7 @@ def test_the_account_is_set_up_tested_and_the_summary_of_step_16_is_sent(desk, s
                timeout=60,
                message=lambda: f"the re-addressed summary was not sent: {page.text(page.find('outbox'))}")
     assert page.text(page.find("outbox-to")) == "dana.private@contoso.example"
+    page.wait_gone("mail-notice", timeout=10)
     got = received_count(smtp, 3)
     assert got[2]["rcpt_tos"] == ["dana.private@contoso.example"]
     assert refused not in [r for m in got for r in m["rcpt_tos"]]

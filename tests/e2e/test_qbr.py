@@ -371,3 +371,84 @@ def test_every_clients_last_quarter_on_the_demo_desk_matches_the_cli(desk, cli_b
         page.scroll_into_view(page.find("qbr-breaches"))
         page.settle()
         page.screenshot(shots / f"qbr-demo-breaches-{w}x{h}.png")
+
+
+def test_every_clients_pack_for_last_quarter_goes_into_a_folder_one_verified_file_each(
+        desk, cli_bin, tmp_path):
+    """"Export every client's QBR…" on the demo desk: the folder dialog (the desktop's own,
+    which WebDriver cannot reach) answers a temporary folder; the real command then writes one
+    signed pack per client with a ticket in the quarter, the window shows each client as it is
+    done and a summary, and every file verifies with `ticketflow-cli verify-report`."""
+    desk.sandbox.extra["TICKETFLOW_KEYSTORE"] = "keyutils"
+    page = desk.launch()
+    shots = desk.artifacts.parent / "screenshots"
+    shots.mkdir(exist_ok=True)
+    folder = tmp_path / "q-packs"
+    folder.mkdir()
+    # Only the folder dialog is answered here; every other call goes through as it would. Tauri
+    # defines `invoke` read-only, so the page's internals are replaced by an object that inherits
+    # everything else from them.
+    shimmed = page.d.execute_script(
+        """const folder = arguments[0];
+        const internals = window.__TAURI_INTERNALS__;
+        const shim = Object.create(internals);
+        window.__folderAsked = 0;
+        Object.defineProperty(shim, "invoke", { value: (cmd, args, options) => {
+          if (cmd === "plugin:dialog|open") { window.__folderAsked += 1; return Promise.resolve(folder); }
+          return internals.invoke(cmd, args, options);
+        } });
+        window.__TAURI_INTERNALS__ = shim;
+        return window.__TAURI_INTERNALS__ === shim;""", str(folder))
+    assert shimmed, "the folder dialog could not be answered"
+    open_qbr(page)
+    page.until(lambda: len(Select(page.find("qbr-client")).options) > 1)
+    page.click("qbr-period-last")
+    page.until(lambda: page.find_all("qbr-tile") or page.find_all("qbr-empty"),
+               message=lambda: page.text(page.css("main")))
+    period = invoke(page, "get_qbr_presets", {"companyId": None})["last_quarter"]
+    with_tickets = sorted(
+        c["name"] for c in invoke(page, "list_companies", {})
+        if invoke(page, "get_qbr", {"companyId": c["id"], "from": period["from"],
+                                    "to": period["to"]})["current"]["tickets"])
+    assert len(with_tickets) >= 2, with_tickets
+
+    page.wait_enabled("qbr-batch")
+    page.click("qbr-batch")
+    panel = page.wait("qbr-batch-panel")
+    assert page.d.execute_script("return window.__folderAsked") == 1
+    # Each client as it is done: i of n, named (photographed if the run is still going).
+    page.until(lambda: int(page.find("qbr-batch-progress").get_attribute("data-done") or 0) >= 1,
+               timeout=120, message=lambda: page.text(panel))
+    said = page.text(page.find("qbr-batch-progress-text"))
+    m = re.match(r"Client (\d+) of (\d+) done: (.+?)( · \d+ failed)?$", said)
+    assert m, said
+    assert int(m.group(2)) == len(with_tickets), said
+    assert m.group(3) in with_tickets, said
+    if page.find_all("qbr-batch-cancel"):
+        page.screenshot(shots / "qbr-batch-progress.png")
+
+    summary = page.wait("qbr-batch-summary", timeout=300)
+    text = page.text(summary)
+    n = len(with_tickets)
+    assert text.startswith(f"{n} clients: {n} packs written"), text
+    assert str(folder) in text, text
+    assert not page.find_all("qbr-batch-failure")
+    progress = page.find("qbr-batch-progress")
+    assert (progress.get_attribute("data-done"), progress.get_attribute("data-total")) == (str(n), str(n))
+
+    files = sorted(folder.glob("*.pdf"))
+    assert len(files) == n, [f.name for f in files]
+    for f in files:
+        verify = subprocess.run([str(cli_bin), "--data-dir", str(desk.sandbox.tf_data),
+                                 "verify-report", str(f)], capture_output=True, text=True)
+        assert verify.returncode == 0, f"{f.name}: {verify.stdout}{verify.stderr}"
+    named = sorted(c for c in with_tickets
+                   if any(re.sub(r"[^A-Za-z0-9_-]", "_", c) in f.name for f in files))
+    assert named == with_tickets, [f.name for f in files]
+
+    for w, h in ((1024, 700), (1920, 1080)):
+        desk.driver.set_window_size(w, h)
+        page.until(lambda: page.d.execute_script("return innerWidth") == w)
+        page.d.execute_script("document.querySelector('.reports.qbr-tab').scrollTop = 0")
+        page.settle()
+        page.screenshot(shots / f"qbr-batch-summary-{w}x{h}.png")

@@ -1,10 +1,12 @@
 """Text that lies is shown for what it is, in the real window.
 
 A contact is named `invoice_<U+202E>fdp.exe`, which reads "invoice_exe.pdf" wherever the
-right-to-left override is applied, and the problem statement holds a zero-width space. The ticket
-header and the queue row must show both as markers (⟦U+202E⟧, ⟦U+200B⟧: outlined chips whose
-tooltip says what the character is), never apply them, and keep the raw characters out of the
-rendered text. The list of hidden characters is the core's (visible.py reads it).
+right-to-left override is applied, the problem statement holds a zero-width space and a note a
+left-to-right isolate. The Directory's contact list, the caller search, the ticket header, a done
+step's values, the audit timeline and the queue row must show them as markers (⟦U+202E⟧,
+⟦U+200B⟧: outlined chips whose tooltip says what the character is), never apply them, and keep the
+raw characters out of the rendered text; an input holding one keeps it editable and names it in a
+warning line under it. The list of hidden characters is the core's (visible.py reads it).
 """
 
 from __future__ import annotations
@@ -15,11 +17,21 @@ from visible import visible
 
 LYING = "invoice_\u202efdp.exe"
 PROBLEM = "Printer\u200b offline since the weekend"
+NOTES = "NOC dashboards \u2066green"
 
 
 def chips(page, within) -> list[tuple[str, str]]:
     return [(page.text(c), c.get_attribute("title"))
             for c in page.find_all("hidden-char", within)]
+
+
+def warning_under(page, field) -> str:
+    """The hidden-character warning line of the form field holding `field` ("" when none)."""
+    return page.d.execute_script("""
+        const w = arguments[0].closest('.form-field, .typeahead')
+            .querySelector('[data-testid="hidden-char-warning"]');
+        return w ? w.textContent : '';
+    """, field)
 
 
 def test_a_right_to_left_override_in_a_name_shows_as_a_marker(desk):
@@ -37,7 +49,15 @@ def test_a_right_to_left_override_in_a_name_shows_as_a_marker(desk):
     page.wait_hash(r"^#/directory/\d+$")
     before = len(page.find_all("contact-row"))
     page.click("contact-new")
-    page.insert_text(page.wait("contact-name"), LYING)
+    name_box = page.wait("contact-name")
+    page.insert_text(name_box, LYING)
+    # The input keeps the raw name (it stays editable); the line under it names the override.
+    assert name_box.get_attribute("value") == LYING
+    assert "⟦U+202E⟧" in page.until(lambda: warning_under(page, name_box),
+                                    message="no warning under the contact name")
+    shots = desk.artifacts.parent / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(shots / "visible-text-contact-form.png")
     box = page.find("contact-authorized")
     if not box.is_selected():
         box.click()
@@ -46,14 +66,30 @@ def test_a_right_to_left_override_in_a_name_shows_as_a_marker(desk):
                and len(page.find_all("contact-row")) == before + 1,
                message=lambda: f"the contact was not saved: {page.errors()}")
 
+    # -- The Directory's contact list ---------------------------------------------------------
+    row = page.until(lambda: next((r for r in page.find_all("contact-row")
+                                   if "fdp.exe" in page.text(r)), None),
+                     message="the new contact is not listed")
+    text = page.text(row)
+    assert "invoice_⟦U+202E⟧fdp.exe" in text and "\u202e" not in text, text
+    assert [c for c, _ in chips(page, row)] == ["⟦U+202E⟧"], chips(page, row)
+    page.screenshot(shots / "visible-text-directory.png")
+
     # -- A ticket for them ------------------------------------------------------------------------
     intake = Intake(page)
     ticket_id = intake.start()
-    intake.find_caller(LYING, query="invoice")
+    # The caller search offers the contact by its marked name (the option is not reordered).
+    offered = intake.find_caller(visible(LYING), query="invoice")
+    assert "\u202e" not in offered, offered
+    card = page.text(page.wait("caller-card"))
+    assert "invoice_⟦U+202E⟧fdp.exe" in card and "\u202e" not in card, card
     intake.link_asset(asset.hostname)
     intake.paragraph("field-2-scope", "One user")
     intake.rate("user", "blocked")
-    intake.paragraph("field-4-notes", "NOC dashboards green")
+    notes_box = page.wait("field-4-notes")
+    page.insert_text(notes_box, NOTES)
+    assert "⟦U+2066⟧" in page.until(lambda: warning_under(page, notes_box),
+                                    message="no warning under the notes")
     page.insert_text(page.wait("problem-statement"), PROBLEM)
     page.until(lambda: intake.missing() == "", message="the intake form still lists something")
     intake.open_ticket()
@@ -97,9 +133,28 @@ def test_a_right_to_left_override_in_a_name_shows_as_a_marker(desk):
     assert order[0], "the text before the marker is not left of it"
     assert order[1] == "isolate", order
     # For a person to look at (kept under artifacts/e2e/screenshots).
-    shots = desk.artifacts.parent / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    page.d.save_screenshot(str(shots / "visible-text-queue.png"))
+    page.screenshot(shots / "visible-text-queue.png")
     page.d.execute_script("location.hash = arguments[0]", f"#/ticket/{ticket_id}")
-    Ticket(page).wait_loaded(ticket_id)
-    page.d.save_screenshot(str(shots / "visible-text-ticket.png"))
+    ticket = Ticket(page)
+    ticket.wait_loaded(ticket_id)
+    page.screenshot(shots / "visible-text-ticket.png")
+
+    # -- A done step's values ---------------------------------------------------------------------
+    card = ticket.show_values(4)
+    value = page.wait("step-4-value-notes")
+    text = page.text(value)
+    assert text == visible(NOTES) and "⟦U+2066⟧" in text, text
+    assert [c for c, _ in chips(page, value)] == ["⟦U+2066⟧"], chips(page, value)
+    assert "\u2066" not in page.text(card)
+    ticket.show_values(1)
+    caller_value = page.text(page.wait("step-1-value-contact"))
+    assert caller_value == visible(LYING), caller_value
+
+    # -- The audit timeline -----------------------------------------------------------------------
+    audit = ticket.audit_text()
+    assert visible(NOTES) in audit, audit[:2000]
+    assert "\u2066" not in audit and "\u202e" not in audit and "\u200b" not in audit
+    shown = [c for c, _ in chips(page, page.find("audit-timeline"))]
+    assert "⟦U+2066⟧" in shown, shown
+    page.scroll_into_view(card)
+    page.screenshot(shots / "visible-text-step-audit.png")

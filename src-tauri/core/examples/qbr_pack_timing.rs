@@ -1,6 +1,8 @@
-//! Times the QBR pack on a generated desk: one client's pack for a period computed, signed and
-//! written (median of runs, with the figures and the PDF timed apart), then every client's pack
-//! for the period as a batch on one thread and on every core, back to back.
+//! Times the QBR pack on a generated desk: how long a batch takes to choose its clients (checked
+//! against the clients every client's figures name, which it used to compute first), one
+//! client's pack for a period computed, signed and written (median of runs, with the figures and
+//! the PDF timed apart), then every client's pack for the period as a batch on one thread and on
+//! every core, back to back.
 //!
 //! The desk is read from `$TICKETFLOW_BENCH_DATA` (a data directory; the run takes one checkpoint
 //! in it if its newest events are unsigned, so use a copy):
@@ -40,13 +42,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let now = chrono::Utc::now();
     let identity = Identity::ephemeral("Bench MSP", now)?;
 
-    let t = Instant::now();
-    let clients = store.qbr_clients(from, to, now)?;
+    // The batch's clients, chosen from the tickets' times (5 runs), then as every client's
+    // figures name them (the rule itself, which a batch used to compute first): same clients.
+    let mut found = Vec::new();
+    let mut clients = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        clients = store.qbr_clients(from, to, now)?;
+        found.push(ms(t));
+    }
+    let found_max = found.iter().cloned().fold(0.0, f64::max);
     println!(
-        "clients with tickets in {from}..{to}: {} (found in {:.0} ms)",
+        "clients with tickets in {from}..{to}: {} (found in median {:.0} ms, max {:.0} ms, 5 runs)",
         clients.len(),
-        ms(t)
+        median(found),
+        found_max
     );
+    let t = Instant::now();
+    let all = store.qbr(None, from, to, now)?;
+    let every = ms(t);
+    let mut named: Vec<&str> = all.tickets.iter().map(|t| t.client.as_str()).collect();
+    named.sort_unstable();
+    named.dedup();
+    let mut picked: Vec<&str> = clients.iter().map(|c| c.name.as_str()).collect();
+    picked.sort_unstable();
+    picked.dedup();
+    println!(
+        "every client's figures computed to name them: {every:.0} ms; the same clients: {}",
+        named == picked
+    );
+    if named != picked {
+        return Err("the batch's clients differ from those every client's figures name".into());
+    }
     let client = match args.get(3).filter(|c| !c.is_empty()) {
         Some(name) => clients
             .iter()
@@ -54,7 +81,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .ok_or("no such client with tickets in the period")?
             .clone(),
         None => {
-            let all = store.qbr(None, from, to, now)?;
             let mut per: HashMap<&str, usize> = HashMap::new();
             for t in &all.tickets {
                 *per.entry(t.client.as_str()).or_default() += 1;

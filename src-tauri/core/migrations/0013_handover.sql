@@ -8,9 +8,6 @@ CREATE TABLE handovers (
     -- The text the end user reads and signs, stored before the pad opens.
     summary TEXT NOT NULL,
     summary_sha256 TEXT NOT NULL,
-    -- The single-use nonce the end user's signature carries (issued for this summary); the page
-    -- gets it again after a reload. Used up when the signature is stored.
-    signing_nonce TEXT NOT NULL,
     signer_name TEXT NOT NULL,
     -- Only the signature is taken again (the summary changed after the first one).
     resign INTEGER NOT NULL,

@@ -628,3 +628,88 @@ fn data_dir_env_is_used_when_the_flag_is_absent() {
         "--data-dir was given, yet {DATA_DIR_ENV} was used"
     );
 }
+
+/// Names, titles and notes are untrusted: a right-to-left override or zero-width space in them
+/// is printed as its marker (`⟦U+202E⟧`, the window's), never applied to the terminal.
+#[test]
+fn hidden_characters_in_names_are_printed_as_markers() {
+    use ticketflow_core::directory::{NewCompany, NewTechnician, TechTier, Tier};
+    use ticketflow_core::sla::Calendar;
+    use ticketflow_core::store::{DeskSetup, RunbookInput};
+
+    const LYING: &str = "invoice_\u{202E}fdp.exe";
+    const SHOWN: &str = "invoice_\u{27E6}U+202E\u{27E7}fdp.exe";
+    let s = Sandbox::new();
+    let dir = TempDir::new().unwrap();
+    let now = Utc::now();
+    {
+        let mut store = Store::open(&dir.path().join(DB_FILE)).unwrap();
+        let setup = DeskSetup {
+            desk_name: "Northwind IT".into(),
+            time_zone: "Europe/Berlin".into(),
+            technician: NewTechnician {
+                name: format!("Dana {LYING}"),
+                tier: TechTier::Tier2,
+                email: None,
+                on_call: false,
+            },
+        };
+        store.set_up_desk(&setup, "739164", now).unwrap();
+        let company = NewCompany {
+            name: format!("{LYING} Ltd"),
+            tier: Tier::Gold,
+            calendar: Calendar::AlwaysOn,
+        };
+        let company = store.add_company(&company, "admin", now).unwrap();
+        let entry = RunbookInput {
+            company_id: Some(company.id),
+            title: format!("Scanner {LYING}"),
+            body: "Share path\u{200B} changed".into(),
+        };
+        store
+            .create_runbook_entry(&entry, None, "admin", now)
+            .unwrap();
+    }
+
+    let techs = s.run_in(dir.path(), &["technician", "list"]);
+    assert_eq!(techs.code, 0, "{techs:?}");
+    assert!(techs.stdout.contains(&format!("Dana {SHOWN}")), "{techs:?}");
+
+    let list = s.run_in(dir.path(), &["runbook", "list"]);
+    assert_eq!(list.code, 0, "{list:?}");
+    assert!(list.stdout.contains(&format!("{SHOWN} Ltd")), "{list:?}");
+    assert!(
+        list.stdout.contains(&format!("Scanner {SHOWN}")),
+        "{list:?}"
+    );
+
+    let show = s.run_in(dir.path(), &["runbook", "show", "1"]);
+    assert_eq!(show.code, 0, "{show:?}");
+    assert!(
+        show.stdout
+            .contains("Share path\u{27E6}U+200B\u{27E7} changed"),
+        "{show:?}"
+    );
+
+    let qbr = s.run_in(
+        dir.path(),
+        &[
+            "qbr",
+            "--client",
+            &format!("{LYING} Ltd"),
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-03-31",
+        ],
+    );
+    assert_eq!(qbr.code, 0, "{qbr:?}");
+    assert!(qbr.stdout.contains(&format!("QBR {SHOWN} Ltd")), "{qbr:?}");
+
+    for r in [&techs, &list, &show, &qbr] {
+        assert!(
+            !r.stdout.contains('\u{202E}') && !r.stdout.contains('\u{200B}'),
+            "a hidden character was printed as it is: {r:?}"
+        );
+    }
+}

@@ -91,9 +91,18 @@ fn while_it_is_under_way_every_other_write_is_refused_in_every_process() {
 fn the_signature_is_bound_to_the_stored_text_then_the_rating_then_done() {
     let dir = tempfile::tempdir().unwrap();
     let (mut desk, id) = handed_over(&dir);
-    let nonce = desk.store.handover().unwrap().unwrap().nonce.expect("a nonce for the pad");
+    let first = desk.store.handover_signing_nonce(desk.now).expect("a nonce as the pad opens");
+    let latest = desk.store.handover_signing_nonce(desk.now).unwrap();
+    assert_ne!(latest, first, "each pad opening gets its own");
     let mut signature = desk.signature(SignerRole::EndUser);
-    signature["nonce"] = json!(nonce);
+    // The pad opened last signs: the nonce of the one before it was retired.
+    signature["nonce"] = json!(first);
+    let now = desk.tick(1);
+    assert_eq!(
+        code(desk.store.handover_verify(b::VERIFIED, Some(signature.clone()), now)),
+        "SIGNING_NONCE_INVALID"
+    );
+    signature["nonce"] = json!(latest);
     // A page that sends another text does not get it signed: the stored one is.
     signature["content"] = json!("I agree to pay 10,000 EUR");
     let now = desk.tick(1);
@@ -102,7 +111,11 @@ fn the_signature_is_bound_to_the_stored_text_then_the_rating_then_done() {
         .handover_verify(b::VERIFIED, Some(signature), now)
         .unwrap();
     assert_eq!(session.stage, HandoverStage::Rate);
-    assert_eq!(session.nonce, None, "used up");
+    assert_eq!(
+        code(desk.store.handover_signing_nonce(now)),
+        "INVALID_INPUT",
+        "no pad once signed"
+    );
     let t = desk.store.ticket(id).unwrap();
     assert_eq!(t.value(13, "signature").unwrap()["content"], SUMMARY);
     assert_eq!(

@@ -555,6 +555,65 @@ fn a_batch_writes_one_pack_per_client_and_stops_when_cancelled() {
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
 }
 
+/// The batch's clients are chosen from the tickets' times without computing every figure, but
+/// they must be exactly the clients whose figures list a ticket: checked for every run of one,
+/// two and seven days across the desk (its tickets sit near midnight in Berlin, across a DST
+/// change), and for the whole period.
+#[test]
+fn the_batch_picks_exactly_the_clients_whose_figures_list_a_ticket() {
+    let (d, _dir, _) = desk();
+    let companies = d.store.companies().unwrap();
+    let (mut some, mut fewer) = (0, 0);
+    let mut periods = vec![(from(), to())];
+    let mut day0 = day(2026, 2, 27);
+    while day0 <= day(2026, 4, 12) {
+        for len in [0, 1, 6] {
+            periods.push((day0, day0 + chrono::Duration::days(len)));
+        }
+        day0 = day0.succ_opt().unwrap();
+    }
+    for (a, b) in periods {
+        let picked: Vec<i64> = d
+            .store
+            .qbr_clients(a, b, now())
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        let mut by_rule: Vec<(String, i64)> = companies
+            .iter()
+            .filter(|c| {
+                !d.store
+                    .qbr(Some(c.id), a, b, now())
+                    .unwrap()
+                    .tickets
+                    .is_empty()
+            })
+            .map(|c| (c.name.clone(), c.id))
+            .collect();
+        by_rule.sort();
+        let by_rule: Vec<i64> = by_rule.into_iter().map(|(_, id)| id).collect();
+        assert_eq!(picked, by_rule, "{a} to {b}");
+        // And the same clients as every client's figures name.
+        let all = d.store.qbr(None, a, b, now()).unwrap();
+        let mut named: Vec<&str> = all.tickets.iter().map(|t| t.client.as_str()).collect();
+        named.sort();
+        named.dedup();
+        let picked_names: Vec<&str> = companies
+            .iter()
+            .filter(|c| picked.contains(&c.id))
+            .map(|c| c.name.as_str())
+            .collect();
+        let mut picked_names = picked_names;
+        picked_names.sort();
+        assert_eq!(picked_names, named, "{a} to {b}");
+        some += usize::from(!picked.is_empty());
+        fewer += usize::from(!picked.is_empty() && picked.len() < companies.len());
+    }
+    // The sweep met periods with clients in and others out, not only empty ones.
+    assert!(some > 20 && fewer > 20, "{some} {fewer}");
+}
+
 #[test]
 fn file_names_in_a_batch_stay_in_the_folder_and_apart() {
     let c = |id, name: &str| ticketflow_core::directory::Company {

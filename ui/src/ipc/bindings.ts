@@ -105,10 +105,6 @@ summary: string,
  */
 summary_sha256: string, 
 /**
- * The single-use nonce the end user's signature must carry; none once they answered.
- */
-nonce: string | null, 
-/**
  * Who is expected to sign (the caller); the signer can change it.
  */
 signer_name: string, 

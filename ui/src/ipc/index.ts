@@ -228,6 +228,11 @@ export function beginHandover(ticketId: number, summary: string): Promise<Handov
   return call<HandoverSession>("start_handover", { ticketId, summary });
 }
 
+/** The single-use nonce the end user's signature carries: asked for as the pad opens. */
+export function handoverSigningNonce(): Promise<string> {
+  return call<string>("handover_signing_nonce", {});
+}
+
 /** The end user's answer: "Verified" with their signature, or "Still failing". */
 export function handoverVerify(outcome: string, signature: unknown | null): Promise<HandoverSession> {
   return call<HandoverSession>("handover_verify", { outcome, signature });
@@ -459,9 +464,9 @@ export function chooseCertificateFile(defaultName: string): Promise<string | nul
 }
 
 /** The native folder picker, for a batch export. */
-export function chooseFolder(): Promise<string | null> {
+export function chooseFolder(title = "Export reports into"): Promise<string | null> {
   return dialog(async () => {
-    const picked = await openDialog({ title: "Export reports into", directory: true });
+    const picked = await openDialog({ title, directory: true });
     return typeof picked === "string" ? picked : null;
   });
 }
@@ -524,6 +529,21 @@ export function chooseQbrFile(defaultName: string): Promise<string | null> {
  *  `path` (from `chooseQbrFile`). */
 export function exportQbr(companyId: number | null, from: string, to: string, path: string): Promise<SavedQbr> {
   return call<SavedQbr>("export_qbr", { companyId, from, to, path });
+}
+
+/**
+ * Signs the QBR pack of every client with a ticket in `from` to `to` (YYYY-MM-DD, each client's
+ * days) into `folder`, one PDF per client; `onProgress` hears after every client (named).
+ * `cancelBatchExport` stops it: closure reports and QBR packs share one batch at a time.
+ */
+export function exportQbrBatch(
+  from: string,
+  to: string,
+  folder: string,
+  onProgress: (progress: BatchProgress) => void,
+): Promise<BatchSummary> {
+  const channel = new Channel<BatchProgress>(onProgress);
+  return call<BatchSummary>("export_qbr_batch", { from, to, folder, onProgress: channel });
 }
 
 /** The id of the ticket numbered `number`, to open it from a list that shows numbers. */

@@ -38,6 +38,8 @@ export const HANDOVER_CODES = [
   "PIN_THROTTLED",
   "HANDOVER_PIN_WRONG",
   "NO_HANDOVER",
+  "SIGNATURE_REPLAYED",
+  "SIGNING_NONCE_INVALID",
   "PIN_REQUIRED",
   "PIN_NOT_SET",
   "INVALID_INPUT",
@@ -75,6 +77,9 @@ export function handoverSentence(code: string, action: HandoverAction): string {
       return "That PIN is not right. Please try again (after five wrong PINs, each try takes longer to check).";
     case "NO_HANDOVER":
       return "This hand-over has already ended.";
+    case "SIGNATURE_REPLAYED":
+    case "SIGNING_NONCE_INVALID":
+      return "That signature could not be accepted. Please tap ✕ to clear the box and sign again.";
     case "PIN_REQUIRED":
       return "Enter your PIN, then tap OK.";
     case "PIN_NOT_SET":
@@ -82,7 +87,7 @@ export function handoverSentence(code: string, action: HandoverAction): string {
     case "INVALID_INPUT":
       if (action === "sign") return "Your signature could not be saved. Please tap ✕ to clear the box and sign again.";
       if (action === "rate") return "Your rating could not be saved. Please choose a rating and send it again.";
-      if (action === "unlock") return "A PIN is 4 to 12 digits. Please enter it again.";
+      if (action === "unlock") return "A PIN is 6 to 12 digits. Please enter it again.";
       return `Your answer could not be saved. ${HAND_BACK}`;
     case "GATE_BLOCKED":
     case "STEP_NOT_APPLICABLE":

@@ -10,6 +10,9 @@ use ticketflow_core::report::PaperSize;
 use ticketflow_core::secrets::SecretStore;
 use ticketflow_core::signing::{self, Identity};
 use ticketflow_core::store::DeskSetup;
+// Names, titles and notes are untrusted: printed with their hidden characters (a bidi control, a
+// zero-width or control character) as markers, `⟦U+202E⟧`, as the window shows them.
+use ticketflow_core::text::visible::marked;
 use ticketflow_core::{mail, paths, report, store::Store, Error};
 
 const EXIT_CODES: &str = "Exit codes:
@@ -288,7 +291,12 @@ fn technician_command(store: &mut Store, command: TechnicianCommand) -> Result<E
                 on_call,
             };
             let t = store.add_technician(&new, &pin, proof, now)?;
-            println!("added {} ({}), witnessed by {witness}", t.name, t.tier);
+            println!(
+                "added {} ({}), witnessed by {}",
+                marked(&t.name),
+                t.tier,
+                marked(&witness)
+            );
         }
         TechnicianCommand::List => {
             let current = store.current_technician()?;
@@ -305,12 +313,12 @@ fn technician_command(store: &mut Store, command: TechnicianCommand) -> Result<E
                 let yes_no = |b: bool| if b { "yes" } else { "no" };
                 println!(
                     "{mark} {:<30} {:<5} {:<32} {:<7} {}",
-                    t.name,
+                    marked(&t.name),
                     match t.tier {
                         TechTier::Tier1 => "1",
                         TechTier::Tier2 => "2",
                     },
-                    t.email.as_deref().unwrap_or("-"),
+                    marked(t.email.as_deref().unwrap_or("-")),
                     yes_no(t.on_call),
                     yes_no(t.active)
                 );
@@ -320,14 +328,18 @@ fn technician_command(store: &mut Store, command: TechnicianCommand) -> Result<E
             let witness_pin = Pins::new().read(WITNESS_PIN_ENV, &format!("{witness}'s PIN"))?;
             let proof = store.verify_pin(&witness, &witness_pin, now)?;
             store.deactivate_technician(&name, proof, now)?;
-            println!("deactivated {name}, witnessed by {witness}");
+            println!(
+                "deactivated {}, witnessed by {}",
+                marked(&name),
+                marked(&witness)
+            );
         }
         TechnicianCommand::Unlock { name, by } => {
             ticketflow_core::store::unlocker_is_another(&name, &by)?;
             let by_pin = Pins::new().read(WITNESS_PIN_ENV, &format!("{by}'s PIN"))?;
             let proof = store.verify_pin(&by, &by_pin, now)?;
             store.unlock_pin(&name, proof, now)?;
-            println!("unlocked {name}'s PIN, by {by}");
+            println!("unlocked {}'s PIN, by {}", marked(&name), marked(&by));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -390,7 +402,7 @@ fn mail_command(store: &mut Store, command: MailCommand) -> Result<ExitCode, Err
                     m.kind,
                     m.state,
                     m.attempts,
-                    m.recipient,
+                    marked(&m.recipient),
                     m.message_id,
                     m.last_answer.unwrap_or_default()
                 );
@@ -455,7 +467,7 @@ fn runbook_command(store: &mut Store, command: RunbookCommand) -> Result<ExitCod
     let company = |store: &Store, name: Option<String>| -> Result<Option<i64>, Error> {
         name.map(|n| company_named(store, &n)).transpose()
     };
-    let client = |c: &Option<String>| c.clone().unwrap_or_else(|| "desk-wide".into());
+    let client = |c: &Option<String>| c.as_deref().map_or_else(|| "desk-wide".into(), marked);
     match command {
         RunbookCommand::Add {
             title,
@@ -474,7 +486,7 @@ fn runbook_command(store: &mut Store, command: RunbookCommand) -> Result<ExitCod
             println!(
                 "created runbook entry #{} \"{}\" ({})",
                 e.id,
-                e.title,
+                marked(&e.title),
                 client(&e.company)
             );
         }
@@ -495,19 +507,19 @@ fn runbook_command(store: &mut Store, command: RunbookCommand) -> Result<ExitCod
                     r.id,
                     r.updated_at.format("%Y-%m-%d %H:%M UTC"),
                     client(&r.company),
-                    r.title
+                    marked(&r.title)
                 );
             }
             println!("{} of {} entries", page.rows.len(), page.total);
         }
         RunbookCommand::Show { id } => {
             let e = store.runbook_entry(id)?;
-            println!("#{} {}", e.id, e.title);
+            println!("#{} {}", e.id, marked(&e.title));
             println!("client:  {}", client(&e.company));
             println!("created: {}", e.created_at.to_rfc3339());
             println!("updated: {}", e.updated_at.to_rfc3339());
             println!();
-            println!("{}", e.body);
+            println!("{}", marked(&e.body));
         }
         RunbookCommand::Edit { id, title, body } => {
             let actor = store.actor()?;
@@ -525,7 +537,7 @@ fn runbook_command(store: &mut Store, command: RunbookCommand) -> Result<ExitCod
                 body: body.unwrap_or(before.body),
             };
             let e = store.update_runbook_entry(id, &input, None, &actor, chrono::Utc::now())?;
-            println!("updated runbook entry #{} \"{}\"", e.id, e.title);
+            println!("updated runbook entry #{} \"{}\"", e.id, marked(&e.title));
         }
         RunbookCommand::Search {
             query,
@@ -537,8 +549,8 @@ fn runbook_command(store: &mut Store, command: RunbookCommand) -> Result<ExitCod
                     "{:>6}  {:<24} {}\n        {}",
                     h.id,
                     client(&h.company),
-                    h.title,
-                    h.excerpt
+                    marked(&h.title),
+                    marked(&h.excerpt)
                 );
             }
             println!("{} entries found", hits.len());

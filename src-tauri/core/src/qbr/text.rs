@@ -45,10 +45,12 @@ fn csat_line(s: &CsatSummary) -> String {
     )
 }
 
-/// Names and notes with control characters shown as spaces: a note typed into a ticket must not
-/// drive the terminal it is printed on.
+/// Names and notes as printed: a hidden character (a bidi control, a zero-width or control
+/// character) as its marker, `⟦U+202E⟧`, as the window shows it, so a note typed into a ticket can
+/// neither reorder the line nor drive the terminal; tabs and line breaks as spaces, one line each.
 fn plain(s: &str) -> String {
-    s.chars()
+    crate::text::visible::marked(s)
+        .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
 }
@@ -203,4 +205,18 @@ pub fn kpi_text(q: &Qbr) -> String {
         );
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain;
+
+    #[test]
+    fn names_print_their_hidden_characters_as_markers_on_one_line() {
+        assert_eq!(
+            plain("invoice_\u{202E}fdp.exe\tB\u{200B}\nC\u{1B}[2J"),
+            "invoice_\u{27E6}U+202E\u{27E7}fdp.exe B\u{27E6}U+200B\u{27E7} C\u{27E6}U+001B\u{27E7}[2J"
+        );
+        assert_eq!(plain("Alpine Dental"), "Alpine Dental");
+    }
 }

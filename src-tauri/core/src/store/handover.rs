@@ -54,8 +54,6 @@ pub struct HandoverSession {
     pub summary: String,
     /// SHA-256 (hex, all 64 digits) of `summary`'s UTF-8 bytes.
     pub summary_sha256: String,
-    /// The single-use nonce the end user's signature must carry; none once they answered.
-    pub nonce: Option<String>,
     /// Who is expected to sign (the caller); the signer can change it.
     pub signer_name: String,
     /// The meaning the template gives the end user's signature.
@@ -81,7 +79,6 @@ struct Stored {
     technician: String,
     summary: String,
     summary_sha256: String,
-    signing_nonce: String,
     signer_name: String,
     resign: bool,
     ask_rating: bool,
@@ -96,7 +93,6 @@ fn stored_row(r: &Row) -> rusqlite::Result<Stored> {
         technician: r.get("technician")?,
         summary: r.get("summary")?,
         summary_sha256: r.get("summary_sha256")?,
-        signing_nonce: r.get("signing_nonce")?,
         signer_name: r.get("signer_name")?,
         resign: r.get("resign")?,
         ask_rating: r.get("ask_rating")?,
@@ -108,8 +104,8 @@ fn stored_row(r: &Row) -> rusqlite::Result<Stored> {
 fn active(conn: &Connection) -> Result<Option<Stored>> {
     Ok(conn
         .query_row(
-            "SELECT id, ticket_id, technician, summary, summary_sha256, signing_nonce,
-                    signer_name, resign, ask_rating, started_at, pin_misses
+            "SELECT id, ticket_id, technician, summary, summary_sha256, signer_name, resign,
+                    ask_rating, started_at, pin_misses
              FROM handovers WHERE ended_at IS NULL",
             [],
             stored_row,
@@ -205,7 +201,6 @@ impl Store {
             problem: t.problem.clone(),
             summary: row.summary,
             summary_sha256: row.summary_sha256,
-            nonce: (stage == HandoverStage::Verify).then_some(row.signing_nonce),
             signer_name: row.signer_name,
             meaning,
             resign: row.resign,
@@ -291,26 +286,16 @@ impl Store {
         };
         let ask_rating = !resign && !t.is_done(CSAT_STEP);
         let sha = crate::canonical::sha256_hex(summary.as_bytes());
-        // Issued first: should the hand-over not be stored after all, an unused nonce is retired
-        // by the next one.
-        let nonce = self.issue_signing_nonce(
-            ticket_id,
-            VERIFY_FIX_STEP,
-            SignerRole::EndUser,
-            &summary,
-            now,
-        )?;
         self.write(Durability::Full, |tx| {
             tx.execute(
                 "INSERT INTO handovers (ticket_id, technician, summary, summary_sha256,
-                     signing_nonce, signer_name, resign, ask_rating, started_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     signer_name, resign, ask_rating, started_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 rusqlite::params![
                     ticket_id,
                     technician,
                     summary,
                     sha,
-                    nonce.nonce,
                     signer_name,
                     resign,
                     ask_rating,
@@ -333,6 +318,28 @@ impl Store {
         })?;
         self.handover()?
             .ok_or_else(|| Error::invalid("handover", "the hand-over was not stored"))
+    }
+
+    /// The nonce the end user's signature carries, issued as the pad opens (again after a
+    /// reload: each one retires the last), for the stored summary only.
+    pub fn handover_signing_nonce(&mut self, now: DateTime<Utc>) -> Result<String> {
+        let session = self.handover()?.ok_or(Error::NoHandover)?;
+        if session.stage != HandoverStage::Verify {
+            return Err(Error::invalid(
+                "handover",
+                "the end user has already answered: hand the device back to the technician",
+            ));
+        }
+        let nonce = self.in_handover(session.ticket_id, |store| {
+            store.issue_signing_nonce(
+                session.ticket_id,
+                VERIFY_FIX_STEP,
+                SignerRole::EndUser,
+                &session.summary,
+                now,
+            )
+        })?;
+        Ok(nonce.nonce)
     }
 
     /// The end user's answer to "Is it working now?": verified with their signature over the

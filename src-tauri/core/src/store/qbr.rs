@@ -8,7 +8,7 @@
 use super::Store;
 use crate::audit::timestamp;
 use crate::canonical::sha256_hex;
-use crate::directory::Asset;
+use crate::directory::{Asset, Company};
 use crate::error::{Error, Result};
 use crate::qbr::{self, LiveTicket, Qbr, QbrInput, SealedFigures, SealedTicket, MAX_PERIOD_DAYS};
 use crate::ticket::{StepRecord, Ticket, Values};
@@ -34,6 +34,15 @@ fn bounds(from: NaiveDate, to: NaiveDate) -> (String, String) {
                 .unwrap_or(DateTime::<Utc>::MAX_UTC),
         ),
     )
+}
+
+/// UTC bounds inside which an instant falls on a day of the period in every time zone (an
+/// instant at noon UTC on the first day is that day even at UTC-12; one before 10:00 UTC on the
+/// last day is still that day at UTC+14); none when no instant does (a period of one day).
+fn sure_bounds(from: NaiveDate, to: NaiveDate) -> Option<(String, String)> {
+    let lo = from.and_hms_opt(12, 0, 0)?.and_utc();
+    let hi = to.and_hms_opt(10, 0, 0)?.and_utc();
+    (lo < hi).then(|| (timestamp(lo), timestamp(hi)))
 }
 
 fn check_period(from: NaiveDate, to: NaiveDate) -> Result<()> {
@@ -70,16 +79,32 @@ fn candidates(client: bool, status_test: &str, times: &[&str]) -> String {
     )
 }
 
+/// The clients with a ticket that [`candidates`] finds in the bounds `lo`..`hi`, closed or not.
+fn candidate_clients(conn: &Connection, lo: &str, hi: &str) -> Result<BTreeSet<i64>> {
+    let sql = format!(
+        "WITH cand AS ({} UNION {}) SELECT DISTINCT t.company_id AS company_id
+         FROM cand JOIN tickets t ON t.id = cand.id WHERE t.company_id IS NOT NULL",
+        candidates(false, SEALED, SEALED_TIMES),
+        candidates(false, LIVE, LIVE_TIMES)
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let ids = stmt.query_map(params![0, lo, hi], |r| r.get::<_, i64>("company_id"))?;
+    Ok(ids.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Closed tickets are read from their sealed records, which may fall in the period by their
+/// closing or their opening; open tickets by their opening. Either, by a time entry.
+const SEALED: &str = "t.status = 'closed'";
+const SEALED_TIMES: &[&str] = &["closed_at", "opened_at"];
+const LIVE: &str = "t.status <> 'closed'";
+const LIVE_TIMES: &[&str] = &["opened_at"];
+
 fn sealed(conn: &Connection, client: Option<i64>, lo: &str, hi: &str) -> Result<Vec<SealedTicket>> {
     let sql = format!(
         "WITH cand AS ({}) SELECT t.number AS number, t.record_hash AS record_hash, c.record AS record
          FROM cand JOIN tickets t ON t.id = cand.id
          LEFT JOIN closure_records c ON c.ticket_id = cand.id ORDER BY t.id",
-        candidates(
-            client.is_some(),
-            "t.status = 'closed'",
-            &["closed_at", "opened_at"]
-        )
+        candidates(client.is_some(), SEALED, SEALED_TIMES)
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(params![client.unwrap_or(0), lo, hi], |r| {
@@ -148,7 +173,7 @@ fn asset_row(r: &Row) -> rusqlite::Result<Asset> {
 
 /// Open tickets with their pauses, assets, time entries and the step records the figures read.
 fn live(conn: &Connection, client: Option<i64>, lo: &str, hi: &str) -> Result<Vec<LiveTicket>> {
-    let cand = candidates(client.is_some(), "t.status <> 'closed'", &["opened_at"]);
+    let cand = candidates(client.is_some(), LIVE, LIVE_TIMES);
     let args = params![client.unwrap_or(0), lo, hi];
     let mut stmt = conn.prepare(&format!(
         "WITH cand AS ({cand}) SELECT t.id, t.number, t.template_key, t.template_version, t.status,
@@ -338,6 +363,47 @@ impl Store {
             open,
             endpoints: u32::try_from(endpoints).unwrap_or(u32::MAX),
         })
+    }
+
+    /// The clients with a ticket behind the figures of `from` to `to` (opened or closed in the
+    /// period, or with time logged in it, each in its own calendar), by name: the clients a
+    /// batch makes a pack for.
+    ///
+    /// Cheap: the rule itself is [`qbr::compute`]'s list of tickets, which needs every ticket's
+    /// record. Instead the tickets' UTC times choose: a client with a ticket well inside the
+    /// period (inside it in every time zone) is in, one without any ticket near it is out, and
+    /// only a client whose tickets all sit at the period's edges has its figures computed to
+    /// decide, by the rule. A client whose figures cannot be computed is kept, so that the
+    /// batch reports why its pack failed rather than leaving it out unsaid.
+    pub fn qbr_clients(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Company>> {
+        check_period(from, to)?;
+        let conn = self.conn();
+        let (lo, hi) = bounds(from, to);
+        let near = candidate_clients(conn, &lo, &hi)?;
+        let inside = match sure_bounds(from, to) {
+            Some((lo, hi)) => candidate_clients(conn, &lo, &hi)?,
+            None => BTreeSet::new(),
+        };
+        let mut clients = Vec::new();
+        for c in self.companies()? {
+            if !near.contains(&c.id) {
+                continue;
+            }
+            let behind = inside.contains(&c.id)
+                || self
+                    .qbr(Some(c.id), from, to, now)
+                    .map_or(true, |q| !q.tickets.is_empty());
+            if behind {
+                clients.push(c);
+            }
+        }
+        clients.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        Ok(clients)
     }
 
     /// The QBR figures of one client (or every client) over the days `from` to `to` (included)

@@ -134,8 +134,23 @@ describe("the ticket's outbox", () => {
     expect(q("outbox-missing")?.querySelector('[data-code="MAIL_NO_RECIPIENT"]')).not.toBeNull();
     expect(q("outbox-draft")).toBeNull();
     ipc.queueTicketMail.mockResolvedValue({ account: true, missing: [], messages: [message({})] });
+    expect(q("outbox-psa")).toBeNull();
     q("outbox-queue")?.click();
-    await vi.waitFor(() => expect(ipc.queueTicketMail).toHaveBeenCalledWith(42));
+    await vi.waitFor(() => expect(ipc.queueTicketMail).toHaveBeenCalledWith(42, null));
+  });
+
+  it("asks for the PSA's number when the company's survey link needs it", async () => {
+    await show({
+      account: true,
+      messages: [],
+      missing: [{ kind: "summary", problem: { code: "INVALID_INPUT", message: "invalid psa_ticket: enter the PSA's number" } }],
+    });
+    const input = q("outbox-psa") as HTMLInputElement;
+    input.value = " 4711 ";
+    input.dispatchEvent(new Event("input"));
+    ipc.queueTicketMail.mockResolvedValue({ account: true, missing: [], messages: [message({})] });
+    q("outbox-queue")?.click();
+    await vi.waitFor(() => expect(ipc.queueTicketMail).toHaveBeenCalledWith(42, "4711"));
   });
 
   it("offers the draft when the desk has no account", async () => {

@@ -14,6 +14,7 @@ class FakeIpcError extends Error {
 
 const ipc = vi.hoisted(() => ({
   handoverVerify: vi.fn(),
+  handoverSigningNonce: vi.fn(),
   handoverRate: vi.fn(),
   unlockHandover: vi.fn(),
   onCloseRefused: vi.fn(),
@@ -37,7 +38,6 @@ const SESSION: HandoverSession = {
   problem: "Outlook keeps asking for the password\nsince the update",
   summary: "We removed an old saved sign-in.",
   summary_sha256: "0".repeat(64),
-  nonce: "ab".repeat(32),
   signer_name: "Dana Ortiz",
   meaning: "fix verified",
   resign: false,
@@ -107,6 +107,7 @@ describe("HandoverMode", () => {
       return () => {};
     });
     ipc.handoverVerify.mockResolvedValue({ ...SESSION, stage: "rate" });
+    ipc.handoverSigningNonce.mockResolvedValue("ab".repeat(32));
     ipc.handoverRate.mockResolvedValue({ ...SESSION, stage: "done" });
     ipc.unlockHandover.mockResolvedValue(undefined);
   });
@@ -257,5 +258,18 @@ describe("HandoverMode", () => {
     flushSync();
     expect($("handover-pin-form")).not.toBeNull();
     expect($("handover-close-refused")?.textContent).toMatch(/stays open during a hand-over/);
+  });
+  it("asks the core for the signature's nonce as the pad opens, and for a new one after a refusal", async () => {
+    await start();
+    expect(ipc.handoverSigningNonce).not.toHaveBeenCalled();
+    click("handover-verified");
+    await settle();
+    expect(ipc.handoverSigningNonce).toHaveBeenCalledTimes(1);
+    ipc.handoverVerify.mockRejectedValueOnce(new FakeIpcError("SIGNATURE_REPLAYED", "this signature was already used"));
+    stroke($<HTMLCanvasElement>("handover-pad")!, line(20, 120, 300, 30));
+    click("handover-sign");
+    await settle();
+    expect($("handover-error")?.textContent).toMatch(/sign again/);
+    expect(ipc.handoverSigningNonce).toHaveBeenCalledTimes(2);
   });
 });

@@ -32,4 +32,27 @@ describe("MarkedText", () => {
     expect(marks).toEqual(["Printer", "<script>alert(1)</script>"]);
     expect((window as unknown as { pwned: boolean }).pwned).toBe(false);
   });
+
+  it("shows a hidden character inside a highlight as a marker and keeps the highlight", () => {
+    app = mount(MarkedText, {
+      target: document.body,
+      props: {
+        parts: [
+          { text: "invoice_\u202Efdp", mark: true },
+          { text: ".exe \u200Bnote", mark: false },
+        ],
+      },
+    });
+    flushSync();
+    expect(document.body.textContent).toBe("invoice_⟦U+202E⟧fdp.exe ⟦U+200B⟧note");
+    expect(document.body.textContent).not.toContain("\u202E");
+    const marks = [...document.querySelectorAll("mark")];
+    expect(marks.map((m) => m.textContent)).toEqual(["invoice_⟦U+202E⟧fdp"]);
+    // The marker sits inside the highlight; the one after it is outside.
+    const chips = [...document.querySelectorAll<HTMLElement>('[data-testid="hidden-char"]')];
+    expect(chips.map((c) => c.textContent)).toEqual(["⟦U+202E⟧", "⟦U+200B⟧"]);
+    expect(chips[0]!.closest("mark")).toBe(marks[0]);
+    expect(chips[1]!.closest("mark")).toBeNull();
+    expect(chips[0]!.title).toContain("right-to-left override");
+  });
 });

@@ -8,7 +8,6 @@ use crate::report::{run_batch, safe_file_name, BatchControl, BatchSummary};
 use crate::signing::Identity;
 use crate::store::Store;
 use chrono::{DateTime, NaiveDate, Utc};
-use std::collections::BTreeSet;
 use std::path::Path;
 
 /// The file a client's pack gets in a batch folder: `QBR <client> <from> to <to>.pdf` with the
@@ -20,28 +19,6 @@ pub fn qbr_file_name(client: &Company, from: NaiveDate, to: NaiveDate, clash: bo
         format!("QBR_{name}_{}_{from}_to_{to}.pdf", client.id)
     } else {
         format!("QBR_{name}_{from}_to_{to}.pdf")
-    }
-}
-
-impl Store {
-    /// The clients with a ticket behind the figures of `from` to `to` (opened or closed in the
-    /// period, or with time logged in it, each in its own calendar), by name: the clients a
-    /// batch makes a pack for.
-    pub fn qbr_clients(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Company>> {
-        let all = self.qbr(None, from, to, now)?;
-        let names: BTreeSet<&str> = all.tickets.iter().map(|t| t.client.as_str()).collect();
-        let mut clients: Vec<Company> = self
-            .companies()?
-            .into_iter()
-            .filter(|c| names.contains(c.name.as_str()))
-            .collect();
-        clients.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        Ok(clients)
     }
 }
 
