@@ -87,6 +87,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("get_qbr_presets", &["companyId"]),
     ("find_ticket_by_number", &["number"]),
     ("export_qbr", &["companyId", "from", "to", "path"]),
+    ("export_qbr_batch", &["from", "to", "folder", "onProgress"]),
 ];
 
 /// One small demo desk, made once; each case works on its own copy.

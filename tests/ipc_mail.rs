@@ -64,13 +64,32 @@ struct Desk {
 
 /// A demo desk in a data directory with an in-memory keychain; drafts are "opened" into `viewed`.
 fn desk() -> Desk {
+    desk_with_survey(SURVEY)
+}
+
+/// [`desk`] with every client's survey link set to `survey`.
+fn desk_with_survey(survey: &str) -> Desk {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join(paths::DB_FILE);
     std::fs::copy(demo_db(), &db).unwrap();
+    let mut store = Store::open(&db).unwrap();
+    if survey != SURVEY {
+        let companies: Vec<i64> = store.companies().unwrap().iter().map(|c| c.id).collect();
+        for id in companies {
+            ticketflow_core::mail::set_company_survey_url(
+                &mut store,
+                id,
+                Some(survey),
+                "setup",
+                demo::anchor(),
+            )
+            .unwrap();
+        }
+    }
     let clock = Arc::new(ManualClock::new(demo::anchor()));
     let viewed = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&viewed);
-    let state = AppState::new(Store::open(&db).unwrap(), clock)
+    let state = AppState::new(store, clock)
         .with_keychain(dir.path().to_path_buf(), SecretStore::in_memory().unwrap())
         .with_viewer(dir.path().join("print"), move |p: &Path| {
             seen.lock().unwrap().push(p.to_path_buf());
@@ -424,7 +443,7 @@ fn a_rating_given_at_hand_over_means_no_survey_link() {
         json!({"notes": "reset", "infrastructure": b::NO_SHARED_INFRA}),
     );
     const SUMMARY: &str = "We reset your mail profile.";
-    let session = invoke(
+    invoke(
         &d.w,
         "start_handover",
         json!({"ticketId": id, "summary": SUMMARY}),
@@ -439,7 +458,7 @@ fn a_rating_given_at_hand_over_means_no_survey_link() {
         0x5eed_0000_0002,
     ))
     .unwrap();
-    signature["nonce"] = session["nonce"].clone();
+    signature["nonce"] = invoke(&d.w, "handover_signing_nonce", json!({})).unwrap();
     invoke(
         &d.w,
         "handover_verify",
@@ -545,5 +564,36 @@ fn the_close_queues_the_signed_report() {
     assert!(
         report["bytes"].as_i64().unwrap() > 10_000,
         "the PDF is attached: {report}"
+    );
+}
+
+#[test]
+fn a_survey_link_that_names_the_psa_ticket_waits_for_its_number() {
+    let d = desk_with_survey("https://survey.example/r?psa={psa_ticket}");
+    invoke(
+        &d.w,
+        "set_mail_account",
+        json!({ "account": account(closed_port(), Some(PASSWORD)) }),
+    )
+    .unwrap();
+    let (id, _) = summarised(&d.w);
+    // Step 16 is done; the summary waits for the PSA's number, which Ticketflow does not keep.
+    let mail = mail_of(&d.w, id);
+    assert_eq!(mail["messages"], json!([]));
+    assert_eq!(problem_code(&mail, "summary"), "INVALID_INPUT");
+    assert_eq!(
+        code(invoke(&d.w, "queue_ticket_mail", json!({ "ticketId": id }))),
+        "INVALID_INPUT"
+    );
+    let mail = invoke(
+        &d.w,
+        "queue_ticket_mail",
+        json!({"ticketId": id, "psaTicket": "4711"}),
+    )
+    .unwrap();
+    assert_eq!(mail["missing"], json!([]));
+    assert_eq!(
+        mail["messages"][0]["survey"],
+        json!("survey link sent: https://survey.example/r?psa=4711")
     );
 }

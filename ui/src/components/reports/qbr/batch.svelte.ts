@@ -71,3 +71,7 @@ export class QbrBatchRun {
     this.period = null;
   }
 }
+
+/** The screen's run, kept while the app runs: leaving the QBR screen while packs are written and
+ *  coming back shows the same run, as the batch goes on in the shell meanwhile. */
+export const qbrBatch = new QbrBatchRun();
