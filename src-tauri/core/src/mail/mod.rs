@@ -159,7 +159,9 @@ fn survey(
         ));
     }
     let link = compose::survey_link(&template, &t.number, psa.unwrap_or(""), to.email.as_ref());
-    Ok((Some(link.clone()), format!("survey link sent: {link}")))
+    // The outbox recognises this wording: once the message is sent, step 18 says "sent".
+    let said = format!("{}{link}", crate::store::SURVEY_LINK_SENT);
+    Ok((Some(link), said))
 }
 
 fn summary_body(msp: &str, t: &Ticket, to: &Mailbox, summary: &str, link: Option<&str>) -> String {

@@ -26,7 +26,7 @@ pub(crate) use checkpoints::{all as all_checkpoints, beginning as checkpoints_be
 pub use checkpoints::{CheckpointStatus, SealAnchor, CHECKPOINTS_BEGAN};
 pub use desk::{DeskSetup, DeskStatus};
 pub use drafts::Drafts;
-pub(crate) use outbox::{NewMessage, Outcome};
+pub(crate) use outbox::{NewMessage, Outcome, SURVEY_LINK_SENT};
 pub use outbox::{MailKind, MailState, OutboxEntry};
 pub use handover::{HandoverSession, HandoverStage, HANDOVER_FREE_MISSES};
 pub use pins::{

@@ -15,6 +15,10 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+/// How a summary's `survey` column begins when the message carries the CSAT survey link; once
+/// such a message is sent, step 18 is recorded as "sent" (see [`survey_sent_step`]).
+pub(crate) const SURVEY_LINK_SENT: &str = "survey link sent: ";
+
 /// Where a message is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
@@ -212,6 +216,61 @@ pub(crate) enum Outcome<'a> {
         code: &'a str,
         answer: &'a str,
     },
+}
+
+/// Step 18 once the summary carrying the survey link is sent: completed with "sent", inside the
+/// transaction that marks the message sent, by the technician who queued the message. Left alone
+/// when it is already done (the end user rated, or it was recorded by hand) or the ticket is
+/// closed. Returns what happened, in words, for the `mail_sent` event.
+///
+/// The message is sent whatever the step's rules say (the server has it): a refusal (say the
+/// ticket was reopened for another verification) is rolled back to a savepoint and named in the
+/// returned words, so the technician records step 18 by hand.
+fn survey_sent_step(
+    tx: &Connection,
+    message: &OutboxEntry,
+    template: &crate::template::Template,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    use crate::template::builtin::CSAT_STEP;
+    let t = super::tickets::load(tx, message.ticket_id)?;
+    if t.is_closed() {
+        return Ok("not recorded: the ticket is closed".into());
+    }
+    if t.is_done(CSAT_STEP) {
+        return Ok("not recorded: step 18 was already done".into());
+    }
+    let queued_by: Option<String> = tx
+        .query_row(
+            "SELECT actor FROM audit_events
+             WHERE ticket_id = ?1 AND action = 'mail_queued'
+               AND json_extract(after, '$.outbox_id') = ?2
+             ORDER BY id LIMIT 1",
+            params![message.ticket_id, message.id],
+            |r| r.get("actor"),
+        )
+        .optional()?;
+    let Some(actor) = queued_by else {
+        return Ok("not recorded: who queued the message is not on record".into());
+    };
+    let values: crate::ticket::Values = [("rating".to_string(), json!("sent"))].into();
+    tx.execute_batch("SAVEPOINT survey_sent_step")?;
+    let done = super::tickets::change_in(tx, message.ticket_id, &actor, now, |t, ctx| {
+        crate::workflow::complete_step(t, template, CSAT_STEP, values, ctx)
+    });
+    match done {
+        Ok(_) => {
+            tx.execute_batch("RELEASE survey_sent_step")?;
+            Ok(format!("recorded as sent by {actor}"))
+        }
+        Err(e) => {
+            tx.execute_batch("ROLLBACK TO survey_sent_step; RELEASE survey_sent_step")?;
+            Ok(format!(
+                "not recorded ([{}] {e}): record step 18 by hand",
+                e.code()
+            ))
+        }
+    }
 }
 
 impl Store {
@@ -445,6 +504,9 @@ impl Store {
         outcome: Outcome,
         now: DateTime<Utc>,
     ) -> Result<OutboxEntry> {
+        // The ticket's template, for step 18 when the survey went out; read before the write
+        // (templates never change once stored, so nothing moves in between).
+        let template = entry(self.conn(), id).and_then(|e| self.ticket_template(e.ticket_id));
         self.write(Durability::Full, |tx| {
             let before = entry(tx, id)?;
             let at = timestamp(now);
@@ -495,6 +557,19 @@ impl Store {
                  WHERE id = ?1",
                 params![id, state.as_str(), code, answer, next, at],
             )?;
+            let survey_went = state == MailState::Sent
+                && before.kind == MailKind::Summary
+                && before.survey.starts_with(SURVEY_LINK_SENT);
+            let csat_step = match &template {
+                Ok(template) if survey_went => {
+                    Some(survey_sent_step(tx, &before, template, now)?)
+                }
+                Err(e) if survey_went => Some(format!(
+                    "not recorded ([{}] {e}): record step 18 by hand",
+                    e.code()
+                )),
+                _ => None,
+            };
             let action = match state {
                 MailState::Sent => "mail_sent",
                 MailState::Failed => "mail_failed",
@@ -515,6 +590,7 @@ impl Store {
                     "code": code,
                     "answer": answer,
                     "next_attempt_at": next,
+                    "csat_step": csat_step,
                 }),
             )?;
             entry(tx, id)

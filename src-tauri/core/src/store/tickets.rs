@@ -200,6 +200,49 @@ fn save(
     Ok(())
 }
 
+/// Applies a rule to a copy of the ticket and stores the result with its audit events, inside
+/// the caller's transaction: for a write that changes a ticket along with something else (the
+/// outbox marking the survey sent completes step 18 in the same transaction).
+pub(super) fn change_in(
+    tx: &Connection,
+    id: i64,
+    actor: &str,
+    now: DateTime<Utc>,
+    rule: impl FnOnce(&mut Ticket, &Ctx) -> Result<Vec<Change>>,
+) -> Result<Ticket> {
+    let before = load(tx, id)?;
+    if before.is_closed() {
+        return Err(Error::TicketClosed(before.number.clone()));
+    }
+    let mut t = before.clone();
+    let lookup = Db(tx);
+    let ctx = Ctx {
+        now,
+        actor,
+        lookup: &lookup,
+        at_risk_ratio: DEFAULT_AT_RISK_RATIO,
+    };
+    let changes = rule(&mut t, &ctx)?;
+    // A signature stored with this change uses up its nonce and its strokes, or nothing is.
+    super::signing::consume_new_signatures(tx, &t, now)?;
+    let mut events: Vec<AuditEvent> = Vec::with_capacity(changes.len());
+    for c in &changes {
+        events.push(audit::append(tx, Some(id), actor, now, c)?);
+    }
+    if t.is_closed() {
+        let head = events.last().map(|e| e.hash.clone()).unwrap_or_default();
+        let hash = record::seal_record(tx, &t, &head)?;
+        // The seal enters the chain: rewriting the record now means rewriting the chain.
+        super::seal::append_sealed(tx, t.id, &t.number, &hash, actor, now)?;
+        t.record_hash = Some(hash);
+    }
+    // Every child row before the ticket row: once it says closed, the seal refuses them.
+    super::records::sync_csat(tx, &t, now)?;
+    let due = next_due(tx, &t, now)?;
+    save(tx, &before, &t, due)?;
+    Ok(t)
+}
+
 /// How old a blank draft may be and still be reopened by "+ New ticket": about a shift.
 const BLANK_DRAFT_REUSE: chrono::Duration = chrono::Duration::hours(8);
 
@@ -355,39 +398,7 @@ impl Store {
         rule: impl FnOnce(&mut Ticket, &Ctx) -> Result<Vec<Change>>,
     ) -> Result<Ticket> {
         let actor = super::check_actor(actor)?;
-        self.write(durability, |tx| {
-            let before = load(tx, id)?;
-            if before.is_closed() {
-                return Err(Error::TicketClosed(before.number.clone()));
-            }
-            let mut t = before.clone();
-            let lookup = Db(tx);
-            let ctx = Ctx {
-                now,
-                actor,
-                lookup: &lookup,
-                at_risk_ratio: DEFAULT_AT_RISK_RATIO,
-            };
-            let changes = rule(&mut t, &ctx)?;
-            // A signature stored with this change uses up its nonce and its strokes, or nothing is.
-            super::signing::consume_new_signatures(tx, &t, now)?;
-            let mut events: Vec<AuditEvent> = Vec::with_capacity(changes.len());
-            for c in &changes {
-                events.push(audit::append(tx, Some(id), actor, now, c)?);
-            }
-            if t.is_closed() {
-                let head = events.last().map(|e| e.hash.clone()).unwrap_or_default();
-                let hash = record::seal_record(tx, &t, &head)?;
-                // The seal enters the chain: rewriting the record now means rewriting the chain.
-                super::seal::append_sealed(tx, t.id, &t.number, &hash, actor, now)?;
-                t.record_hash = Some(hash);
-            }
-            // Every child row before the ticket row: once it says closed, the seal refuses them.
-            super::records::sync_csat(tx, &t, now)?;
-            let due = next_due(tx, &t, now)?;
-            save(tx, &before, &t, due)?;
-            Ok(t)
-        })
+        self.write(durability, |tx| change_in(tx, id, actor, now, rule))
     }
 
     /// Completes a step. The close is refused here: it needs the technician's PIN ([`Store::sign_off`]).
