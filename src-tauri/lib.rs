@@ -103,6 +103,9 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::mail::retry_mail,
             commands::mail::readdress_mail,
             commands::mail::open_mail_draft,
+            commands::mail::get_company_survey_url,
+            commands::mail::check_company_survey_url,
+            commands::mail::set_company_survey_url,
         ])
 }
 

@@ -597,3 +597,90 @@ fn a_survey_link_that_names_the_psa_ticket_waits_for_its_number() {
         json!("survey link sent: https://survey.example/r?psa=4711")
     );
 }
+
+#[test]
+fn a_companys_survey_link_is_read_checked_and_saved_through_the_window() {
+    let d = desk();
+    let companies = invoke(&d.w, "list_companies", json!({})).unwrap();
+    let company = companies[0]["id"].as_i64().unwrap();
+    let get = |w: &WebviewWindow<Mock>| {
+        invoke(w, "get_company_survey_url", json!({ "companyId": company })).unwrap()
+    };
+    // What the form shows when it opens: the stored template.
+    assert_eq!(get(&d.w), json!(SURVEY));
+
+    // A bad link is refused, coded and saying what to write, and the stored one stays.
+    for (bad, says) in [
+        ("ftp://survey.example/{ticket}", "https://"),
+        ("https://survey.example/?t={ticket_id}", "{contact_email}"),
+        ("https://survey.example/?t={ticket", "}"),
+        ("https://survey.example/a b", "without spaces"),
+    ] {
+        for (cmd, args) in [
+            ("check_company_survey_url", json!({ "url": bad })),
+            (
+                "set_company_survey_url",
+                json!({"companyId": company, "url": bad}),
+            ),
+        ] {
+            let err = invoke(&d.w, cmd, args).expect_err(bad);
+            assert_eq!(err["code"], "INVALID_INPUT", "{cmd} {bad}: {err}");
+            let message = err["message"].as_str().unwrap();
+            assert!(
+                message.contains("csat_survey_url") && message.contains(says),
+                "{cmd} {bad}: {message}"
+            );
+        }
+        assert_eq!(get(&d.w), json!(SURVEY), "{bad} changed the stored link");
+    }
+
+    // The check saves nothing; a blank link checks as none.
+    let link = "https://survey.example/csat?t={ticket}&who={contact_email}";
+    let checked = invoke(
+        &d.w,
+        "check_company_survey_url",
+        json!({ "url": format!("  {link} ") }),
+    )
+    .unwrap();
+    assert_eq!(checked, json!(link));
+    assert_eq!(get(&d.w), json!(SURVEY));
+    for blank in [json!("   "), json!(null)] {
+        let checked = invoke(&d.w, "check_company_survey_url", json!({ "url": blank })).unwrap();
+        assert_eq!(checked, json!(null));
+    }
+
+    // Saved trimmed, read back as saved; a blank one removes the link.
+    let saved = invoke(
+        &d.w,
+        "set_company_survey_url",
+        json!({"companyId": company, "url": format!(" {link}\t")}),
+    )
+    .unwrap();
+    assert_eq!(saved, json!(link));
+    assert_eq!(get(&d.w), json!(link));
+    let other = companies[1]["id"].as_i64().unwrap();
+    assert_eq!(
+        invoke(&d.w, "get_company_survey_url", json!({ "companyId": other })).unwrap(),
+        json!(SURVEY),
+        "only the company edited changes"
+    );
+    let removed = invoke(
+        &d.w,
+        "set_company_survey_url",
+        json!({"companyId": company, "url": " "}),
+    )
+    .unwrap();
+    assert_eq!(removed, json!(null));
+    assert_eq!(get(&d.w), json!(null));
+
+    // A company that does not exist is named as such.
+    for (cmd, args) in [
+        ("get_company_survey_url", json!({ "companyId": 999_999 })),
+        (
+            "set_company_survey_url",
+            json!({"companyId": 999_999, "url": link}),
+        ),
+    ] {
+        assert_eq!(code(invoke(&d.w, cmd, args)), "NOT_FOUND", "{cmd}");
+    }
+}

@@ -260,6 +260,42 @@ pub fn open_mail_draft<R: Runtime>(
     Ok(path.display().to_string())
 }
 
+/// A company's CSAT survey link template (`None`: it has none), for the Directory's company form.
+#[tauri::command(async)]
+pub fn get_company_survey_url(
+    state: State<'_, AppState>,
+    company_id: i64,
+) -> Result<Option<String>, ErrorPayload> {
+    state.with_store(|store, _| store.company_survey_url(company_id))
+}
+
+/// Checks a survey link template without saving it (`None`: blank), so the company form can
+/// refuse a bad link before it saves a new company: the same check the save makes.
+#[tauri::command(async)]
+pub fn check_company_survey_url(url: Option<String>) -> Result<Option<String>, ErrorPayload> {
+    guarded(|| {
+        url.as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(mail::check_survey_template)
+            .transpose()
+    })
+}
+
+/// Sets a company's survey link template, or with a blank or null one removes it; audited.
+/// Returns what was stored.
+#[tauri::command(async)]
+pub fn set_company_survey_url(
+    state: State<'_, AppState>,
+    company_id: i64,
+    url: Option<String>,
+) -> Result<Option<String>, ErrorPayload> {
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        mail::set_company_survey_url(store, company_id, url.as_deref(), &actor, now)
+    })
+}
+
 /// Starts the background sender (the app only; the tests' mock app sends nothing). It needs the
 /// desk on disk: without a data directory there is nothing to start.
 pub fn start_sender<R: Runtime>(app: &AppHandle<R>) {

@@ -408,3 +408,49 @@ def assert_strokes_follow(stored: dict, drawn: list[list[tuple[int, int]]],
         times = [p["t"] for p in group]
         assert times[0] == 0 and all(b >= a for a, b in zip(times, times[1:])), (n, times)
         assert times[-1] > 0, (n, times)
+
+
+def keypad(page: Page, digits: str) -> None:
+    """Types a PIN on the hand-over's on-screen keypad and presses OK."""
+    for d in digits:
+        page.click(f"keypad-{d}")
+    page.click("keypad-ok")
+
+
+def type_field(page: Page, testid: str, text: str) -> None:
+    page.type_into(page.wait(testid), text)
+
+
+def end_user_signs_and_rates(page: Page, signature, pin: str, rating: int = 5) -> None:
+    """In hand-over mode: "Yes, it works", the signature drawn by touch, a rating, then the
+    technician's PIN on the keypad takes the window back."""
+    page.click("handover-verified")
+    draw(page, page.wait("handover-pad"), signature, touch=True)
+    page.wait_enabled("handover-sign")
+    page.click("handover-sign")
+    page.until(lambda: page.find("handover").get_attribute("data-stage") == "rate",
+               message=lambda: f"the signature was not taken: {page.errors()}")
+    page.click(f"handover-rating-{rating}")
+    page.click("handover-send-rating")
+    page.wait("handover-done")
+    page.click("handover-exit")
+    keypad(page, pin)
+    page.wait_gone("handover")
+
+
+def sign_off(page: Page, ticket: "Ticket", signature, pin: str,
+             code: str = "Fixed - configuration change") -> None:
+    """Step 21: the sign-off dialog, the technician's signature and PIN; waits for the close."""
+    page.until(lambda: ticket.step_state(21) == "available",
+               message=lambda: f"step 21 is not available: {ticket.step_reason(21)}")
+    page.click("close-ticket")
+    page.wait("signoff-dialog")
+    page.choose("field-21-resolution_code", code)
+    page.type_into(page.find("field-21-closure_notes"), "Nothing further.")
+    page.click("signoff-continue")
+    draw(page, page.wait("signoff-pad"), signature, touch=True)
+    page.type_into(page.find("signoff-pin"), pin)
+    page.click("signoff-submit")
+    page.until(lambda: ticket.status() == "closed",
+               message=lambda: f"the ticket did not close: {page.errors()}")
+

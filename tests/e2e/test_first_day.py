@@ -14,8 +14,7 @@ import shutil
 import subprocess
 
 import pytest
-from flows import Intake, Ticket, dense, draw, query_db
-from tfwindow import Page
+from flows import Intake, Ticket, dense, draw, keypad, query_db, sign_off, type_field
 
 DESK = "Northwind IT Services"
 TECH = "Avery Quinn"
@@ -34,16 +33,6 @@ RUNBOOK_BODY = "Stop the Print Spooler, delete the stuck job, start the spooler,
 
 SIGNATURE = [dense((50, 60), (90, 130), (130, 60), (170, 130)), dense((200, 100), (330, 95))]
 
-
-
-def keypad(page: Page, digits: str) -> None:
-    for d in digits:
-        page.click(f"keypad-{d}")
-    page.click("keypad-ok")
-
-
-def type_field(page: Page, testid: str, text: str) -> None:
-    page.type_into(page.wait(testid), text)
 
 
 @pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils (pdfsig) is missing")
@@ -161,18 +150,7 @@ def test_an_empty_desk_sets_up_and_closes_its_first_ticket_through_the_window(
     ticket.complete(20, {"outcome": "Entry created"})
 
     # -- Step 21: sign off with the PIN on the keypad --------------------------------------------
-    page.until(lambda: ticket.step_state(21) == "available",
-               message=lambda: f"step 21 is not available: {ticket.step_reason(21)}")
-    page.click("close-ticket")
-    page.wait("signoff-dialog")
-    page.choose("field-21-resolution_code", "Fixed - configuration change")
-    page.type_into(page.find("field-21-closure_notes"), "Nothing further.")
-    page.click("signoff-continue")
-    draw(page, page.wait("signoff-pad"), SIGNATURE, touch=True)
-    page.type_into(page.find("signoff-pin"), PIN)
-    page.click("signoff-submit")
-    page.until(lambda: ticket.status() == "closed",
-               message=lambda: f"the ticket did not close: {page.errors()}")
+    sign_off(page, ticket, SIGNATURE, PIN)
     page.wait("closed-outcome")
     page.screenshot(shots / "first-day-closed.png")
 

@@ -13,7 +13,7 @@ import json
 import re
 import subprocess
 
-from flows import Intake, Ticket, dense, draw
+from flows import Intake, Ticket, dense, end_user_signs_and_rates, sign_off, type_field
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -26,16 +26,6 @@ CLIENT = "Bayside Veterinary"
 CONTACT = "Priya Nandakumar"
 HOSTNAME = "BV-FRONTDESK-02"
 SIGNATURE = [dense((50, 60), (90, 130), (130, 60), (170, 130)), dense((200, 100), (330, 95))]
-
-
-def keypad(page: Page, digits: str) -> None:
-    for d in digits:
-        page.click(f"keypad-{d}")
-    page.click("keypad-ok")
-
-
-def type_field(page: Page, testid: str, text: str) -> None:
-    page.type_into(page.wait(testid), text)
 
 
 def invoke(page: Page, command: str, args: dict):
@@ -130,18 +120,7 @@ def close_a_ticket(page: Page) -> int:
                    "The calendar add-in was switched off by the update; it is on again.")
     page.click("handover-start")
     page.wait("handover")
-    page.click("handover-verified")
-    draw(page, page.wait("handover-pad"), SIGNATURE, touch=True)
-    page.wait_enabled("handover-sign")
-    page.click("handover-sign")
-    page.until(lambda: page.find("handover").get_attribute("data-stage") == "rate",
-               message=lambda: f"the signature was not taken: {page.errors()}")
-    page.click("handover-rating-5")
-    page.click("handover-send-rating")
-    page.wait("handover-done")
-    page.click("handover-exit")
-    keypad(page, PIN)
-    page.wait_gone("handover")
+    end_user_signs_and_rates(page, SIGNATURE, PIN)
     ticket.wait_loaded(ticket_id)
 
     ticket.complete(14, {"notes": "The calendar shows today's appointments."})
@@ -161,18 +140,7 @@ def close_a_ticket(page: Page) -> int:
     type_field(page, "runbook-body", "Enable the add-in under File, Options, Add-ins.")
     page.click("runbook-save")
     ticket.complete(20, {"outcome": "Entry created"})
-    page.until(lambda: ticket.step_state(21) == "available",
-               message=lambda: f"step 21 is not available: {ticket.step_reason(21)}")
-    page.click("close-ticket")
-    page.wait("signoff-dialog")
-    page.choose("field-21-resolution_code", "Fixed - configuration change")
-    page.type_into(page.find("field-21-closure_notes"), "Nothing further.")
-    page.click("signoff-continue")
-    draw(page, page.wait("signoff-pad"), SIGNATURE, touch=True)
-    page.type_into(page.find("signoff-pin"), PIN)
-    page.click("signoff-submit")
-    page.until(lambda: ticket.status() == "closed",
-               message=lambda: f"the ticket did not close: {page.errors()}")
+    sign_off(page, ticket, SIGNATURE, PIN)
     return ticket_id
 
 

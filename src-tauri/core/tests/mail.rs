@@ -1144,3 +1144,123 @@ fn a_refused_recipient_fails_for_good_and_a_readdressed_copy_arrives() {
         "INVALID_INPUT"
     );
 }
+
+/// The number of step 18 records of a ticket (superseded ones included).
+fn csat_records(store: &Store, id: i64) -> Vec<ticketflow_core::ticket::StepRecord> {
+    let t = store.ticket(id).unwrap();
+    t.steps.into_iter().filter(|r| r.step == 18).collect()
+}
+
+#[test]
+fn a_sent_survey_link_records_step_18_as_sent_but_never_over_a_rating_or_a_hand_over() {
+    let pki = Pki::new();
+    let out = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let server = Server::start(
+        &pki,
+        ServerSpec {
+            mode: Mode::Implicit,
+            port,
+            out: out.path(),
+            script: None,
+            extra: vec![],
+        },
+    );
+    let mut desk = Desk::new();
+    // Two tickets whose summaries carry the survey link, and a third handed over to its user.
+    let surveyed = summarised(&mut desk);
+    let rated_later = summarised(&mut desk);
+    let handed_over = desk.fixed(false);
+    let now = desk.tick(1);
+    let secrets = SecretStore::in_memory().unwrap();
+    let company = desk.company.id;
+    let store = &mut desk.store;
+    mail::save_account(
+        store,
+        &secrets,
+        &account(port, Security::ImplicitTls, &pki, "desk"),
+        TECH,
+        now,
+    )
+    .unwrap();
+    mail::set_company_survey_url(
+        store,
+        company,
+        Some("https://survey.example/csat?t={ticket}"),
+        TECH,
+        now,
+    )
+    .unwrap();
+    for id in [surveyed, rated_later] {
+        let queued = mail::queue_summary(store, id, None, TECH, now).unwrap();
+        assert!(queued.survey.starts_with("survey link sent: "), "{queued:?}");
+    }
+    // Queuing alone records nothing: the survey has not gone out yet.
+    assert!(!store.ticket(surveyed).unwrap().is_done(18));
+    // The end user of the second ticket rates by phone before the mail goes out.
+    store
+        .complete_step(
+            rated_later,
+            18,
+            common::vals(json!({"rating": 3})),
+            TECH,
+            now,
+        )
+        .unwrap();
+
+    // A hand-over holds the desk: the sender is refused, and nothing is failed or recorded.
+    store.start_handover(handed_over, SUMMARY, now).unwrap();
+    let e = mail::send_due_with(store, &secrets, Utc::now(), &fast()).unwrap_err();
+    assert_eq!(e.code(), "HANDOVER_ACTIVE");
+    for id in [surveyed, rated_later] {
+        let m = entry(store, id, MailKind::Summary);
+        assert_eq!(m.state, MailState::Queued, "{m:?}");
+        assert_eq!(m.attempts, 0);
+    }
+    assert!(csat_records(store, surveyed).is_empty());
+    assert!(server.received().is_empty());
+    // ...and the hand-over is intact: still under way, ended by the PIN as ever.
+    assert_eq!(
+        store.handover().unwrap().map(|h| h.ticket_id),
+        Some(handed_over)
+    );
+    store.end_handover(None, common::PIN, now).unwrap();
+
+    send_until_settled(store, &secrets, &fast());
+    assert_eq!(server.received().len(), 2);
+
+    // The survey went out: step 18 says "sent", by the technician who queued the message, in the
+    // transaction that marked the message sent (its event comes right before `mail_sent`).
+    let records = csat_records(store, surveyed);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0].values.get("rating"), Some(&json!("sent")));
+    assert_eq!(records[0].completed_by, TECH);
+    let mut events = store.ticket_audit(surveyed, 1000).unwrap();
+    events.reverse();
+    let sent_at = events
+        .iter()
+        .position(|e| e.action == "mail_sent")
+        .expect("mail_sent");
+    assert_eq!(events[sent_at - 1].action, "step_18_completed");
+    assert_eq!(events[sent_at - 1].actor, TECH);
+    assert_eq!(
+        events[sent_at].after["csat_step"],
+        json!(format!("recorded as sent by {TECH}"))
+    );
+    let message = entry(store, surveyed, MailKind::Summary);
+    assert_eq!(message.state, MailState::Sent);
+
+    // The rating given first stands: no second step 18 record, and the event says why.
+    let records = csat_records(store, rated_later);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0].values.get("rating"), Some(&json!(3)));
+    let sent = audit_actions(store, rated_later)
+        .into_iter()
+        .find(|(a, _)| a == "mail_sent")
+        .expect("mail_sent")
+        .1;
+    assert_eq!(
+        sent["csat_step"],
+        json!("not recorded: step 18 was already done")
+    );
+}

@@ -645,3 +645,18 @@ export function readdressMail(id: number, to: string): Promise<OutboxEntry> {
 export function openMailDraft(ticketId: number): Promise<string> {
   return call<string>("open_mail_draft", { ticketId });
 }
+
+/** A company's CSAT survey link template, or null when it has none. */
+export function getCompanySurveyUrl(companyId: number): Promise<string | null> {
+  return call<string | null>("get_company_survey_url", { companyId });
+}
+
+/** Checks a survey link template without saving it: the trimmed link, null when blank, or INVALID_INPUT. */
+export function checkCompanySurveyUrl(url: string | null): Promise<string | null> {
+  return call<string | null>("check_company_survey_url", { url });
+}
+
+/** Saves a company's survey link template (blank or null removes it); answers what was stored. */
+export function setCompanySurveyUrl(companyId: number, url: string | null): Promise<string | null> {
+  return call<string | null>("set_company_survey_url", { companyId, url });
+}

@@ -72,11 +72,13 @@ pub const NOT_SEALED: &[(&str, &str)] = &[
     ),
     (
         "signing_nonces",
-        "one-time signing sessions, not ticket data: the close uses up its own nonce in the          transaction that seals the ticket, and a closed ticket is issued none",
+        "one-time signing sessions, not ticket data: the close uses up its own nonce in the \
+         transaction that seals the ticket, and a closed ticket is issued none",
     ),
     (
         "signature_strokes",
-        "the desk's register of stored ink, not ticket data: a closed ticket's strokes must stay          in it so that they are refused if submitted again",
+        "the desk's register of stored ink, not ticket data: a closed ticket's strokes must stay \
+         in it so that they are refused if submitted again",
     ),
 ];
 
