@@ -143,7 +143,11 @@ mod tests {
         let state = AppState::new(store, Arc::new(SystemClock));
         let data = launch_json(&script(&state).expect("a script"));
         assert_eq!(data["handover"]["ticket_id"], escalated.id);
-        assert_eq!(data["rows"], serde_json::json!([]), "no other ticket reaches the page");
+        assert_eq!(
+            data["rows"],
+            serde_json::json!([]),
+            "no other ticket reaches the page"
+        );
         assert_eq!(data["count"], 0);
     }
 

@@ -48,6 +48,8 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::directory::save_asset,
             commands::directory::list_technicians,
             commands::directory::get_priority_matrix,
+            commands::directory::set_priority_matrix,
+            commands::tickets::preview_intake,
             commands::directory::get_current_technician,
             commands::technicians::get_desk_status,
             commands::reports::get_checkpoint_status,

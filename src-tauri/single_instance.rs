@@ -44,7 +44,12 @@ mod tests {
         assert_eq!(a, dbus_id("/home/tech/.local/share/ticketflow"));
         for element in a.split('.') {
             assert!(!element.is_empty() && !element.starts_with(|c: char| c.is_ascii_digit()));
-            assert!(element.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "{a}");
+            assert!(
+                element
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_'),
+                "{a}"
+            );
         }
     }
 }

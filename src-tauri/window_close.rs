@@ -28,7 +28,9 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     };
     if in_handover(window) {
         api.prevent_close();
-        eprintln!("ticketflow: close refused: a hand-over is under way (the technician's PIN ends it)");
+        eprintln!(
+            "ticketflow: close refused: a hand-over is under way (the technician's PIN ends it)"
+        );
         if let Err(e) = window.emit(CLOSE_REFUSED_EVENT, ()) {
             eprintln!("ticketflow: the window was not told why it stays open: {e}");
         }

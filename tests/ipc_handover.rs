@@ -69,7 +69,10 @@ fn during_a_hand_over_only_its_own_commands_answer() {
         ("search_documents", json!({"query": "mail", "limit": 10})),
         ("get_report_settings", json!({})),
         ("has_pin", json!({})),
-        ("start_handover", json!({"ticketId": id, "summary": SUMMARY})),
+        (
+            "start_handover",
+            json!({"ticketId": id, "summary": SUMMARY}),
+        ),
     ] {
         assert_eq!(
             code(invoke(&w, command, args)),

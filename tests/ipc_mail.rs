@@ -660,7 +660,12 @@ fn a_companys_survey_link_is_read_checked_and_saved_through_the_window() {
     assert_eq!(get(&d.w), json!(link));
     let other = companies[1]["id"].as_i64().unwrap();
     assert_eq!(
-        invoke(&d.w, "get_company_survey_url", json!({ "companyId": other })).unwrap(),
+        invoke(
+            &d.w,
+            "get_company_survey_url",
+            json!({ "companyId": other })
+        )
+        .unwrap(),
         json!(SURVEY),
         "only the company edited changes"
     );

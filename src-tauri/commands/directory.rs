@@ -115,3 +115,19 @@ pub fn get_current_technician(state: State<'_, AppState>) -> Result<Option<Strin
 pub fn get_priority_matrix(state: State<'_, AppState>) -> Result<PriorityMatrix, ErrorPayload> {
     state.with_store(|store, _| store.lookup().priority_matrix())
 }
+
+/// Settings › Priority matrix: rows by impact, columns by urgency, each "P1".."P4"; every bad cell
+/// is refused by name (`INVALID_INPUT`) and nothing is saved. Saved as the current technician,
+/// audited; tickets already prioritized keep theirs.
+#[tauri::command(async)]
+pub fn set_priority_matrix(
+    state: State<'_, AppState>,
+    rows: Vec<Vec<String>>,
+) -> Result<PriorityMatrix, ErrorPayload> {
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        let matrix = PriorityMatrix::from_rows(&rows)?;
+        store.set_priority_matrix(&matrix, &actor, now)?;
+        store.lookup().priority_matrix()
+    })
+}

@@ -6,7 +6,7 @@ use tauri::State;
 use ticketflow_core::error::ErrorPayload;
 use ticketflow_core::ticket::Values;
 use ticketflow_core::view::TicketView;
-use ticketflow_core::workflow::{EscalateTo, WaitRequest};
+use ticketflow_core::workflow::{EscalateTo, IntakePreview, IntakeStep, WaitRequest};
 
 use crate::AppState;
 
@@ -26,6 +26,16 @@ pub fn discard_ticket(state: State<'_, AppState>, id: i64) -> Result<(), ErrorPa
         let actor = store.actor()?;
         store.discard_ticket(id, &actor, now)
     })
+}
+
+/// The intake form's dry run: what "Open ticket" would refuse with these values and the priority
+/// it would store, from the core's own rules and this desk's matrix. Writes nothing.
+#[tauri::command(async)]
+pub fn preview_intake(
+    state: State<'_, AppState>,
+    steps: Vec<IntakeStep>,
+) -> Result<IntakePreview, ErrorPayload> {
+    state.with_store(|store, now| store.preview_intake(&steps, now))
 }
 
 #[tauri::command(async)]

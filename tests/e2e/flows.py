@@ -183,6 +183,12 @@ class Intake:
                 for e in self.p.find_all("error-message", self.section(step))]
 
     def missing(self) -> str:
+        """The core's list of what intake still needs, once it has answered the latest change."""
+        self.p.until(
+            lambda: self.p.find("priority-preview").get_attribute("aria-busy") != "true"
+            and not self.p.d.find_elements(By.CSS_SELECTOR, '[data-testid="intake-missing"][data-pending="true"]'),
+            message="the intake's dry run did not answer",
+        )
         found = self.p.find_all("intake-missing")
         return self.p.text(found[0]) if found else ""
 

@@ -85,7 +85,9 @@ pub enum Error {
     HandoverActive(String),
     #[error("no hand-over is under way: start one from the ticket's verification step")]
     NoHandover,
-    #[error("wrong PIN ({misses} wrong so far on this hand-over; the next try waits {wait_secs} s)")]
+    #[error(
+        "wrong PIN ({misses} wrong so far on this hand-over; the next try waits {wait_secs} s)"
+    )]
     HandoverPinWrong { misses: u32, wait_secs: u64 },
     #[error("this desk is already set up: add technicians on the Technicians screen (or `ticketflow-cli technician add`)")]
     DeskAlreadySetUp,

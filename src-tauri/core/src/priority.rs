@@ -65,6 +65,39 @@ impl Default for PriorityMatrix {
 }
 
 impl PriorityMatrix {
+    /// A matrix as the settings screen sends it: rows by impact, columns by urgency, each cell
+    /// "P1".."P4". Every bad cell is named by its row and column, so nothing half-valid is saved.
+    pub fn from_rows(rows: &[Vec<String>]) -> Result<PriorityMatrix> {
+        if rows.len() != Impact::ALL.len() || rows.iter().any(|r| r.len() != Urgency::ALL.len()) {
+            return Err(Error::invalid(
+                "priority_matrix",
+                format!(
+                    "the matrix has {} rows (impact) of {} cells (urgency)",
+                    Impact::ALL.len(),
+                    Urgency::ALL.len()
+                ),
+            ));
+        }
+        let mut cells = PriorityMatrix::default().cells;
+        let mut bad = Vec::new();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                match cell.trim().parse::<Priority>() {
+                    Ok(p) => cells[r][c] = p,
+                    Err(_) => bad.push(format!(
+                        "{} × {}: {cell:?} is not P1, P2, P3 or P4",
+                        Impact::ALL[r],
+                        Urgency::ALL[c]
+                    )),
+                }
+            }
+        }
+        if !bad.is_empty() {
+            return Err(Error::invalid("priority_matrix", bad.join("; ")));
+        }
+        Ok(PriorityMatrix { cells })
+    }
+
     pub fn priority(&self, impact: Impact, urgency: Urgency) -> Priority {
         let row = Impact::ALL.iter().position(|i| *i == impact).unwrap_or(0);
         let col = Urgency::ALL.iter().position(|u| *u == urgency).unwrap_or(0);
@@ -161,6 +194,33 @@ mod tests {
             .unwrap();
         assert_eq!(d.priority, Priority::P1);
         assert!(d.override_reason.is_none());
+    }
+
+    #[test]
+    fn rows_from_the_settings_screen_are_checked_cell_by_cell() {
+        let row = |a: &str, b: &str, c: &str| vec![a.to_string(), b.to_string(), c.to_string()];
+        let m = PriorityMatrix::from_rows(&[
+            row("P1", "P1", "P2"),
+            row("P2", "P3", "P4"),
+            row("P2", "P3", "P4"),
+        ])
+        .unwrap();
+        assert_eq!(
+            m.priority(Impact::Organization, Urgency::Degraded),
+            Priority::P1
+        );
+        let err = PriorityMatrix::from_rows(&[
+            row("P1", "P2", "P3"),
+            row("P2", "P9", "P4"),
+            row("P2", "P3", ""),
+        ])
+        .unwrap_err();
+        assert_eq!(err.code(), "INVALID_INPUT");
+        let msg = err.to_string();
+        assert!(msg.contains("department × degraded"), "{msg}");
+        assert!(msg.contains("user × request"), "{msg}");
+        let short = PriorityMatrix::from_rows(&[row("P1", "P2", "P3")]).unwrap_err();
+        assert_eq!(short.code(), "INVALID_INPUT");
     }
 
     #[test]

@@ -48,7 +48,10 @@ fn starting_stores_and_audits_the_text_to_be_signed_before_the_pad_opens() {
         ticketflow_core::canonical::sha256_hex(SUMMARY.as_bytes())
     );
     assert_eq!(session.technician, TECH);
-    assert_eq!(session.signer_name, "Dana Reyes", "the caller is asked to sign");
+    assert_eq!(
+        session.signer_name, "Dana Reyes",
+        "the caller is asked to sign"
+    );
     assert_eq!(session.stage, HandoverStage::Verify);
     assert!(session.ask_rating && !session.resign);
 
@@ -70,7 +73,10 @@ fn while_it_is_under_way_every_other_write_is_refused_in_every_process() {
     let now = desk.tick(1);
     assert_eq!(code(desk.store.create_ticket(TECH, now)), "HANDOVER_ACTIVE");
     assert_eq!(
-        code(desk.store.complete_step(id, 16, vals(json!({"summary": "x"})), TECH, now)),
+        code(
+            desk.store
+                .complete_step(id, 16, vals(json!({"summary": "x"})), TECH, now)
+        ),
         "HANDOVER_ACTIVE",
         "not even the handed-over ticket, outside the hand-over's own commands"
     );
@@ -91,7 +97,10 @@ fn while_it_is_under_way_every_other_write_is_refused_in_every_process() {
 fn the_signature_is_bound_to_the_stored_text_then_the_rating_then_done() {
     let dir = tempfile::tempdir().unwrap();
     let (mut desk, id) = handed_over(&dir);
-    let first = desk.store.handover_signing_nonce(desk.now).expect("a nonce as the pad opens");
+    let first = desk
+        .store
+        .handover_signing_nonce(desk.now)
+        .expect("a nonce as the pad opens");
     let latest = desk.store.handover_signing_nonce(desk.now).unwrap();
     assert_ne!(latest, first, "each pad opening gets its own");
     let mut signature = desk.signature(SignerRole::EndUser);
@@ -99,7 +108,10 @@ fn the_signature_is_bound_to_the_stored_text_then_the_rating_then_done() {
     signature["nonce"] = json!(first);
     let now = desk.tick(1);
     assert_eq!(
-        code(desk.store.handover_verify(b::VERIFIED, Some(signature.clone()), now)),
+        code(
+            desk.store
+                .handover_verify(b::VERIFIED, Some(signature.clone()), now)
+        ),
         "SIGNING_NONCE_INVALID"
     );
     signature["nonce"] = json!(latest);
@@ -129,7 +141,10 @@ fn the_signature_is_bound_to_the_stored_text_then_the_rating_then_done() {
         .handover_rate(5, Some("quick and friendly".into()), desk.now)
         .unwrap();
     assert_eq!(session.stage, HandoverStage::Done);
-    assert_eq!(desk.store.ticket(id).unwrap().value(18, "rating").unwrap(), 5);
+    assert_eq!(
+        desk.store.ticket(id).unwrap().value(18, "rating").unwrap(),
+        5
+    );
 }
 
 #[test]
@@ -142,7 +157,10 @@ fn still_failing_ends_the_end_users_part() {
         .handover_verify(b::STILL_FAILING, None, now)
         .unwrap();
     assert_eq!(session.stage, HandoverStage::Done);
-    assert_eq!(code(desk.store.handover_rate(4, None, now)), "INVALID_INPUT");
+    assert_eq!(
+        code(desk.store.handover_rate(4, None, now)),
+        "INVALID_INPUT"
+    );
 }
 
 #[test]
@@ -160,7 +178,9 @@ fn a_restart_comes_back_to_the_hand_over_and_only_the_pin_ends_it() {
     assert_eq!(code(store.end_handover(None, "", now)), "PIN_REQUIRED");
     store.end_handover(None, PIN, now).expect("the PIN ends it");
     assert!(store.handover().unwrap().is_none());
-    store.create_ticket(TECH, now).expect("the desk works again");
+    store
+        .create_ticket(TECH, now)
+        .expect("the desk works again");
     assert_eq!(code(store.end_handover(None, PIN, now)), "NO_HANDOVER");
 }
 
@@ -175,10 +195,16 @@ fn wrong_pins_count_against_the_hand_over_not_the_technician() {
         assert_eq!(e.code(), "HANDOVER_PIN_WRONG");
         assert_eq!(desk.store.handover().unwrap().unwrap().pin_misses, n);
     }
-    assert_eq!(tech_failures(&path), 0, "the technician's own count is untouched");
+    assert_eq!(
+        tech_failures(&path),
+        0,
+        "the technician's own count is untouched"
+    );
     desk.store.end_handover(None, PIN, now).unwrap();
     // Their sign-off PIN works at once, with no pause to wait out.
-    desk.store.verify_pin(TECH, PIN, now).expect("the PIN still signs");
+    desk.store
+        .verify_pin(TECH, PIN, now)
+        .expect("the PIN still signs");
 }
 
 #[test]
@@ -211,7 +237,11 @@ fn another_active_technician_may_take_the_device_back() {
     let now = desk.now;
     add_technician(
         &mut desk.store,
-        ("Sam Lee", ticketflow_core::directory::TechTier::Tier1, "2468024"),
+        (
+            "Sam Lee",
+            ticketflow_core::directory::TechTier::Tier1,
+            "2468024",
+        ),
         (TECH, PIN),
         now,
     );
@@ -247,6 +277,9 @@ fn a_hand_over_needs_a_pin_a_summary_and_a_fix_to_verify() {
         "nothing to verify before the fix"
     );
     let id = desk.fixed(false);
-    assert_eq!(code(desk.store.start_handover(id, "   ", now)), "INVALID_INPUT");
+    assert_eq!(
+        code(desk.store.start_handover(id, "   ", now)),
+        "INVALID_INPUT"
+    );
     assert!(desk.store.handover().unwrap().is_none(), "nothing stored");
 }

@@ -1193,7 +1193,10 @@ fn a_sent_survey_link_records_step_18_as_sent_but_never_over_a_rating_or_a_hand_
     .unwrap();
     for id in [surveyed, rated_later] {
         let queued = mail::queue_summary(store, id, None, TECH, now).unwrap();
-        assert!(queued.survey.starts_with("survey link sent: "), "{queued:?}");
+        assert!(
+            queued.survey.starts_with("survey link sent: "),
+            "{queued:?}"
+        );
     }
     // Queuing alone records nothing: the survey has not gone out yet.
     assert!(!store.ticket(surveyed).unwrap().is_done(18));
@@ -1263,4 +1266,170 @@ fn a_sent_survey_link_records_step_18_as_sent_but_never_over_a_rating_or_a_hand_
         sent["csat_step"],
         json!("not recorded: step 18 was already done")
     );
+}
+
+/// A desk on file whose first ticket's summary (with the survey link) is queued, a second
+/// ticket ready to be handed over, and a STARTTLS server without sign-in that keeps the message
+/// and answers only after `stall` seconds.
+struct Stalled {
+    desk: Desk,
+    db: PathBuf,
+    surveyed: i64,
+    handed_over: i64,
+    queued: OutboxEntry,
+    secrets: SecretStore,
+    server: Server,
+    _dirs: (TempDir, TempDir),
+}
+
+fn stalled(pki: &Pki, stall: u32) -> Stalled {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join(ticketflow_core::paths::DB_FILE);
+    let secrets = SecretStore::in_memory().unwrap();
+    let port = free_port();
+    let mut desk = Desk::on_file(&db);
+    let surveyed = summarised(&mut desk);
+    let handed_over = desk.fixed(false);
+    let now = desk.tick(1);
+    let company = desk.company.id;
+    mail::save_account(
+        &mut desk.store,
+        &secrets,
+        &account(port, Security::StartTls, pki, ""),
+        TECH,
+        now,
+    )
+    .unwrap();
+    mail::set_company_survey_url(
+        &mut desk.store,
+        company,
+        Some("https://survey.example/csat?t={ticket}"),
+        TECH,
+        now,
+    )
+    .unwrap();
+    let queued = mail::queue_summary(&mut desk.store, surveyed, None, TECH, now).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let script = out.path().join("script.json");
+    std::fs::write(&script, json!([format!("stall:{stall}")]).to_string()).unwrap();
+    let server = Server::start(
+        pki,
+        ServerSpec {
+            mode: Mode::StartTls,
+            port,
+            out: &out.path().join("received"),
+            script: Some(&script),
+            extra: vec!["--no-auth".into()],
+        },
+    );
+    Stalled {
+        desk,
+        db,
+        surveyed,
+        handed_over,
+        queued,
+        secrets,
+        server,
+        _dirs: (dir, out),
+    }
+}
+
+/// Runs the sender on its own connection (as the app's sender thread does) with `lease`.
+fn sender_thread(
+    s: &Stalled,
+    lease: Duration,
+) -> std::thread::JoinHandle<ticketflow_core::Result<mail::SendSummary>> {
+    let db = s.db.clone();
+    let secrets = s.secrets.clone();
+    std::thread::spawn(move || {
+        let mut store = Store::open(&db).unwrap();
+        let policy = SendPolicy { lease, ..fast() };
+        mail::send_due_with(&mut store, &secrets, Utc::now(), &policy)
+    })
+}
+
+/// Waits until the server holds the message (it has not answered yet), then starts the hand-over.
+fn hand_over_once_received(s: &mut Stalled) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while s.server.received().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the server never got the message"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    s.desk
+        .store
+        .start_handover(s.handed_over, SUMMARY, Utc::now())
+        .unwrap();
+}
+
+#[test]
+fn a_hand_over_begun_while_the_server_has_the_survey_holds_the_sent_marking_until_it_ends() {
+    let pki = Pki::new();
+    let mut s = stalled(&pki, 2);
+    let sender = sender_thread(&s, Duration::from_secs(60));
+    hand_over_once_received(&mut s);
+    // The server has answered by now; the sender holds the answer instead of failing the
+    // message or dropping it, and writes nothing while the hand-over is under way.
+    std::thread::sleep(Duration::from_secs(4));
+    assert!(
+        !sender.is_finished(),
+        "the sender gave up during the hand-over"
+    );
+    let m = entry(&s.desk.store, s.surveyed, MailKind::Summary);
+    assert_eq!(m.state, MailState::Sending, "{m:?}");
+    assert!(!s.desk.store.ticket(s.surveyed).unwrap().is_done(18));
+    assert_eq!(
+        s.desk.store.handover().unwrap().map(|h| h.ticket_id),
+        Some(s.handed_over)
+    );
+    s.desk
+        .store
+        .end_handover(None, common::PIN, Utc::now())
+        .unwrap();
+
+    let done = sender.join().unwrap().unwrap();
+    assert_eq!((done.attempted, done.sent), (1, 1));
+    // One copy, marked sent at once, step 18 recorded: nothing waits for a lease to run out.
+    let got = s.server.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["message_id"], json!(s.queued.message_id));
+    let m = entry(&s.desk.store, s.surveyed, MailKind::Summary);
+    assert_eq!((m.state, m.attempts), (MailState::Sent, 1), "{m:?}");
+    let t = s.desk.store.ticket(s.surveyed).unwrap();
+    assert_eq!(t.value(18, "rating"), Some(&json!("sent")));
+}
+
+#[test]
+fn a_hand_over_outlasting_the_lease_leaves_the_message_sending_never_failed() {
+    let pki = Pki::new();
+    let mut s = stalled(&pki, 2);
+    // A short lease: the sender stops holding the answer before the hand-over ends.
+    let lease = Duration::from_secs(4);
+    let sender = sender_thread(&s, lease);
+    hand_over_once_received(&mut s);
+    let e = sender.join().unwrap().unwrap_err();
+    assert_eq!(e.code(), "HANDOVER_ACTIVE");
+    let m = entry(&s.desk.store, s.surveyed, MailKind::Summary);
+    assert_eq!(m.state, MailState::Sending, "{m:?}");
+    assert!(!s.desk.store.ticket(s.surveyed).unwrap().is_done(18));
+    assert!(s.desk.store.handover().unwrap().is_some());
+    s.desk
+        .store
+        .end_handover(None, common::PIN, Utc::now())
+        .unwrap();
+    // Once the lease has run out the message goes again, under the same Message-ID, and the
+    // survey is recorded then.
+    std::thread::sleep(lease);
+    send_until_settled(&mut s.desk.store, &s.secrets, &fast());
+    let got = s.server.received();
+    assert_eq!(got.len(), 2);
+    assert!(got
+        .iter()
+        .all(|m| m["message_id"] == json!(s.queued.message_id)));
+    let m = entry(&s.desk.store, s.surveyed, MailKind::Summary);
+    assert_eq!((m.state, m.attempts), (MailState::Sent, 2), "{m:?}");
+    let t = s.desk.store.ticket(s.surveyed).unwrap();
+    assert_eq!(t.value(18, "rating"), Some(&json!("sent")));
 }

@@ -29,6 +29,7 @@ fn generate() -> String {
         signature::Point, signature::PadOptions, signature::Signature,
         workflow::StepState, workflow::Need, workflow::NeedCode, workflow::FailedAttempt,
         workflow::EscalateTo, workflow::WaitRequest, store::Waiting,
+        workflow::IntakeStep, workflow::IntakeGap, workflow::IntakePreview,
         store::QueueQuery, store::QueueSort, store::QueueRow, store::DocumentKind, store::DocumentHit, store::DocumentResults, store::TextPart, store::TimeEntry, store::NewTimeEntry, store::RunbookHit,
         store::RunbookEntry, store::RunbookInput, store::RunbookRow, store::RunbookQuery, store::RunbookPage,
         audit::AuditEvent,

@@ -332,6 +332,36 @@ export type Waiting = { reason: string,
  */
 follow_up_on: string | null, since: string, by: string, };
 
+export type IntakeStep = { step: number, values: { [key in string]: JsonValue }, };
+
+export type IntakeGap = { step: number, 
+/**
+ * The error code the step would answer with (`GATE_BLOCKED` for a missing value).
+ */
+code: string, 
+/**
+ * The field at fault, when the rule names one.
+ */
+field: string | null, message: string, };
+
+export type IntakePreview = { 
+/**
+ * The matrix's answer, once impact and urgency are both given.
+ */
+priority_computed: Priority | null, 
+/**
+ * What step 3 would store: the technician's choice, else the matrix's.
+ */
+priority: Priority | null, 
+/**
+ * The choice differs from the matrix: step 3 wants a written reason.
+ */
+overridden: boolean, 
+/**
+ * Everything still refused, step by step; empty when "Open ticket" would succeed.
+ */
+missing: Array<IntakeGap>, };
+
 export type QueueQuery = { status?: TicketStatus, priority?: Priority, company_id?: number, 
 /**
  * Only tickets assigned to the current technician.

@@ -55,6 +55,7 @@ import type {
 
 import type { QbrComparison, QbrPresets, SavedQbr } from "./bindings";
 import type { MailAccount, MailAccountInput, OutboxEntry, TicketMail } from "./bindings";
+import type { IntakePreview, Priority } from "./bindings";
 export type * from "./bindings";
 
 /** What every failed call rejects with. `code` is stable; `message` is for people. */
@@ -359,6 +360,18 @@ export function searchRunbookEntries(query: string, companyId: number | null): P
 /** The configured impact × urgency matrix (rows impact, columns urgency). */
 export function getPriorityMatrix(): Promise<PriorityMatrix> {
   return call<PriorityMatrix>("get_priority_matrix", {});
+}
+
+/** Settings › Priority matrix: saves rows by impact, columns by urgency (audited; new tickets only). */
+export function setPriorityMatrix(rows: Priority[][]): Promise<PriorityMatrix> {
+  return call<PriorityMatrix>("set_priority_matrix", { rows });
+}
+
+/** The intake's dry run: what "Open ticket" would refuse, and the priority it would store. */
+export function previewIntake(
+  steps: { step: number; values: Record<string, unknown> }[],
+): Promise<IntakePreview> {
+  return call<IntakePreview>("preview_intake", { steps });
 }
 
 export function listTechnicians(): Promise<Technician[]> {

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { Asset, ContactHit, StepView, TicketView } from "../ipc";
 import {
   emptyIntake,
-  intakeMissing,
   intakeSubmissions,
   unsentSubmissions,
   withCaller,
@@ -56,7 +55,6 @@ describe("withCaller", () => {
   it("leaves a refused caller unauthorized until an override is chosen", () => {
     const d = withCaller(emptyIntake(), hit(6, 1, "Contact 6 was terminated on 2026-01-31"));
     expect(d.authorization).toBeNull();
-    expect(intakeMissing(d)[0]).toBe("this caller is refused: record an override with a reason");
   });
 
   it("clears the assets when the caller belongs to another company", () => {
@@ -67,8 +65,8 @@ describe("withCaller", () => {
 });
 
 describe("intakeSubmissions", () => {
-  it("turns the form into the five steps' values", () => {
-    expect(intakeSubmissions(complete())).toEqual([
+  it("turns the form into the five steps' values, step 3 with the core's matrix answer", () => {
+    expect(intakeSubmissions(complete(), "P2")).toEqual([
       { step: 1, values: { contact: 5, authorization: "Authorized" } },
       { step: 2, values: { assets: [31] } },
       { step: 3, values: { impact: "user", urgency: "blocked", priority: "P2" } },
@@ -85,7 +83,7 @@ describe("intakeSubmissions", () => {
       priority: "P1",
       priorityReason: "CEO's laptop",
     };
-    const [s1, , s3] = intakeSubmissions(d);
+    const [s1, , s3] = intakeSubmissions(d, "P2");
     expect(s1?.values).toEqual({
       contact: 5,
       authorization: "Override",
@@ -100,19 +98,27 @@ describe("intakeSubmissions", () => {
   });
 });
 
-describe("intakeMissing", () => {
-  it("lists what stands between the form and an open ticket", () => {
-    expect(intakeMissing(emptyIntake())).toEqual([
-      "find the caller",
-      "link an asset",
-      "rate the impact",
-      "rate the urgency",
-      "write the problem statement",
-    ]);
-    expect(intakeMissing(complete())).toEqual([]);
-    expect(intakeMissing({ ...complete(), priority: "P4" })).toEqual([
-      "give a reason for overriding the matrix's priority",
-    ]);
+describe("intakeSubmissions for the preview", () => {
+  it("leaves the priority out without a pick, so the core answers with its matrix", () => {
+    expect(intakeSubmissions(complete(), null)[2]).toEqual({
+      step: 3,
+      values: { impact: "user", urgency: "blocked" },
+    });
+  });
+
+  it("follows whatever the core's matrix gave, not a copy kept here", () => {
+    expect(intakeSubmissions(complete(), "P4")[2]?.values.priority).toBe("P4");
+    expect(intakeSubmissions(complete(), "P1")[2]?.values.priority).toBe("P1");
+  });
+
+  it("keeps the technician's explicit pick and its reason", () => {
+    const d: IntakeDraft = { ...complete(), priority: "P3", priorityReason: "VIP" };
+    expect(intakeSubmissions(d, "P1")[2]?.values).toEqual({
+      impact: "user",
+      urgency: "blocked",
+      priority: "P3",
+      override_reason: "VIP",
+    });
   });
 });
 
@@ -146,13 +152,13 @@ function view(done: Record<number, Record<string, unknown>>): TicketView {
 
 describe("unsentSubmissions", () => {
   it("skips steps already done with the same values", () => {
-    const all = intakeSubmissions(complete());
+    const all = intakeSubmissions(complete(), "P2");
     const v = view({ 1: { authorization: "Authorized", contact: 5 }, 2: { assets: [31] } });
     expect(unsentSubmissions(v, all).map((s) => s.step)).toEqual([3, 4, 5]);
   });
 
   it("sends a changed step and every step after it", () => {
-    const all = intakeSubmissions(complete());
+    const all = intakeSubmissions(complete(), "P2");
     const v = view({ 1: { contact: 4, authorization: "Authorized" }, 2: { assets: [31] } });
     expect(unsentSubmissions(v, all).map((s) => s.step)).toEqual([1, 2, 3, 4, 5]);
   });

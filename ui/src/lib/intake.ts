@@ -1,5 +1,6 @@
 // Intake (steps 1–5) as one form: what the technician has entered, the step values it becomes,
-// and which of those steps still need sending when "Open ticket" is pressed.
+// and which of those steps still need sending when "Open ticket" is pressed. What is missing and
+// which priority the matrix gives are the core's answers (`previewIntake`): no rule lives here.
 
 import type {
   Asset,
@@ -10,7 +11,6 @@ import type {
   TicketView,
   Urgency,
 } from "../ipc";
-import { previewPriority } from "./priority";
 import { initialValues, type FormValues } from "./step-values";
 
 export const AUTHORIZED = "Authorized";
@@ -112,9 +112,13 @@ export interface StepSubmission {
   values: FormValues;
 }
 
-/** The five intake steps' values, in order. */
-export function intakeSubmissions(draft: IntakeDraft): StepSubmission[] {
-  const { effective, overridden } = previewPriority(draft.impact, draft.urgency, draft.priority);
+/**
+ * The five intake steps' values, in order. Without an explicit pick, step 3 carries `matrix`, the
+ * priority the core's matrix gave (null leaves it out: the preview then answers with the matrix's).
+ * The override reason goes only with an explicit pick, which the form clears when it equals the
+ * matrix's answer.
+ */
+export function intakeSubmissions(draft: IntakeDraft, matrix: Priority | null): StepSubmission[] {
   return [
     {
       step: 1,
@@ -130,8 +134,8 @@ export function intakeSubmissions(draft: IntakeDraft): StepSubmission[] {
       values: compact({
         impact: draft.impact,
         urgency: draft.urgency,
-        priority: effective,
-        override_reason: overridden ? draft.priorityReason : undefined,
+        priority: draft.priority ?? matrix,
+        override_reason: draft.priority !== null ? draft.priorityReason : undefined,
       }),
     },
     { step: 4, values: compact({ parent_incident: draft.incidentId, notes: draft.nocNotes }) },
@@ -157,22 +161,4 @@ export function unsentSubmissions(view: TicketView, all: StepSubmission[]): Step
     changed ||= done.get(sub.step) !== canonical(sub.values);
     return changed;
   });
-}
-
-/** What is still missing before the ticket can open, in the technician's words. */
-export function intakeMissing(draft: IntakeDraft): string[] {
-  const missing: string[] = [];
-  if (draft.caller === null) missing.push("find the caller");
-  else if (draft.caller.refusal !== null && draft.authorization !== OVERRIDE)
-    missing.push("this caller is refused: record an override with a reason");
-  if (draft.authorization === OVERRIDE && draft.overrideReason.trim() === "")
-    missing.push("write the reason for the override");
-  if (draft.assets.length === 0) missing.push("link an asset");
-  if (draft.impact === null) missing.push("rate the impact");
-  if (draft.urgency === null) missing.push("rate the urgency");
-  const { overridden } = previewPriority(draft.impact, draft.urgency, draft.priority);
-  if (overridden && draft.priorityReason.trim() === "")
-    missing.push("give a reason for overriding the matrix's priority");
-  if (draft.problem.trim() === "") missing.push("write the problem statement");
-  return missing;
 }

@@ -6,7 +6,7 @@
 //! message at once with the reason; too many temporary failures fail it too, saying so.
 
 use super::{account, smtp};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::secrets::SecretStore;
 use crate::store::{Outcome, Store};
 use chrono::{DateTime, Utc};
@@ -95,7 +95,8 @@ pub fn send_due_with(
     let mut summary = SendSummary::default();
     while (summary.attempted as usize) < policy.max_messages {
         let at = later(now, started.elapsed());
-        let Some(message) = store.outbox_claim(&owner, at, later(at, policy.lease))? else {
+        let lease_until = later(at, policy.lease);
+        let Some(message) = store.outbox_claim(&owner, at, lease_until)? else {
             break;
         };
         summary.attempted += 1;
@@ -150,9 +151,46 @@ pub fn send_due_with(
             }
             other => other,
         };
-        store.outbox_report(message.id, &owner, outcome, done)?;
+        report_held(
+            store,
+            message.id,
+            &owner,
+            outcome,
+            lease_until,
+            policy,
+            || later(now, started.elapsed()),
+        )?;
     }
     Ok(summary)
+}
+
+/// Records how an attempt ended. A hand-over that started while the server had the message
+/// makes the store refuse the write (`HANDOVER_ACTIVE`): the outcome is then held and offered
+/// again every little while until the hand-over ends, so a message the server took is marked
+/// sent (and step 18 recorded) without sending it twice. Only while this sender's lease lasts:
+/// past it another sender may take the message, so this one gives up with the refusal, and the
+/// message, still `sending` (never failed), goes again with the same Message-ID.
+fn report_held(
+    store: &mut Store,
+    id: i64,
+    owner: &str,
+    outcome: Outcome,
+    lease_until: DateTime<Utc>,
+    policy: &SendPolicy,
+    clock: impl Fn() -> DateTime<Utc>,
+) -> Result<()> {
+    let pause = policy.first_retry.min(Duration::from_secs(5));
+    loop {
+        match store.outbox_report(id, owner, outcome, clock()) {
+            Err(Error::HandoverActive(number)) => {
+                if later(clock(), pause.saturating_mul(2)) >= lease_until {
+                    return Err(Error::HandoverActive(number));
+                }
+                std::thread::sleep(pause);
+            }
+            other => return other.map(|_| ()),
+        }
+    }
 }
 
 #[cfg(test)]

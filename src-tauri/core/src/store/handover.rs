@@ -239,35 +239,34 @@ impl Store {
         }
         let template = self.ticket_template(ticket_id)?;
         let resign = workflow::end_user_signature_invalidated(&t).is_some();
-        let summary = if resign {
-            t.value(SUMMARY_STEP, "summary")
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        } else {
-            match workflow::step_state(&t, &template, VERIFY_FIX_STEP) {
-                StepState::Available => {}
-                StepState::Done => {
-                    return Err(Error::invalid(
+        let summary =
+            if resign {
+                t.value(SUMMARY_STEP, "summary")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            } else {
+                match workflow::step_state(&t, &template, VERIFY_FIX_STEP) {
+                    StepState::Available => {}
+                    StepState::Done => return Err(Error::invalid(
                         "handover",
                         "the fix is already verified: there is nothing for the end user to sign",
-                    ))
+                    )),
+                    StepState::Blocked(reason) => {
+                        return Err(Error::GateBlocked {
+                            step: VERIFY_FIX_STEP.to_string(),
+                            missing: vec![reason],
+                        })
+                    }
+                    StepState::NotApplicable(reason) => {
+                        return Err(Error::StepNotApplicable {
+                            step: VERIFY_FIX_STEP.to_string(),
+                            reason,
+                        })
+                    }
                 }
-                StepState::Blocked(reason) => {
-                    return Err(Error::GateBlocked {
-                        step: VERIFY_FIX_STEP.to_string(),
-                        missing: vec![reason],
-                    })
-                }
-                StepState::NotApplicable(reason) => {
-                    return Err(Error::StepNotApplicable {
-                        step: VERIFY_FIX_STEP.to_string(),
-                        reason,
-                    })
-                }
-            }
-            summary.trim().to_string()
-        };
+                summary.trim().to_string()
+            };
         if summary.is_empty() {
             return Err(Error::invalid(
                 "summary",

@@ -7,6 +7,7 @@ mod directory;
 mod drafts;
 mod handover;
 mod health;
+mod intake;
 mod migrations;
 mod outbox;
 mod pins;
@@ -26,15 +27,13 @@ pub(crate) use checkpoints::{all as all_checkpoints, beginning as checkpoints_be
 pub use checkpoints::{CheckpointStatus, SealAnchor, CHECKPOINTS_BEGAN};
 pub use desk::{DeskSetup, DeskStatus};
 pub use drafts::Drafts;
-pub(crate) use outbox::{NewMessage, Outcome, SURVEY_LINK_SENT};
-pub use outbox::{MailKind, MailState, OutboxEntry};
 pub use handover::{HandoverSession, HandoverStage, HANDOVER_FREE_MISSES};
+pub use outbox::{MailKind, MailState, OutboxEntry};
+pub(crate) use outbox::{NewMessage, Outcome, SURVEY_LINK_SENT};
 pub use pins::{
     check_format as check_pin_format, unlocker_is_another, PinProof, PinStatus, FIRST_LOCK_SECS,
-    FREE_ATTEMPTS,
-    MAX_LOCK_SECS, PIN_HARD_CAP, PIN_MAX_DIGITS, PIN_MIN_DIGITS,
+    FREE_ATTEMPTS, MAX_LOCK_SECS, PIN_HARD_CAP, PIN_MAX_DIGITS, PIN_MIN_DIGITS,
 };
-pub use signing::SigningNonce;
 pub use queue::{QueueQuery, QueueRow, QueueSort, QUEUE_PAGE_MAX};
 pub use records::{NewTimeEntry, TimeEntry};
 pub use runbooks::{
@@ -49,6 +48,7 @@ pub use search::{
     DocumentHit, DocumentKind, DocumentResults, TextPart, CANDIDATES, SEARCH_LIMIT_MAX,
     SEARCH_QUERY_MAX_CHARS, SEARCH_TERMS_MAX, SEARCH_TOTAL_CAP,
 };
+pub use signing::SigningNonce;
 pub use tickets::Waiting;
 
 use crate::error::{Error, Result};

@@ -202,6 +202,7 @@ fn audit(
 }
 
 /// How a sender's attempt ended.
+#[derive(Clone, Copy)]
 pub(crate) enum Outcome<'a> {
     Sent {
         answer: &'a str,
@@ -561,9 +562,7 @@ impl Store {
                 && before.kind == MailKind::Summary
                 && before.survey.starts_with(SURVEY_LINK_SENT);
             let csat_step = match &template {
-                Ok(template) if survey_went => {
-                    Some(survey_sent_step(tx, &before, template, now)?)
-                }
+                Ok(template) if survey_went => Some(survey_sent_step(tx, &before, template, now)?),
                 Err(e) if survey_went => Some(format!(
                     "not recorded ([{}] {e}): record step 18 by hand",
                     e.code()

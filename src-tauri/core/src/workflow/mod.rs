@@ -9,6 +9,7 @@ mod attempts;
 mod drafts;
 mod escalation;
 mod handoff;
+mod intake;
 mod needs;
 mod rules;
 pub mod values;
@@ -17,6 +18,7 @@ pub use attempts::{failed_attempts, FailedAttempt};
 pub use drafts::{discard, is_draft};
 pub use escalation::{assign_escalation, EscalateTo};
 pub use handoff::step_prefill;
+pub use intake::{intake_preview, IntakeGap, IntakePreview, IntakeStep};
 pub use needs::{Facts, Need, NeedCode};
 pub use rules::{
     close_blockers, complete_step, end_user_signature_invalidated, resume, sign_off_statement,

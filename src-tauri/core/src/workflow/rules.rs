@@ -2,7 +2,7 @@ use super::needs::{Facts, Need, NeedCode};
 use super::values::{self, id, ids, text};
 use super::{Change, Ctx};
 use crate::error::{Error, Result};
-use crate::priority::{Impact, Priority, Urgency};
+use crate::priority::{Impact, Priority, PriorityDecision, Urgency};
 use crate::sla::{evaluate, policy_for, Pause, SlaState, SlaStatus, Timer};
 use crate::template::{builtin as b, Condition, Gate, Step, Template};
 use crate::ticket::{StepRecord, Ticket, TicketStatus, Values};
@@ -609,16 +609,28 @@ fn link_assets(t: &mut Ticket, vals: &Values, lookup: &dyn Lookup) -> Result<()>
     Ok(())
 }
 
-fn set_priority(t: &mut Ticket, vals: &Values, lookup: &dyn Lookup) -> Result<()> {
+/// Step 3's decision from its values and the desk's matrix: what `complete_step` stores and what
+/// the intake preview shows (one function, so the two cannot differ). No chosen priority follows
+/// the matrix.
+pub(super) fn priority_decision(
+    vals: &Values,
+    lookup: &dyn Lookup,
+) -> Result<(Impact, Urgency, PriorityDecision)> {
     let impact: Impact = text(vals, "impact").unwrap_or_default().parse()?;
     let urgency: Urgency = text(vals, "urgency").unwrap_or_default().parse()?;
-    let chosen: Priority = text(vals, "priority").unwrap_or_default().parse()?;
-    let decision = lookup.priority_matrix()?.decide(
-        impact,
-        urgency,
-        Some(chosen),
-        text(vals, "override_reason"),
-    )?;
+    let chosen: Option<Priority> = text(vals, "priority")
+        .filter(|p| !p.trim().is_empty())
+        .map(str::parse)
+        .transpose()?;
+    let decision =
+        lookup
+            .priority_matrix()?
+            .decide(impact, urgency, chosen, text(vals, "override_reason"))?;
+    Ok((impact, urgency, decision))
+}
+
+fn set_priority(t: &mut Ticket, vals: &Values, lookup: &dyn Lookup) -> Result<()> {
+    let (impact, urgency, decision) = priority_decision(vals, lookup)?;
     t.impact = Some(impact);
     t.urgency = Some(urgency);
     t.priority = Some(decision.priority);
