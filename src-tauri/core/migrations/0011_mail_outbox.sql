@@ -38,3 +38,9 @@ CREATE INDEX mail_outbox_due ON mail_outbox (state, next_attempt_at);
 
 -- A URL with {ticket}, {psa_ticket} and {contact_email} in it; NULL when the company has none.
 ALTER TABLE companies ADD COLUMN csat_survey_url TEXT;
+
+-- What was sent to whom stays: a message's row changes state, and is never deleted.
+CREATE TRIGGER mail_outbox_append_only_delete BEFORE DELETE ON mail_outbox
+BEGIN
+    SELECT RAISE(ABORT, 'APPEND_ONLY');
+END;

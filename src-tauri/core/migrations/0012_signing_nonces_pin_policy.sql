@@ -26,6 +26,21 @@ CREATE TABLE signature_strokes (
     stored_at      TEXT NOT NULL
 ) STRICT;
 
+-- Both are evidence against replays, so a row is never deleted, and a stroke set never changes
+-- (a nonce changes only when it is used or retired).
+CREATE TRIGGER signature_strokes_append_only_update BEFORE UPDATE ON signature_strokes
+BEGIN
+    SELECT RAISE(ABORT, 'APPEND_ONLY');
+END;
+CREATE TRIGGER signature_strokes_append_only_delete BEFORE DELETE ON signature_strokes
+BEGIN
+    SELECT RAISE(ABORT, 'APPEND_ONLY');
+END;
+CREATE TRIGGER signing_nonces_append_only_delete BEFORE DELETE ON signing_nonces
+BEGIN
+    SELECT RAISE(ABORT, 'APPEND_ONLY');
+END;
+
 -- The signatures stored before this migration, from the audit trail: each step completion's event
 -- keeps its signatures' strokes as `strokes_sha256` (the same canonical hash).
 INSERT OR IGNORE INTO signature_strokes (strokes_sha256, ticket_id, step, stored_at)

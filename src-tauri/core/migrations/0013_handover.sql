@@ -21,3 +21,9 @@ CREATE TABLE handovers (
 
 -- At most one hand-over is under way on a desk.
 CREATE UNIQUE INDEX handovers_one_active ON handovers ((ended_at IS NULL)) WHERE ended_at IS NULL;
+
+-- A hand-over ends with a PIN, never by losing its row.
+CREATE TRIGGER handovers_append_only_delete BEFORE DELETE ON handovers
+BEGIN
+    SELECT RAISE(ABORT, 'APPEND_ONLY');
+END;

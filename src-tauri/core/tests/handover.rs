@@ -283,3 +283,16 @@ fn a_hand_over_needs_a_pin_a_summary_and_a_fix_to_verify() {
     );
     assert!(desk.store.handover().unwrap().is_none(), "nothing stored");
 }
+
+#[test]
+fn whoever_holds_the_file_cannot_end_it_by_deleting_its_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ticketflow.db");
+    let (desk, _) = handed_over(&dir);
+    drop(desk);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let refused = conn.execute("DELETE FROM handovers", []).unwrap_err();
+    assert!(refused.to_string().contains("APPEND_ONLY"), "{refused}");
+    let store = Store::open(&path).unwrap();
+    assert!(store.handover().unwrap().is_some(), "still under way");
+}

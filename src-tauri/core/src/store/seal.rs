@@ -418,11 +418,16 @@ impl Store {
 }
 
 /// The triggers that keep the audit trail and its checkpoints append-only.
-const APPEND_ONLY: [&str; 4] = [
+const APPEND_ONLY: [&str; 9] = [
     "audit_events_append_only_update",
     "audit_events_append_only_delete",
     "audit_checkpoints_append_only_update",
     "audit_checkpoints_append_only_delete",
+    "signature_strokes_append_only_update",
+    "signature_strokes_append_only_delete",
+    "signing_nonces_append_only_delete",
+    "handovers_append_only_delete",
+    "mail_outbox_append_only_delete",
 ];
 
 impl Store {
