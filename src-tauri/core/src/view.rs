@@ -228,7 +228,7 @@ impl Store {
             } else {
                 close_blockers(&ticket, &template)
             },
-            signature_invalidated: end_user_signature_invalidated(&ticket),
+            signature_invalidated: end_user_signature_invalidated(&ticket, &template),
             audit: self.ticket_audit(ticket.id, VIEW_AUDIT_EVENTS)?,
             time_entries,
             runbooks: self.linked_runbooks(ticket.id)?,

@@ -8,7 +8,7 @@ use serde_json::json;
 use ticketflow_core::canonical::sha256_hex;
 use ticketflow_core::directory::TechTier;
 use ticketflow_core::store::{Store, FIRST_LOCK_SECS, FREE_ATTEMPTS};
-use ticketflow_core::template::{builtin as b, SignerRole};
+use ticketflow_core::template::{builtin as b, msp_support_ticket, SignerRole};
 use ticketflow_core::ticket::TicketStatus;
 use ticketflow_core::workflow::end_user_signature_invalidated;
 
@@ -60,11 +60,14 @@ fn a_signature_means_what_its_step_says() {
 fn a_changed_summary_invalidates_the_end_user_signature_until_it_is_taken_again() {
     let mut d = Desk::new();
     let id = d.ready_to_close();
-    assert!(end_user_signature_invalidated(&d.store.ticket(id).unwrap()).is_none());
+    assert!(
+        end_user_signature_invalidated(&d.store.ticket(id).unwrap(), &msp_support_ticket())
+            .is_none()
+    );
 
     let changed = "We fixed your sign-in and replaced your keyboard.";
     let t = d.step(id, 16, json!({"summary": changed})).unwrap();
-    assert!(end_user_signature_invalidated(&t).is_some());
+    assert!(end_user_signature_invalidated(&t, &msp_support_ticket()).is_some());
     let audit = d.store.ticket_audit(id, 1000).unwrap();
     let event = audit
         .iter()
@@ -93,7 +96,7 @@ fn a_changed_summary_invalidates_the_end_user_signature_until_it_is_taken_again(
         .step(id, 13, json!({"outcome": b::VERIFIED, "signature": new}))
         .unwrap();
     assert_eq!(t.status, TicketStatus::Resolved);
-    assert!(end_user_signature_invalidated(&t).is_none());
+    assert!(end_user_signature_invalidated(&t, &msp_support_ticket()).is_none());
     assert_eq!(d.close(id).unwrap().status, TicketStatus::Closed);
 }
 

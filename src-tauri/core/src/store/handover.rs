@@ -238,7 +238,7 @@ impl Store {
             return Err(Error::TicketClosed(t.number));
         }
         let template = self.ticket_template(ticket_id)?;
-        let resign = workflow::end_user_signature_invalidated(&t).is_some();
+        let resign = workflow::end_user_signature_invalidated(&t, &template).is_some();
         let summary =
             if resign {
                 t.value(SUMMARY_STEP, "summary")

@@ -370,8 +370,9 @@ impl Store {
                 }
                 e => e.into(),
             })?;
-        let t: Template = serde_json::from_str(&body)
-            .map_err(|e| Error::Migration(format!("template {key}: {e}")))?;
+        let t = serde_json::from_str::<Template>(&body)
+            .map_err(|e| Error::Migration(format!("template {key}: {e}")))?
+            .with_rules();
         self.templates
             .write()
             .unwrap_or_else(|e| e.into_inner())

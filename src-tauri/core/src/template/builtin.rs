@@ -2,7 +2,9 @@
 //!
 //! Titles follow the user's template word for word; the guidance is ours.
 
-use super::{Condition, Field, FieldKind, Gate, Phase, SignerRole, Step, Template};
+use super::{
+    Condition, Field, FieldKind, Gate, Phase, SignerRole, Step, Template, ToolKind, RULES_SCHEMA,
+};
 
 pub const BUILTIN_KEY: &str = "msp-support-ticket";
 pub const BUILTIN_VERSION: u32 = 1;
@@ -16,6 +18,91 @@ pub const VERIFY_FIX_STEP: u8 = 13;
 pub const SUMMARY_STEP: u8 = 16;
 /// The CSAT rating, which the end user may give on the hand-over screen.
 pub const CSAT_STEP: u8 = 18;
+
+/// Keys of the steps other parts of the core look up (numbers differ between template versions).
+pub const VERIFY_FIX: &str = "verify_fix";
+pub const SUMMARY: &str = "resolution_summary";
+pub const CSAT: &str = "csat";
+pub const CLOSE: &str = "close";
+
+/// The steps that protect the desk: a desk's template may re-title, re-word and move them, never
+/// remove them, and their rules (gate, condition, prerequisites among themselves) stay.
+pub const PROTECTED_STEPS: &[&str] = &[
+    "verify_caller",
+    "scope_assets",
+    "set_priority",
+    "open_ticket",
+    "escalation_decision",
+    "tier2_handoff",
+    "apply_fix",
+    "verify_fix",
+    "resolution_summary",
+    "reopen_reassign",
+    "csat",
+    "time_reconcile",
+    "runbook_update",
+    "close",
+];
+
+/// Prerequisites of the built-in steps, by key (the rules the workflow had in code before).
+const REQUIRES: &[(&str, &[&str])] = &[
+    ("scope_assets", &["verify_caller"]),
+    ("set_priority", &["verify_caller"]),
+    ("check_noc", &["verify_caller"]),
+    (
+        "open_ticket",
+        &["verify_caller", "scope_assets", "set_priority", "check_noc"],
+    ),
+    (
+        "escalation_decision",
+        &[
+            "reproduce",
+            "change_history",
+            "edr_alerts",
+            "runbook_search",
+        ],
+    ),
+    ("tier2_handoff", &["escalation_decision"]),
+    ("apply_fix", &["escalation_decision", "tier2_handoff"]),
+    ("verify_fix", &["apply_fix"]),
+];
+
+/// A reopen sets aside the decision, the hand-off, the fix and its verification (routing straight
+/// to Tier 2 keeps the decision: that rule is the reopen's own).
+const RESETS: &[(&str, &[&str])] = &[(
+    "reopen_reassign",
+    &[
+        "escalation_decision",
+        "tier2_handoff",
+        "apply_fix",
+        "verify_fix",
+    ],
+)];
+
+/// Which of the desk's tools each built-in step shows.
+const TOOLS: &[(&str, &[ToolKind])] = &[
+    ("verify_caller", &[ToolKind::Psa]),
+    ("scope_assets", &[ToolKind::Rmm]),
+    ("check_noc", &[ToolKind::Noc, ToolKind::VendorStatus]),
+    ("reproduce", &[ToolKind::RemoteSession]),
+    ("change_history", &[ToolKind::Rmm]),
+    ("edr_alerts", &[ToolKind::Edr]),
+    ("runbook_search", &[ToolKind::Documentation]),
+    ("apply_fix", &[ToolKind::RemoteSession]),
+    ("monitoring_check", &[ToolKind::Rmm, ToolKind::Noc]),
+    ("document_resolution", &[ToolKind::Psa]),
+    ("resolution_summary", &[ToolKind::Psa]),
+    ("time_reconcile", &[ToolKind::Psa]),
+    ("runbook_update", &[ToolKind::Documentation]),
+];
+
+fn keys_for<'a, T: Clone>(table: &[(&str, &'a [T])], key: &str) -> Vec<T> {
+    table
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.to_vec())
+        .unwrap_or_default()
+}
 
 pub const AUTHORIZED: &str = "Authorized";
 pub const OVERRIDE: &str = "Override";
@@ -90,6 +177,16 @@ fn step(
         fields,
         condition: Condition::Always,
         gate,
+        requires: keys_for(REQUIRES, key)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        resets: keys_for(RESETS, key)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        required: true,
+        tools: keys_for(TOOLS, key),
     }
 }
 
@@ -302,6 +399,7 @@ pub fn msp_support_ticket() -> Template {
                 steps: closure,
             },
         ],
+        rules_schema: RULES_SCHEMA,
     }
 }
 

@@ -5,7 +5,7 @@
 
 pub mod builtin;
 
-pub use builtin::{msp_support_ticket, BUILTIN_KEY, BUILTIN_VERSION};
+pub use builtin::{msp_support_ticket, BUILTIN_KEY, BUILTIN_VERSION, PROTECTED_STEPS};
 
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +16,14 @@ pub struct Template {
     pub name: String,
     pub description: String,
     pub phases: Vec<Phase>,
+    /// 0: stored before the rules were data (their prerequisites lived in code and are filled in
+    /// from the built-in template on load); 1: every step carries its own rules.
+    #[serde(default)]
+    pub rules_schema: u32,
 }
+
+/// The schema of templates whose steps carry their prerequisites, resets and tools.
+pub const RULES_SCHEMA: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Phase {
@@ -37,6 +44,45 @@ pub struct Step {
     pub condition: Condition,
     /// The rule the step enforces when it is completed.
     pub gate: Gate,
+    /// Keys of the steps that must be done first. A listed step that does not apply to the
+    /// ticket (a hand-off on a ticket never escalated) is passed over.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Keys of the steps whose completions stop counting when this one is completed: a reopen
+    /// sends the fix and its verification back to be done again.
+    #[serde(default)]
+    pub resets: Vec<String>,
+    /// Whether the ticket can close without it. Every step of the built-in template is required;
+    /// a desk's own step may not be.
+    #[serde(default = "required_by_default")]
+    pub required: bool,
+    /// The desk's tools this step shows a button for, filled in for the ticket's asset.
+    #[serde(default)]
+    pub tools: Vec<ToolKind>,
+}
+
+fn required_by_default() -> bool {
+    true
+}
+
+/// A system a technician opens from a step; each company configures its URL template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ToolKind {
+    /// The ticket in the PSA (ConnectWise, Autotask, HaloPSA).
+    Psa,
+    /// A remote session to the device (ScreenConnect, Splashtop).
+    RemoteSession,
+    /// The device's page in the RMM (Datto RMM, NinjaOne, Automate).
+    Rmm,
+    /// The host's page in the EDR (CrowdStrike, SentinelOne, Defender).
+    Edr,
+    /// The client's documentation (IT Glue, Hudu).
+    Documentation,
+    /// The NOC dashboard (Auvik, PRTG, Datadog, LogicMonitor).
+    Noc,
+    /// The vendors' status pages.
+    VendorStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -109,6 +155,9 @@ pub enum Gate {
     ReconcileTime,
     RunbookUpdate,
     Close,
+    /// A step the desk added: its fields and prerequisites are its only rules, and its phase says
+    /// when the ticket may be worked on.
+    Custom,
 }
 
 impl Template {
@@ -118,6 +167,51 @@ impl Template {
 
     pub fn step(&self, number: u8) -> Option<&Step> {
         self.steps().find(|s| s.number == number)
+    }
+
+    /// The step with this key: rules address steps by key, never by number.
+    pub fn by_key(&self, key: &str) -> Option<&Step> {
+        self.steps().find(|s| s.key == key)
+    }
+
+    /// The number this template gives the step with `key`.
+    pub fn number_of(&self, key: &str) -> Option<u8> {
+        self.by_key(key).map(|s| s.number)
+    }
+
+    /// The first step that enforces `gate` (each protective gate has one step).
+    pub fn gate_step(&self, gate: Gate) -> Option<&Step> {
+        self.steps().find(|s| s.gate == gate)
+    }
+
+    /// Numbers the steps 1, 2, 3 … in the order the phases list them.
+    pub fn renumber(&mut self) {
+        let mut n = 0u8;
+        for p in &mut self.phases {
+            for s in &mut p.steps {
+                n = n.saturating_add(1);
+                s.number = n;
+            }
+        }
+    }
+
+    /// A template stored before its rules were data gets the built-in steps' rules by key; a
+    /// step the built-in template does not know keeps what it has.
+    pub fn with_rules(mut self) -> Template {
+        if self.rules_schema >= RULES_SCHEMA {
+            return self;
+        }
+        let builtin = msp_support_ticket();
+        for s in self.phases.iter_mut().flat_map(|p| p.steps.iter_mut()) {
+            if let Some(b) = builtin.by_key(&s.key) {
+                s.requires = b.requires.clone();
+                s.resets = b.resets.clone();
+                s.tools = b.tools.clone();
+                s.required = b.required;
+            }
+        }
+        self.rules_schema = RULES_SCHEMA;
+        self
     }
 
     pub fn phase_of(&self, number: u8) -> Option<&Phase> {

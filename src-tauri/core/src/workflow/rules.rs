@@ -30,19 +30,25 @@ fn applies(t: &Ticket, step: &Step) -> Option<String> {
     }
 }
 
-fn need(t: &Ticket, steps: &[u8], tmpl: &Template) -> Vec<Need> {
-    steps
-        .iter()
-        .filter(|n| !t.is_done(**n))
-        .map(|n| {
-            let title = tmpl.step(*n).map(|s| s.title.as_str()).unwrap_or("?");
+/// The prerequisites in `keys` that are not done yet; one that does not apply to the ticket (a
+/// hand-off on a ticket never escalated) is passed over.
+fn need(t: &Ticket, keys: &[String], tmpl: &Template) -> Vec<Need> {
+    keys.iter()
+        .filter_map(|k| tmpl.by_key(k))
+        .filter(|s| applies(t, s).is_none() && !t.is_done(s.number))
+        .map(|s| {
             Need::new(
                 NeedCode::StepNotDone,
-                format!("complete step {n} ({title}) first"),
+                format!("complete step {} ({}) first", s.number, s.title),
             )
-            .at_step(*n)
+            .at_step(s.number)
         })
         .collect()
+}
+
+/// The number of the step enforcing `gate`, for messages and for pointing at the way forward.
+fn gate_number(tmpl: &Template, gate: Gate) -> Option<u8> {
+    tmpl.gate_step(gate).map(|s| s.number)
 }
 
 /// The ticket is not in one of the states `ok`: waiting on the customer has its own way out (their
@@ -59,88 +65,130 @@ fn status_need(t: &Ticket, ok: &[TicketStatus], why: &str, earlier: Option<u8>) 
     vec![need]
 }
 
+/// The ticket states in which a step of each phase may be worked on.
+enum Stage {
+    Intake,
+    Diagnosis,
+    Working,
+    AfterVerification,
+}
+
+fn stage_need(t: &Ticket, tmpl: &Template, stage: Stage) -> Vec<Need> {
+    use TicketStatus::*;
+    let open = gate_number(tmpl, Gate::OpenTicket);
+    let verify = gate_number(tmpl, Gate::VerifyFix);
+    let at = |n: Option<u8>| n.map(|n| format!(" (step {n})")).unwrap_or_default();
+    match stage {
+        Stage::Intake => status_need(t, &[New], "intake is over once the ticket is open", None),
+        Stage::Diagnosis => status_need(
+            t,
+            &[Open, Escalated, WaitingOnCustomer],
+            &format!(
+                "open the ticket{} first; diagnosis ends when the fix is verified",
+                at(open)
+            ),
+            open,
+        ),
+        Stage::Working => status_need(
+            t,
+            &[Open, Escalated],
+            "the ticket must be open and not waiting",
+            open,
+        ),
+        Stage::AfterVerification => status_need(
+            t,
+            &[Resolved],
+            &format!("only after the end user verified the fix{}", at(verify)),
+            verify,
+        ),
+    }
+}
+
+/// A desk's own step may be worked on when the built-in steps of its phase may.
+fn phase_stage(tmpl: &Template, step: &Step) -> Stage {
+    match tmpl.phase_of(step.number).map(|p| p.key.as_str()) {
+        Some("intake") => Stage::Intake,
+        Some("diagnosis") => Stage::Diagnosis,
+        Some("resolution") => Stage::Working,
+        _ => Stage::AfterVerification,
+    }
+}
+
 /// What stands between the ticket and this step, independent of the values submitted.
 fn blockers(t: &Ticket, tmpl: &Template, step: &Step) -> Vec<Need> {
     use TicketStatus::*;
-    const WORKING: &[TicketStatus] = &[Open, Escalated];
-    const NOT_WAITING: &str = "the ticket must be open and not waiting";
-    const AFTER_VERIFICATION: &str = "only after the end user verified the fix (step 13)";
     let reopen_first = || {
-        Need::new(
+        let reopen = tmpl.gate_step(Gate::ReopenReassign);
+        let mut n = Need::new(
             NeedCode::StepNotDone,
-            "reopen and reassign (step 17) after the failed verification first",
-        )
-        .at_step(17)
+            match reopen {
+                Some(r) => format!(
+                    "reopen and reassign (step {}) after the failed verification first",
+                    r.number
+                ),
+                None => "reopen and reassign after the failed verification first".into(),
+            },
+        );
+        if let Some(r) = reopen {
+            n = n.at_step(r.number);
+        }
+        n
     };
-    match step.gate {
-        Gate::VerifyCaller => {
-            status_need(t, &[New], "intake is over once the ticket is open", None)
+    let mut m = match step.gate {
+        Gate::VerifyCaller | Gate::LinkAssets | Gate::SetPriority | Gate::ParentIncident => {
+            stage_need(t, tmpl, Stage::Intake)
         }
-        Gate::LinkAssets | Gate::SetPriority | Gate::ParentIncident => {
-            let mut m = status_need(t, &[New], "intake is over once the ticket is open", None);
-            m.extend(need(t, &[1], tmpl));
-            m
-        }
-        Gate::OpenTicket => {
-            let mut m = status_need(t, &[New], "the ticket is already open", None);
-            m.extend(need(t, &[1, 2, 3, 4], tmpl));
-            if t.asset_ids.is_empty() && t.is_done(2) {
-                m.push(
-                    Need::new(NeedCode::AssetRequired, "link an asset to open the ticket")
-                        .at_step(2),
-                );
-            }
-            m
-        }
-        Gate::Diagnosis => status_need(
+        Gate::OpenTicket => status_need(t, &[New], "the ticket is already open", None),
+        Gate::Diagnosis => stage_need(t, tmpl, Stage::Diagnosis),
+        Gate::EscalationDecision | Gate::ReopenReassign => stage_need(t, tmpl, Stage::Working),
+        Gate::TierTwoHandOff => status_need(
             t,
-            &[Open, Escalated, WaitingOnCustomer],
-            "open the ticket (step 5) first; diagnosis ends when the fix is verified",
-            Some(5),
+            &[Escalated],
+            "the ticket must be escalated",
+            gate_number(tmpl, Gate::EscalationDecision),
         ),
-        Gate::EscalationDecision => {
-            let mut m = status_need(t, WORKING, NOT_WAITING, Some(5));
-            m.extend(need(t, &[6, 7, 8, 9], tmpl));
-            m
-        }
-        Gate::TierTwoHandOff => {
-            let mut m = status_need(t, &[Escalated], "the ticket must be escalated", Some(10));
-            m.extend(need(t, &[10], tmpl));
-            m
-        }
         Gate::ApplyFix => {
-            let mut m = status_need(t, WORKING, NOT_WAITING, Some(5));
-            m.extend(need(t, &[10], tmpl));
-            if t.escalated {
-                m.extend(need(t, &[11], tmpl));
-            }
+            let mut m = stage_need(t, tmpl, Stage::Working);
             if t.verification_failed {
                 m.push(reopen_first());
             }
             m
         }
-        Gate::VerifyFix if t.status == Resolved && end_user_signature_invalidated(t).is_some() => {
+        Gate::VerifyFix
+            if t.status == Resolved && end_user_signature_invalidated(t, tmpl).is_some() =>
+        {
             // Only the end user's signature is taken again; the verification itself stands.
-            Vec::new()
+            return Vec::new();
         }
         Gate::VerifyFix => {
-            let mut m = status_need(t, WORKING, NOT_WAITING, Some(5));
-            m.extend(need(t, &[12], tmpl));
+            let mut m = stage_need(t, tmpl, Stage::Working);
             if t.verification_failed {
                 m.push(reopen_first());
             }
             m
         }
         Gate::AfterVerification | Gate::Closure | Gate::ReconcileTime | Gate::RunbookUpdate => {
-            status_need(t, &[Resolved], AFTER_VERIFICATION, Some(13))
+            stage_need(t, tmpl, Stage::AfterVerification)
         }
-        Gate::ReopenReassign => status_need(t, WORKING, NOT_WAITING, None),
         Gate::Close => {
-            let mut m = status_need(t, &[Resolved], AFTER_VERIFICATION, Some(13));
+            let mut m = stage_need(t, tmpl, Stage::AfterVerification);
             m.extend(close_needs(t, tmpl));
-            m
+            return m;
+        }
+        Gate::Custom => stage_need(t, tmpl, phase_stage(tmpl, step)),
+    };
+    m.extend(need(t, &step.requires, tmpl));
+    if step.gate == Gate::OpenTicket {
+        let assets = tmpl.gate_step(Gate::LinkAssets);
+        if t.asset_ids.is_empty() && assets.is_some_and(|a| t.is_done(a.number)) {
+            let mut n = Need::new(NeedCode::AssetRequired, "link an asset to open the ticket");
+            if let Some(a) = assets {
+                n = n.at_step(a.number);
+            }
+            m.push(n);
         }
     }
+    m
 }
 
 /// Everything a step still needs, blocking or not, as the window shows it before the click:
@@ -203,7 +251,9 @@ pub fn close_blockers(t: &Ticket, tmpl: &Template) -> Vec<String> {
 fn close_needs(t: &Ticket, tmpl: &Template) -> Vec<Need> {
     let mut missing: Vec<Need> = tmpl
         .steps()
-        .filter(|s| s.gate != Gate::Close && applies(t, s).is_none() && !t.is_done(s.number))
+        .filter(|s| {
+            s.gate != Gate::Close && s.required && applies(t, s).is_none() && !t.is_done(s.number)
+        })
         .map(|s| {
             Need::new(
                 NeedCode::StepNotDone,
@@ -212,28 +262,33 @@ fn close_needs(t: &Ticket, tmpl: &Template) -> Vec<Need> {
             .at_step(s.number)
         })
         .collect();
-    if let Some(why) = end_user_signature_invalidated(t) {
-        missing.push(
-            Need::new(
-                NeedCode::SignatureInvalidated,
-                format!("{why}: take it again at step 13"),
-            )
-            .at_step(b::VERIFY_FIX_STEP),
+    if let Some(why) = end_user_signature_invalidated(t, tmpl) {
+        let verify = tmpl.by_key(b::VERIFY_FIX);
+        let mut n = Need::new(
+            NeedCode::SignatureInvalidated,
+            match verify {
+                Some(v) => format!("{why}: take it again at step {}", v.number),
+                None => why,
+            },
         );
+        if let Some(v) = verify {
+            n = n.at_step(v.number);
+        }
+        missing.push(n);
     }
     missing
 }
 
-/// Why the end user's signature at step 13 no longer holds, if it does not: they signed the
-/// summary shown at hand-over, and the summary sent to the requester (step 16) must be that text.
+/// Why the end user's signature at the fix's verification no longer holds, if it does not: they
+/// signed the summary shown at hand-over, and the summary sent to the requester must be that text.
 /// Signatures stored without their content (before content binding existed) are not judged.
-pub fn end_user_signature_invalidated(t: &Ticket) -> Option<String> {
+pub fn end_user_signature_invalidated(t: &Ticket, tmpl: &Template) -> Option<String> {
     let signed = t
-        .value(b::VERIFY_FIX_STEP, "signature")?
+        .value(tmpl.number_of(b::VERIFY_FIX)?, "signature")?
         .get("content")?
         .as_str()
         .filter(|c| !c.is_empty())?;
-    let sent = t.value(b::SUMMARY_STEP, "summary")?.as_str()?;
+    let sent = t.value(tmpl.number_of(b::SUMMARY)?, "summary")?.as_str()?;
     (signed != sent).then(|| {
         "the end user's signature is invalidated: the summary changed after they signed it".into()
     })
@@ -308,7 +363,7 @@ pub fn complete_step(
         return blocked(missing);
     }
     let before = snapshot(t);
-    let signature_held = end_user_signature_invalidated(t).is_none();
+    let signature_held = end_user_signature_invalidated(t, tmpl).is_none();
     let mut changes = Vec::new();
     match step.gate {
         Gate::VerifyCaller => verify_caller(t, &vals, ctx, &mut changes)?,
@@ -393,8 +448,8 @@ pub fn complete_step(
                 t.verification_failed = true;
             }
         }
-        Gate::AfterVerification | Gate::Closure => {}
-        Gate::ReopenReassign => reopen(t, &vals)?,
+        Gate::AfterVerification | Gate::Closure | Gate::Custom => {}
+        Gate::ReopenReassign => reopen(t, tmpl, step, &vals)?,
         Gate::ReconcileTime => {
             if ctx.lookup.time_entry_count(t.id)? == 0 {
                 return blocked(vec!["add at least one time entry".into()]);
@@ -440,7 +495,8 @@ pub fn complete_step(
             t.resolution_code = text(&vals, "resolution_code").map(str::to_string);
         }
     }
-    if t.first_response_at.is_none() && (6..=15).contains(&number) {
+    let phase = tmpl.phase_of(number).map(|p| p.key.as_str());
+    if t.first_response_at.is_none() && matches!(phase, Some("diagnosis" | "resolution")) {
         // The first technician work after opening is the first response.
         t.first_response_at = Some(ctx.now);
     }
@@ -456,11 +512,12 @@ pub fn complete_step(
         superseded: false,
     });
     if signature_held {
-        if let Some(why) = end_user_signature_invalidated(t) {
-            let signed = t.value(b::VERIFY_FIX_STEP, "signature");
+        if let Some(why) = end_user_signature_invalidated(t, tmpl) {
+            let verify = tmpl.number_of(b::VERIFY_FIX);
+            let signed = verify.and_then(|n| t.value(n, "signature"));
             changes.push(Change::new(
                 "signature_invalidated",
-                json!({"step": b::VERIFY_FIX_STEP,
+                json!({"step": verify,
                        "content_sha256": signed.and_then(|s| s.get("content_sha256"))}),
                 json!({"reason": why}),
             ));
@@ -681,15 +738,18 @@ fn runbook_outcome_unproven(
     Ok(Some(why))
 }
 
-fn reopen(t: &mut Ticket, vals: &Values) -> Result<()> {
+fn reopen(t: &mut Ticket, tmpl: &Template, step: &Step, vals: &Values) -> Result<()> {
     let to_tier2 = text(vals, "route") == Some(b::ROUTE_TIER2);
-    // The earlier attempt stays in history but no longer counts: the fix, its verification and,
-    // when going back to diagnosis, the escalation decision and hand-off must be done again.
-    let redo: &[u8] = if to_tier2 {
-        &[11, 12, 13]
-    } else {
-        &[10, 11, 12, 13]
-    };
+    // The earlier attempt stays in history but no longer counts: the steps the template says a
+    // reopen resets must be done again, except that a ticket routed straight to Tier 2 keeps its
+    // decision to escalate.
+    let redo: Vec<u8> = step
+        .resets
+        .iter()
+        .filter_map(|k| tmpl.by_key(k))
+        .filter(|s| !(to_tier2 && s.gate == Gate::EscalationDecision))
+        .map(|s| s.number)
+        .collect();
     for r in t.steps.iter_mut().filter(|r| redo.contains(&r.step)) {
         r.superseded = true;
     }
