@@ -24,6 +24,8 @@ pub struct AppState {
     clock: Arc<dyn Clock>,
     /// Closure reports: the signing identity's keychain, print viewer, running batch.
     pub(crate) reports: crate::commands::reports::ReportEnv,
+    /// Where step tool buttons' links go (the browser; tests: their own).
+    pub(crate) opener: crate::commands::tools::Opener,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             store: Ok(Mutex::new(store)),
             clock,
             reports: Default::default(),
+            opener: crate::commands::tools::default_opener(),
         }
     }
 
@@ -41,6 +44,7 @@ impl AppState {
             store: Err(error),
             clock,
             reports: Default::default(),
+            opener: crate::commands::tools::default_opener(),
         }
     }
 

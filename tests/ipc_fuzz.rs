@@ -36,6 +36,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("get_pin_status", &["technician"]),
     ("unlock_pin", &["name", "by", "byPin"]),
     ("save_draft", &["id", "step", "field", "text"]),
+    ("check_field_value", &["field", "value"]),
     ("wait_on_customer", &["id", "request"]),
     ("customer_replied", &["id"]),
     ("assign_ticket", &["id", "technician"]),
@@ -88,6 +89,27 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("find_ticket_by_number", &["number"]),
     ("export_qbr", &["companyId", "from", "to", "path"]),
     ("export_qbr_batch", &["from", "to", "folder", "onProgress"]),
+    ("template_overview", &[]),
+    ("template_draft_start", &[]),
+    ("template_draft_save", &["template"]),
+    ("template_draft_discard", &[]),
+    ("template_publish", &["note"]),
+    ("template_restore", &["version", "note"]),
+    ("template_get", &["version"]),
+    ("template_diff", &["from", "to"]),
+    ("template_validate", &["template"]),
+    ("template_export", &["version", "path"]),
+    ("template_import", &["path"]),
+    ("template_draft_diff", &[]),
+    ("get_company_tools", &["companyId"]),
+    ("set_company_tool", &["companyId", "tool"]),
+    ("remove_company_tool", &["companyId", "kind"]),
+    ("open_tool", &["ticketId", "step", "kind", "assetId"]),
+    ("get_sla_targets", &[]),
+    ("check_sla_targets", &["cells"]),
+    ("set_sla_targets", &["cells"]),
+    ("get_desk_calendar", &[]),
+    ("set_desk_calendar", &["calendar"]),
 ];
 
 /// One small demo desk, made once; each case works on its own copy.
@@ -159,7 +181,9 @@ proptest! {
         std::fs::copy(demo_db(), &db).expect("copy the demo desk");
         let store = Store::open(&db).expect("store");
         let clock = Arc::new(ManualClock::new(ticketflow_core::demo::anchor()));
-        let (_app, w) = app_with(AppState::new(store, clock));
+        // A random payload that happens to open a tool link must not launch a browser.
+        let state = AppState::new(store, clock).with_opener(|_| Ok(()));
+        let (_app, w) = app_with(state);
         let cmd = COMMANDS[i].0;
         match invoke(&w, cmd, args.clone()) {
             Ok(_) => {}

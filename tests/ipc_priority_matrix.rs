@@ -44,13 +44,15 @@ fn caller_and_asset(w: &WebviewWindow<Mock>) -> (i64, i64) {
     )
 }
 
+/// Each step by key (what the preview reads) and by its number in the built-in template (what
+/// `complete_step` on a ticket pinned to it takes).
 fn steps(caller: i64, asset: i64, impact: &str, urgency: &str) -> Value {
     json!([
-        {"step": 1, "values": {"contact": caller, "authorization": b::AUTHORIZED}},
-        {"step": 2, "values": {"assets": [asset]}},
-        {"step": 3, "values": {"impact": impact, "urgency": urgency}},
-        {"step": 4, "values": {}},
-        {"step": 5, "values": {"problem_statement": "VPN drops every hour"}},
+        {"key": "verify_caller", "step": 1, "values": {"contact": caller, "authorization": b::AUTHORIZED}},
+        {"key": "scope_assets", "step": 2, "values": {"assets": [asset]}},
+        {"key": "set_priority", "step": 3, "values": {"impact": impact, "urgency": urgency}},
+        {"key": "check_noc", "step": 4, "values": {}},
+        {"key": "open_ticket", "step": 5, "values": {"problem_statement": "VPN drops every hour"}},
     ])
 }
 
@@ -130,9 +132,9 @@ fn a_bad_matrix_is_refused_by_cell_and_nothing_is_saved() {
 fn the_preview_lists_what_opening_would_refuse() {
     let (_app, w) = desk();
     let empty = json!([
-        {"step": 1, "values": {}}, {"step": 2, "values": {}},
-        {"step": 3, "values": {"impact": "organization", "urgency": "blocked", "priority": "P3"}},
-        {"step": 4, "values": {}}, {"step": 5, "values": {}},
+        {"key": "verify_caller", "step": 1, "values": {}}, {"key": "scope_assets", "step": 2, "values": {}},
+        {"key": "set_priority", "step": 3, "values": {"impact": "organization", "urgency": "blocked", "priority": "P3"}},
+        {"key": "check_noc", "step": 4, "values": {}}, {"key": "open_ticket", "step": 5, "values": {}},
     ]);
     let p = invoke(&w, "preview_intake", json!({"steps": empty})).unwrap();
     assert_eq!(p["priority_computed"], "P1");

@@ -3,6 +3,7 @@
 
 pub mod diagnostics;
 pub mod directory;
+pub mod fields;
 pub mod handover;
 pub mod mail;
 pub mod qbr;
@@ -11,5 +12,8 @@ pub mod records;
 pub mod reports;
 pub mod search;
 pub mod signing;
+pub mod sla_settings;
 pub mod technicians;
+pub mod templates;
 pub mod tickets;
+pub mod tools;

@@ -174,6 +174,8 @@ class Sandbox:
             XDG_CACHE_HOME=str(self.cache),
             XDG_RUNTIME_DIR=str(self.runtime),
             TICKETFLOW_DATA_DIR=str(self.tf_data),
+            # Step tool buttons write their link here instead of starting a browser.
+            TICKETFLOW_OPENER_LOG=str(self.root / "opened-links.txt"),
             TAURI_WEBVIEW_AUTOMATION="true",
             NO_AT_BRIDGE="1",
             GDK_BACKEND="x11",

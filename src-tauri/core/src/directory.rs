@@ -2,6 +2,8 @@
 //!
 //! Ticketflow works offline, so it keeps what it needs of the PSA, RMM and NOC here.
 
+pub mod tools;
+
 use crate::sla::Calendar;
 use crate::text_enum::text_enum;
 use chrono::{DateTime, NaiveDate, Utc};

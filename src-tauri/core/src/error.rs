@@ -125,10 +125,30 @@ pub enum Error {
         version: i64,
         latest: i64,
     },
+    #[error("this tool link cannot be used: {0}")]
+    ToolUrlInvalid(String),
+    #[error("this tool cannot be opened for the ticket: {0}")]
+    ToolUnavailable(String),
+    #[error("the template cannot be published: {}", crate::template::versions::describe(.0))]
+    TemplateInvalid(Vec<crate::template::validate::TemplateProblem>),
+    #[error("there is no template draft: start one (Templates, Edit) or import a file first")]
+    NoTemplateDraft,
+    #[error("the template has no version {0}: choose one of the versions listed")]
+    TemplateVersionUnknown(u32),
+    #[error("nothing changed since version {0}: edit the draft (or choose another version) first")]
+    TemplateUnchanged(u32),
+    #[error("the import was cancelled: nothing was written, the desk is as it was")]
+    ImportCancelled,
+    #[error("this import cannot be undone: {0}")]
+    ImportUndoBlocked(String),
     /// Mail to requesters (issue 18): `code` is one of `crate::mail::codes`, the message says
     /// what went wrong and what to do about it.
     #[error("{message}")]
     Mail { code: &'static str, message: String },
+    /// Reading a PSA/RMM/IT Glue export (issue 16): `code` is one of `crate::import::codes`, the
+    /// message names the file and what to do about it.
+    #[error("{message}")]
+    Import { code: &'static str, message: String },
 }
 
 impl Error {
@@ -184,7 +204,16 @@ impl Error {
             Error::DeskNotFound(_) => "DESK_NOT_FOUND",
             Error::DatabaseCorrupt { .. } => "DATABASE_CORRUPT",
             Error::DeskNotMigrated { .. } => "DESK_NOT_MIGRATED",
+            Error::ToolUrlInvalid(_) => "TOOL_URL_INVALID",
+            Error::ToolUnavailable(_) => "TOOL_UNAVAILABLE",
+            Error::TemplateInvalid(_) => "TEMPLATE_INVALID",
+            Error::NoTemplateDraft => "NO_TEMPLATE_DRAFT",
+            Error::TemplateVersionUnknown(_) => "TEMPLATE_VERSION_UNKNOWN",
+            Error::TemplateUnchanged(_) => "TEMPLATE_UNCHANGED",
+            Error::ImportCancelled => "IMPORT_CANCELLED",
+            Error::ImportUndoBlocked(_) => "IMPORT_UNDO_BLOCKED",
             Error::Mail { code, .. } => code,
+            Error::Import { code, .. } => code,
         }
     }
 

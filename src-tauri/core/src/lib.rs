@@ -10,6 +10,8 @@ pub mod clock;
 pub mod demo;
 pub mod directory;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod mail;
 pub mod paths;
 pub mod priority;

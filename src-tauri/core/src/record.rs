@@ -14,9 +14,9 @@ use crate::canonical::{canonical_json, sha256_hex};
 use crate::directory::{Asset, Company, Contact, Incident};
 use crate::error::{Error, Result};
 use crate::priority::{Impact, Priority, Urgency};
-use crate::sla::{policy_for, Calendar, Pause, SlaPolicy, SlaStatus, DEFAULT_AT_RISK_RATIO};
+use crate::sla::{Calendar, Pause, SlaPolicy, SlaStatus, DEFAULT_AT_RISK_RATIO};
 use crate::store::{Store, TimeEntry};
-use crate::template::{FieldKind, Template};
+use crate::template::{builtin as b, FieldKind, Template};
 use crate::ticket::{Ticket, TicketStatus, Values};
 use crate::workflow::Lookup;
 use chrono::{DateTime, Utc};
@@ -39,7 +39,7 @@ pub struct ClosureRecord {
     pub sla: Option<SlaPart>,
     /// Every step completion in the order it happened, earlier (superseded) attempts included.
     pub steps: Vec<StepPart>,
-    /// Step 11's notes from the latest hand-off to Tier 2, if there was one.
+    /// The notes of the latest hand-off to Tier 2, if there was one.
     pub handoff: Option<Values>,
     pub time: TimePart,
     pub csat: Option<CsatPart>,
@@ -155,7 +155,9 @@ fn stored_opt(at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
     at.map(stored)
 }
 
-fn template_over(conn: &Connection, key: &str, version: u32) -> Result<Template> {
+/// A stored template version read through `conn` (inside a write's transaction, where the
+/// store's cache is out of reach).
+pub(crate) fn template_over(conn: &Connection, key: &str, version: u32) -> Result<Template> {
     let body: String = crate::store::found(
         conn.query_row(
             "SELECT body FROM templates WHERE key = ?1 AND version = ?2",
@@ -216,13 +218,14 @@ fn build_with(
         Some(c) => {
             let now = closed_at.unwrap_or_else(|| stored(t.created_at));
             let (fr, res) = crate::workflow::sla_status(&at_close, db, now, DEFAULT_AT_RISK_RATIO)?;
-            let policy = match t.priority {
-                Some(p) => policy_for(&db.sla_policies()?, c.tier, p),
+            // The terms the ticket pinned when its clock started, not the desk's at the close.
+            let terms = match t.priority {
+                Some(p) => db.sla_terms(&at_close, c, p)?,
                 None => None,
             };
             Some(SlaPart {
-                policy,
-                calendar: c.calendar.clone(),
+                policy: terms.as_ref().map(|s| s.policy),
+                calendar: terms.map_or_else(|| c.calendar.clone(), |s| s.calendar),
                 first_response: fr,
                 resolution: res,
                 pauses: at_close.pauses.clone(),
@@ -266,26 +269,29 @@ fn build_with(
         });
     }
 
-    let current = |n: u8| t.completion(n).map(|r| &r.values);
+    // Steps by key: the ticket's template version gives them their numbers.
+    let number = |key: &str| template.number_of(key);
+    let current = |key: &str| number(key).and_then(|n| t.completion(n)).map(|r| &r.values);
     // The hand-off happened even if a later reopen superseded it: report the latest one.
-    let handoff = t
-        .steps
-        .iter()
-        .rev()
-        .find(|r| r.step == 11)
-        .map(|r| r.values.clone());
-    let csat = current(18).map(|v| CsatPart {
+    let handoff = number(b::TIER2_HANDOFF).and_then(|n| {
+        t.steps
+            .iter()
+            .rev()
+            .find(|r| r.step == n)
+            .map(|r| r.values.clone())
+    });
+    let csat = current(b::CSAT).map(|v| CsatPart {
         rating: v.get("rating").and_then(Value::as_i64),
         comment: text_of(v, "comment"),
     });
-    let from = |n: u8, key: &str| current(n).and_then(|v| text_of(v, key));
+    let from = |step: &str, key: &str| current(step).and_then(|v| text_of(v, key));
     let resolution = ResolutionPart {
         code: t.resolution_code.clone(),
-        root_cause: from(15, "root_cause"),
-        changes: from(15, "changes"),
-        references: from(15, "references"),
-        summary: from(16, "summary"),
-        closure_notes: from(21, "closure_notes"),
+        root_cause: from(b::DOCUMENT_RESOLUTION, "root_cause"),
+        changes: from(b::DOCUMENT_RESOLUTION, "changes"),
+        references: from(b::DOCUMENT_RESOLUTION, "references"),
+        summary: from(b::SUMMARY, "summary"),
+        closure_notes: from(b::CLOSE, "closure_notes"),
     };
     let billable_minutes = entries
         .iter()
@@ -411,6 +417,20 @@ impl Lookup for SealedDirectory<'_> {
             .and_then(|s| s.policy)
             .into_iter()
             .collect())
+    }
+    fn sla_terms(
+        &self,
+        _t: &Ticket,
+        _company: &Company,
+        _priority: crate::priority::Priority,
+    ) -> Result<Option<crate::sla::SlaTerms>> {
+        // The terms the record was measured against, as it states them.
+        Ok(self.0.sla.as_ref().and_then(|s| {
+            s.policy.map(|policy| crate::sla::SlaTerms {
+                policy,
+                calendar: s.calendar.clone(),
+            })
+        }))
     }
     fn priority_matrix(&self) -> Result<crate::priority::PriorityMatrix> {
         Err(Error::invalid(

@@ -5,6 +5,7 @@
 //! (`view/sealed.rs`), as its closure report is, so the window and the signed report agree.
 
 use crate::audit::AuditEvent;
+use crate::directory::tools::{buttons, TicketTools, ToolButton};
 use crate::directory::{Asset, Company, Contact, Incident, Tier};
 use crate::error::Result;
 use crate::sla::{
@@ -30,6 +31,8 @@ pub const VIEW_AUDIT_EVENTS: u32 = 50;
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct TicketView {
     pub ticket: Ticket,
+    /// The name of the template version the ticket follows (it keeps the one it started on).
+    pub template_name: String,
     pub company: Option<Company>,
     pub contact: Option<Contact>,
     pub assets: Vec<Asset>,
@@ -83,6 +86,8 @@ pub struct StepView {
     pub needs: Vec<Need>,
     /// Suggested starting text for paragraphs (step 11 from diagnosis), by field key.
     pub prefill: BTreeMap<String, String>,
+    /// The desk's tools this step opens, filled in for the ticket (or why each cannot open).
+    pub tools: Vec<ToolButton>,
 }
 
 /// A caller found by the intake type-ahead, with what decides whether they may proceed.
@@ -170,6 +175,9 @@ impl Store {
                 .iter()
                 .any(|s| s.as_ref().is_some_and(|s| s.state == SlaState::Breached)),
         };
+        let company_tools = self.tools_for(company.as_ref())?;
+        let on_ticket =
+            TicketTools::of(&ticket.number, company.as_ref(), contact.as_ref(), &assets);
         let phases = template
             .phases
             .iter()
@@ -185,9 +193,10 @@ impl Store {
                         fields: s.fields.clone(),
                         state: step_state_given(&ticket, &template, s.number, &facts),
                         needs: step_needs(&ticket, &template, s.number, &facts),
-                        prefill: step_prefill(&ticket, s.number),
+                        prefill: step_prefill(&ticket, &template, s.number),
                         completion: ticket.completion(s.number).cloned(),
                         drafts: drafts.remove(&s.number).unwrap_or_default(),
+                        tools: buttons(&s.tools, &company_tools, &on_ticket),
                     })
                     .collect();
                 let applicable = steps
@@ -210,6 +219,7 @@ impl Store {
             s.as_ref().map(|s| clock_breaks(s, opened, stopped, now))
         };
         Ok(TicketView {
+            template_name: template.name.clone(),
             first_response_breaks: breaks(&first_response, ticket.first_response_at),
             resolution_breaks: breaks(&resolution, ticket.resolved_at),
             time_zone: client_time_zone(
@@ -232,8 +242,8 @@ impl Store {
             audit: self.ticket_audit(ticket.id, VIEW_AUDIT_EVENTS)?,
             time_entries,
             runbooks: self.linked_runbooks(ticket.id)?,
-            is_draft: is_draft(&ticket),
-            attempts: failed_attempts(&ticket),
+            is_draft: is_draft(&ticket, &template),
+            attempts: failed_attempts(&ticket, &template),
             waiting: self.waiting(&ticket)?,
             sealed,
             ticket,

@@ -55,7 +55,7 @@ fn guards_down(conn: &Connection, f: impl FnOnce()) {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    assert_eq!(saved.len(), 9, "every append-only trigger of the schema");
+    assert_eq!(saved.len(), 13, "every append-only trigger of the schema");
     for (name, _) in &saved {
         conn.execute_batch(&format!("DROP TRIGGER {name}")).unwrap();
     }

@@ -18,23 +18,23 @@ fn intake(caller: Option<i64>, asset: Option<i64>, step3: Value, problem: &str) 
     let assets: Vec<i64> = asset.into_iter().collect();
     vec![
         IntakeStep {
-            step: 1,
+            key: "verify_caller".into(),
             values: vals(s1),
         },
         IntakeStep {
-            step: 2,
+            key: "scope_assets".into(),
             values: vals(json!({"assets": assets})),
         },
         IntakeStep {
-            step: 3,
+            key: "set_priority".into(),
             values: vals(step3),
         },
         IntakeStep {
-            step: 4,
+            key: "check_noc".into(),
             values: vals(json!({})),
         },
         IntakeStep {
-            step: 5,
+            key: "open_ticket".into(),
             values: vals(json!({"problem_statement": problem})),
         },
     ]
@@ -53,10 +53,13 @@ fn open_with(
     let id = d.new_ticket();
     for s in steps {
         let mut v = s.values.clone();
-        if s.step == 3 {
+        if s.key == "set_priority" {
             v.entry("priority".into()).or_insert(json!(shown));
         }
-        d.step(id, s.step, Value::Object(v.into_iter().collect()))
+        let t = d.store.ticket(id).unwrap();
+        let tmpl = d.store.template(&t.template_key, t.template_version).unwrap();
+        let n = tmpl.number_of(&s.key).unwrap();
+        d.step(id, n, Value::Object(v.into_iter().collect()))
             .unwrap();
     }
     let t = d.store.ticket(id).unwrap();

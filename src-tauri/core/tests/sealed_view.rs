@@ -288,7 +288,12 @@ fn every_closed_demo_ticket_is_shown_from_its_record_as_its_rows_hold_it() {
         assert_eq!((&view.first_response, &view.resolution), (&fr, &res));
         assert_eq!(
             view.attempts,
-            ticketflow_core::workflow::failed_attempts(&live)
+            ticketflow_core::workflow::failed_attempts(
+                &live,
+                &store
+                    .template(&live.template_key, live.template_version)
+                    .unwrap()
+            )
         );
     }
     assert!(

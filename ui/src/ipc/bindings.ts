@@ -52,6 +52,30 @@ export type NewTechnician = { name: string, tier: TechTier, email: string | null
 
 export type Incident = { id: number, title: string, source: string, started_at: string, resolved_at: string | null, };
 
+export type CompanyTool = { kind: ToolKind, 
+/**
+ * The button's label (the product's name); blank takes the kind's title.
+ */
+label: string, url_template: string, };
+
+export type ToolButton = { kind: ToolKind, 
+/**
+ * The company's label, with the asset's hostname when the ticket has several assets.
+ */
+label: string, 
+/**
+ * The asset it is filled in for (`None`: the link names no asset's value).
+ */
+asset_id: number | null, 
+/**
+ * The filled link, when it can be opened.
+ */
+url: string | null, 
+/**
+ * Why it cannot be opened (not set up for this company, a value missing).
+ */
+unavailable: string | null, };
+
 export type DeskStatus = { 
 /**
  * False on an empty desk: the app opens its setup.
@@ -159,6 +183,8 @@ needs_change: boolean,
  */
 misses: number, min_digits: number, hard_cap: number, };
 
+export type ProtectedStep = { key: string, reason: string, };
+
 export type Calendar = { "kind": "always_on" } | { "kind": "business_hours" } & BusinessHours;
 
 export type BusinessHours = { 
@@ -206,11 +232,154 @@ export type Pause = { from: string,
  */
 to: string | null, };
 
-export type FieldKind = { "type": "list", options: Array<string>, multiple: boolean, } | { "type": "paragraph", max_chars: number, } | { "type": "signature", role: SignerRole, meaning: string, } | { "type": "contact" } | { "type": "assets" } | { "type": "impact" } | { "type": "urgency" } | { "type": "parent_incident" } | { "type": "runbook_links" } | { "type": "rating" };
+export type SlaPolicy = { tier: Tier, priority: Priority, 
+/**
+ * Working minutes until a technician must first respond.
+ */
+first_response_minutes: number, 
+/**
+ * Working minutes until the ticket must be resolved.
+ */
+resolution_minutes: number, };
+
+export type SlaTargetInput = { tier: Tier, priority: Priority, first_response_minutes: number, resolution_minutes: number, };
+
+export type SlaTargetProblem = { tier: Tier, priority: Priority, 
+/**
+ * `first_response_minutes`, `resolution_minutes`, or `cell` (missing or given twice).
+ */
+field: string, 
+/**
+ * A sentence for the person editing, naming the cell and the way forward.
+ */
+message: string, };
+
+export type FieldKind = { "type": "list", options: Array<string>, multiple: boolean, } | { "type": "paragraph", max_chars: number, } | { "type": "yes_no" } | { "type": "number", min: number | null, max: number | null, decimals: number, } | { "type": "date" } | { "type": "signature", role: SignerRole, meaning: string, } | { "type": "contact" } | { "type": "assets" } | { "type": "impact" } | { "type": "urgency" } | { "type": "parent_incident" } | { "type": "runbook_links" } | { "type": "rating" };
 
 export type Field = { key: string, label: string, kind: FieldKind, required: boolean, };
 
 export type SignerRole = "end_user" | "technician";
+
+export type Template = { key: string, version: number, name: string, description: string, phases: Array<Phase>, 
+/**
+ * 0: stored before the rules were data (their prerequisites lived in code and are filled in
+ * from the built-in template on load); 1: every step carries its own rules.
+ */
+rules_schema: number, };
+
+export type Phase = { key: string, title: string, steps: Array<Step>, };
+
+export type Step = { 
+/**
+ * 1-based position in the whole template; stable within a template version.
+ */
+number: number, key: string, title: string, guidance: string, fields: Array<Field>, 
+/**
+ * When the step applies at all; a step that does not apply is neither required nor allowed.
+ */
+condition: Condition, 
+/**
+ * The rule the step enforces when it is completed.
+ */
+gate: Gate, 
+/**
+ * Keys of the steps that must be done first. A listed step that does not apply to the
+ * ticket (a hand-off on a ticket never escalated) is passed over.
+ */
+requires: Array<string>, 
+/**
+ * Keys of the steps whose completions stop counting when this one is completed: a reopen
+ * sends the fix and its verification back to be done again.
+ */
+resets: Array<string>, 
+/**
+ * Whether the ticket can close without it. Every step of the built-in template is required;
+ * a desk's own step may not be.
+ */
+required: boolean, 
+/**
+ * The desk's tools this step shows a button for, filled in for the ticket's asset.
+ */
+tools: Array<ToolKind>, };
+
+export type Condition = "always" | "when_escalated" | "after_failed_verification";
+
+export type Gate = "verify_caller" | "link_assets" | "set_priority" | "parent_incident" | "open_ticket" | "diagnosis" | "escalation_decision" | "tier_two_hand_off" | "apply_fix" | "verify_fix" | "after_verification" | "reopen_reassign" | "closure" | "reconcile_time" | "runbook_update" | "close" | "custom";
+
+export type ToolKind = "psa" | "remote_session" | "rmm" | "edr" | "documentation" | "noc" | "vendor_status";
+
+export type TemplateProblem = { 
+/**
+ * Where, as a path into the template's JSON: `phases[1].steps[3].fields[0].kind.options`.
+ * Empty for the file as a whole.
+ */
+path: string, 
+/**
+ * Stable code (see [`code`]), for the UI and for tests.
+ */
+code: string, 
+/**
+ * Why it is refused and the way forward, for the person editing the template.
+ */
+message: string, };
+
+export type ChangeKind = "name_changed" | "description_changed" | "phase_retitled" | "step_added" | "step_removed" | "step_moved" | "step_retitled" | "guidance_changed" | "field_added" | "field_removed" | "field_changed" | "required_changed" | "requires_changed" | "resets_changed" | "tools_changed";
+
+export type TemplateChange = { kind: ChangeKind, 
+/**
+ * Key of the step concerned, if any.
+ */
+step: string | null, 
+/**
+ * One line for a person: `Added "Check backup status" to Diagnosis …`.
+ */
+text: string, };
+
+export type TemplateVersionInfo = { version: number, 
+/**
+ * The technician who published it; "built-in" for the template Ticketflow ships.
+ */
+published_by: string, published_at: string, note: string, 
+/**
+ * The version it was edited from, or the one it restores; `None` for the built-in one.
+ */
+based_on: number | null, steps: number, 
+/**
+ * Tickets pinned to this version (open or closed).
+ */
+tickets: number, };
+
+export type TemplateDraft = { 
+/**
+ * The published version the draft was started from.
+ */
+base_version: number, 
+/**
+ * Steps numbered 1, 2, 3 … in phase order as saved.
+ */
+template: Template, saved_by: string, saved_at: string, 
+/**
+ * What publishing would refuse, each with its path in the template.
+ */
+problems: Array<TemplateProblem>, 
+/**
+ * The steps the editor must not offer to remove, each with what it protects.
+ */
+protected: Array<ProtectedStep>, };
+
+export type TemplateOverview = { key: string, 
+/**
+ * The published version's name.
+ */
+name: string, 
+/**
+ * The version new tickets start on (the newest).
+ */
+published: TemplateVersionInfo, 
+/**
+ * Every published version, newest first.
+ */
+versions: Array<TemplateVersionInfo>, draft: TemplateDraft | null, };
 
 export type TicketStatus = "new" | "open" | "escalated" | "waiting_on_customer" | "resolved" | "closed";
 
@@ -306,11 +475,11 @@ export type FailedAttempt = {
  */
 number: number, 
 /**
- * What did not work, as written at step 17.
+ * What did not work, as written at the reopen.
  */
 what_failed: string, 
 /**
- * The fix that was tried (step 12's notes of that attempt), if recorded.
+ * The fix that was tried (the fix step's notes of that attempt), if recorded.
  */
 fix: string | null, 
 /**
@@ -332,9 +501,13 @@ export type Waiting = { reason: string,
  */
 follow_up_on: string | null, since: string, by: string, };
 
-export type IntakeStep = { step: number, values: { [key in string]: JsonValue }, };
+export type IntakeStep = { key: string, values: { [key in string]: JsonValue }, };
 
-export type IntakeGap = { step: number, 
+export type IntakeGap = { 
+/**
+ * The step's number in the ticket's template, and its key.
+ */
+step: number, key: string, 
 /**
  * The error code the step would answer with (`GATE_BLOCKED` for a missing value).
  */
@@ -495,7 +668,11 @@ export type AuditEvent = { id: number, ticket_id: number | null, actor: string,
  */
 at: string, action: string, before: JsonValue, after: JsonValue, prev_hash: string, hash: string, };
 
-export type TicketView = { ticket: Ticket, company: Company | null, contact: Contact | null, assets: Array<Asset>, incident: Incident | null, first_response: SlaStatus | null, resolution: SlaStatus | null, 
+export type TicketView = { ticket: Ticket, 
+/**
+ * The name of the template version the ticket follows (it keeps the one it started on).
+ */
+template_name: string, company: Company | null, contact: Contact | null, assets: Array<Asset>, incident: Incident | null, first_response: SlaStatus | null, resolution: SlaStatus | null, 
 /**
  * Why each clock stood still (outside business hours, waiting on the customer).
  */
@@ -549,7 +726,11 @@ needs: Array<Need>,
 /**
  * Suggested starting text for paragraphs (step 11 from diagnosis), by field key.
  */
-prefill: { [key in string]: string }, };
+prefill: { [key in string]: string }, 
+/**
+ * The desk's tools this step opens, filled in for the ticket (or why each cannot open).
+ */
+tools: Array<ToolButton>, };
 
 export type ContactHit = { contact: Contact, company: string, tier: Tier, 
 /**
@@ -1063,3 +1244,47 @@ account: boolean,
  * Newest first.
  */
 messages: Array<OutboxEntry>, missing: Array<MissingMail>, };
+
+export type RecordKind = "company" | "contact" | "asset" | "runbook";
+
+export type ImportMode = "create" | "update" | "both";
+
+export type ImportCounts = { created: number, updated: number, 
+/**
+ * Rows written nowhere: matched in create mode, new in update mode, or equal to the record.
+ */
+skipped: number, refused: number, };
+
+export type KindCounts = { kind: RecordKind, counts: ImportCounts, };
+
+export type RefusedRow = { file: number, line: number, kind: RecordKind | null, code: string, message: string, raw: Array<string>, };
+
+export type ImportReport = { 
+/**
+ * `None` for a dry run.
+ */
+batch_id: number | null, counts: ImportCounts, by_kind: Array<KindCounts>, refused: Array<RefusedRow>, 
+/**
+ * SHA-256 over the files' names and digests: the batch's fingerprint in the audit chain.
+ */
+digest: string, };
+
+export type ImportProgress = { rows_done: number, rows_total_estimate: number | null, rows_per_sec: number, eta_secs: number | null, };
+
+export type KeptRecord = { kind: RecordKind, record_id: number, reason: string, };
+
+export type UndoReport = { batch_id: number, removed: number, restored: number, kept: Array<KeptRecord>, };
+
+export type ImportFile = { name: string, sha256: string, };
+
+export type ImportBatch = { id: number, actor: string, imported_at: string, files: Array<ImportFile>, digest: string, source: string, kinds: Array<RecordKind>, mode: ImportMode, counts: ImportCounts, undone_at: string | null, undone_by: string | null, };
+
+export type RowProblem = { code: string, message: string, };
+
+export type ExportKind = "tickets" | "steps" | "time_entries" | "csat" | "companies" | "contacts" | "assets" | "runbooks" | "audit";
+
+export type ExportFilter = { company_id: number | null, from: string | null, to: string | null, };
+
+export type ExportFormat = "csv" | "xlsx";
+
+export type ExportSummary = { kind: ExportKind, format: ExportFormat, rows: number, bytes: number, };

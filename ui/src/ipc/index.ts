@@ -56,6 +56,17 @@ import type {
 import type { QbrComparison, QbrPresets, SavedQbr } from "./bindings";
 import type { MailAccount, MailAccountInput, OutboxEntry, TicketMail } from "./bindings";
 import type { IntakePreview, Priority } from "./bindings";
+import type { Calendar, SlaPolicy, SlaTargetInput, SlaTargetProblem } from "./bindings";
+import type { CompanyTool, ToolKind } from "./bindings";
+import type { Template } from "./bindings";
+import type { Field, JsonValue } from "./bindings";
+import type {
+  TemplateChange,
+  TemplateDraft,
+  TemplateOverview,
+  TemplateProblem,
+  TemplateVersionInfo,
+} from "./bindings";
 export type * from "./bindings";
 
 /** What every failed call rejects with. `code` is stable; `message` is for people. */
@@ -153,6 +164,12 @@ export function completeStep(
   escalateTo: EscalateTo | null = null,
 ): Promise<TicketView> {
   return call<TicketView>("complete_step", { id, step, values, escalateTo });
+}
+
+/** One field's value as its step would store it (a typed number becomes a number), or the core's
+ *  refusal naming the field: asked as a field is left, before the step is completed. */
+export function checkFieldValue(field: Field, value: unknown): Promise<JsonValue> {
+  return call<JsonValue>("check_field_value", { field, value });
 }
 
 /** Autosave of a paragraph the technician is typing. */
@@ -367,9 +384,33 @@ export function setPriorityMatrix(rows: Priority[][]): Promise<PriorityMatrix> {
   return call<PriorityMatrix>("set_priority_matrix", { rows });
 }
 
+/** Settings › SLA targets: the desk's tier × priority table now (what new tickets pin). */
+export function getSlaTargets(): Promise<SlaPolicy[]> {
+  return call<SlaPolicy[]>("get_sla_targets", {});
+}
+
+/** Every problem of an edited targets table, by cell, as the core's rules find them. */
+export function checkSlaTargets(cells: SlaTargetInput[]): Promise<SlaTargetProblem[]> {
+  return call<SlaTargetProblem[]>("check_sla_targets", { cells });
+}
+
+/** Saves the whole targets table (audited; tickets opened from now on). */
+export function setSlaTargets(cells: SlaTargetInput[]): Promise<SlaPolicy[]> {
+  return call<SlaPolicy[]>("set_sla_targets", { cells });
+}
+
+/** Settings › Business calendar: the desk's default calendar, new clients start from it. */
+export function getDeskCalendar(): Promise<Calendar> {
+  return call<Calendar>("get_desk_calendar", {});
+}
+
+export function setDeskCalendar(calendar: Calendar): Promise<Calendar> {
+  return call<Calendar>("set_desk_calendar", { calendar });
+}
+
 /** The intake's dry run: what "Open ticket" would refuse, and the priority it would store. */
 export function previewIntake(
-  steps: { step: number; values: Record<string, unknown> }[],
+  steps: { key: string; values: Record<string, unknown> }[],
 ): Promise<IntakePreview> {
   return call<IntakePreview>("preview_intake", { steps });
 }
@@ -672,4 +713,112 @@ export function checkCompanySurveyUrl(url: string | null): Promise<string | null
 /** Saves a company's survey link template (blank or null removes it); answers what was stored. */
 export function setCompanySurveyUrl(companyId: number, url: string | null): Promise<string | null> {
   return call<string | null>("set_company_survey_url", { companyId, url });
+}
+
+/** A company's tool links (one per kind it has set up). */
+export function getCompanyTools(companyId: number): Promise<CompanyTool[]> {
+  return call<CompanyTool[]>("get_company_tools", { companyId });
+}
+
+/** Saves a company's link for one kind of tool; TOOL_URL_INVALID (nothing saved) when refused. */
+export function setCompanyTool(companyId: number, tool: CompanyTool): Promise<CompanyTool> {
+  return call<CompanyTool>("set_company_tool", { companyId, tool });
+}
+
+/** Removes a company's link for one kind of tool; false when it had none. */
+export function removeCompanyTool(companyId: number, kind: ToolKind): Promise<boolean> {
+  return call<boolean>("remove_company_tool", { companyId, kind });
+}
+
+/** Opens a step's tool button in the browser. The shell fills the link in again from the ticket
+ *  (the page sends which button, never a URL) and answers the link it opened. */
+export function openTool(ticketId: number, step: string, kind: ToolKind, assetId: number | null): Promise<string> {
+  return call<string>("open_tool", { ticketId, step, kind, assetId });
+}
+
+// Templates (issue 15): the desk's own version of the workflow, edited as a draft and published
+// as a new version; tickets keep the version they started on.
+
+/** The published version, the history (newest first) and the draft under way, if any. */
+export function templateOverview(): Promise<TemplateOverview> {
+  return call<TemplateOverview>("template_overview", {});
+}
+
+/** Starts a draft from the published version (answers the draft already under way, if any). */
+export function templateDraftStart(): Promise<TemplateDraft> {
+  return call<TemplateDraft>("template_draft_start", {});
+}
+
+/** Saves the draft as it is, problems and all; the answer lists what publishing would refuse. */
+export function templateDraftSave(template: Template): Promise<TemplateDraft> {
+  return call<TemplateDraft>("template_draft_save", { template });
+}
+
+/** Throws the draft away; answers the screen as it is now. */
+export function templateDraftDiscard(): Promise<TemplateOverview> {
+  return call<TemplateOverview>("template_draft_discard", {});
+}
+
+/** What publishing the draft would change, against the published version. */
+export function templateDraftDiff(): Promise<TemplateChange[]> {
+  return call<TemplateChange[]>("template_draft_diff", {});
+}
+
+/** Publishes the draft as the next version; refused with its problems while it has any. */
+export function templatePublish(note: string): Promise<TemplateVersionInfo> {
+  return call<TemplateVersionInfo>("template_publish", { note });
+}
+
+/** Publishes a copy of an earlier version as the next version. */
+export function templateRestore(version: number, note: string): Promise<TemplateVersionInfo> {
+  return call<TemplateVersionInfo>("template_restore", { version, note });
+}
+
+/** One published version (null: the one new tickets start on). */
+export function templateGet(version: number | null): Promise<Template> {
+  return call<Template>("template_get", { version });
+}
+
+/** What changed from version `from` to version `to`, as readable lines. */
+export function templateDiff(from: number, to: number): Promise<TemplateChange[]> {
+  return call<TemplateChange[]>("template_diff", { from, to });
+}
+
+/** What publishing `template` would refuse, without saving anything. */
+export function templateValidate(template: Template): Promise<TemplateProblem[]> {
+  return call<TemplateProblem[]>("template_validate", { template });
+}
+
+/** Writes version `version` as JSON to `path` (from `chooseTemplateExportFile`). */
+export function templateExport(version: number | null, path: string): Promise<string> {
+  return call<string>("template_export", { version, path });
+}
+
+/** Reads a template file into the draft (starting one when there is none). */
+export function templateImport(path: string): Promise<TemplateDraft> {
+  return call<TemplateDraft>("template_import", { path });
+}
+
+/** The native save dialog for a template's JSON file; null when cancelled. */
+export function chooseTemplateExportFile(defaultName: string): Promise<string | null> {
+  return dialog(() =>
+    saveDialog({
+      title: "Export template",
+      defaultPath: defaultName,
+      filters: [{ name: "Ticketflow template (JSON)", extensions: ["json"] }],
+    }),
+  );
+}
+
+/** The native open dialog for a template's JSON file; null when cancelled. */
+export function chooseTemplateImportFile(): Promise<string | null> {
+  return dialog(async () => {
+    const picked = await openDialog({
+      title: "Import a template",
+      multiple: false,
+      directory: false,
+      filters: [{ name: "Ticketflow template (JSON)", extensions: ["json"] }],
+    });
+    return typeof picked === "string" ? picked : null;
+  });
 }

@@ -1,13 +1,11 @@
 // What a closed ticket came to, read from its completed steps: the resolution code and closure
-// notes (step 21), the root cause (step 15), the end user's rating and comment (step 18) and who
-// closed it. Pure: the ClosedOutcome card shows it, tests check it.
+// notes (the close), the root cause (the documented resolution), the end user's rating and comment
+// (the CSAT survey) and who closed it. Steps are found by key: their numbers differ between
+// template versions. Pure: the ClosedOutcome card shows it, tests check it.
 
-import type { JsonValue, StepView, TicketView } from "../ipc";
+import type { JsonValue, TicketView } from "../ipc";
 import { RATING_SCALE } from "./handover.svelte";
-
-export const ROOT_CAUSE_STEP = 15;
-export const CSAT_STEP = 18;
-export const CLOSE_STEP = 21;
+import { CLOSE, CSAT, DOCUMENT_RESOLUTION, stepByKey } from "./step-keys";
 
 export interface ClosedOutcome {
   resolutionCode: string | null;
@@ -22,18 +20,14 @@ export interface ClosedOutcome {
   closedAt: string | null;
 }
 
-function step(view: TicketView, n: number): StepView | undefined {
-  return view.phases.flatMap((p) => p.steps).find((s) => s.number === n);
-}
-
 function text(v: JsonValue | undefined): string | null {
   return typeof v === "string" && v.trim() !== "" ? v : null;
 }
 
 export function closedOutcome(view: TicketView): ClosedOutcome {
-  const close = step(view, CLOSE_STEP)?.completion ?? null;
-  const cause = step(view, ROOT_CAUSE_STEP)?.completion ?? null;
-  const csat = step(view, CSAT_STEP)?.completion ?? null;
+  const close = stepByKey(view, CLOSE)?.completion ?? null;
+  const cause = stepByKey(view, DOCUMENT_RESOLUTION)?.completion ?? null;
+  const csat = stepByKey(view, CSAT)?.completion ?? null;
   const raw = csat?.values.rating;
   const value = typeof raw === "number" ? raw : typeof raw === "string" && /^[1-5]$/.test(raw) ? Number(raw) : null;
   const point = RATING_SCALE.find((p) => p.value === value);

@@ -65,13 +65,13 @@ describe("withCaller", () => {
 });
 
 describe("intakeSubmissions", () => {
-  it("turns the form into the five steps' values, step 3 with the core's matrix answer", () => {
+  it("turns the form into the five steps' values by key, the priority with the core's matrix answer", () => {
     expect(intakeSubmissions(complete(), "P2")).toEqual([
-      { step: 1, values: { contact: 5, authorization: "Authorized" } },
-      { step: 2, values: { assets: [31] } },
-      { step: 3, values: { impact: "user", urgency: "blocked", priority: "P2" } },
-      { step: 4, values: {} },
-      { step: 5, values: { problem_statement: "Outlook will not start" } },
+      { key: "verify_caller", values: { contact: 5, authorization: "Authorized" } },
+      { key: "scope_assets", values: { assets: [31] } },
+      { key: "set_priority", values: { impact: "user", urgency: "blocked", priority: "P2" } },
+      { key: "check_noc", values: {} },
+      { key: "open_ticket", values: { problem_statement: "Outlook will not start" } },
     ]);
   });
 
@@ -101,7 +101,7 @@ describe("intakeSubmissions", () => {
 describe("intakeSubmissions for the preview", () => {
   it("leaves the priority out without a pick, so the core answers with its matrix", () => {
     expect(intakeSubmissions(complete(), null)[2]).toEqual({
-      step: 3,
+      key: "set_priority",
       values: { impact: "user", urgency: "blocked" },
     });
   });
@@ -122,10 +122,13 @@ describe("intakeSubmissions for the preview", () => {
   });
 });
 
-function view(done: Record<number, Record<string, unknown>>): TicketView {
+const KEYS = ["verify_caller", "scope_assets", "set_priority", "check_noc", "open_ticket"];
+
+/** A ticket at intake; `order` gives the keys in the template's order (numbered 1, 2, …). */
+function view(done: Record<number, Record<string, unknown>>, order: string[] = KEYS): TicketView {
   const step = (n: number): StepView => ({
     number: n,
-    key: `s${n}`,
+    key: order[n - 1] ?? `s${n}`,
     title: `Step ${n}`,
     guidance: "",
     fields: [],
@@ -144,9 +147,10 @@ function view(done: Record<number, Record<string, unknown>>): TicketView {
     drafts: {},
     needs: [],
     prefill: {},
+    tools: [],
   });
   return {
-    phases: [{ key: "intake", title: "Intake", done: 0, total: 5, steps: [1, 2, 3, 4, 5].map(step) }],
+    phases: [{ key: "intake", title: "Intake", done: 0, total: order.length, steps: order.map((_, i) => step(i + 1)) }],
   } as unknown as TicketView;
 }
 
@@ -161,5 +165,27 @@ describe("unsentSubmissions", () => {
     const all = intakeSubmissions(complete(), "P2");
     const v = view({ 1: { contact: 4, authorization: "Authorized" }, 2: { assets: [31] } });
     expect(unsentSubmissions(v, all).map((s) => s.step)).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe("a desk's own template", () => {
+  it("numbers the steps as this ticket's template does, in its order", () => {
+    const order = ["verify_caller", "check_noc", "set_priority", "scope_assets", "open_ticket"];
+    const sent = unsentSubmissions(view({}, order), intakeSubmissions(complete(), "P2"));
+    expect(sent.map((s) => [s.key, s.step])).toEqual([
+      ["verify_caller", 1],
+      ["check_noc", 2],
+      ["set_priority", 3],
+      ["scope_assets", 4],
+      ["open_ticket", 5],
+    ]);
+  });
+
+  it("leaves out a step the desk removed and sends the desk's own steps", () => {
+    const order = ["verify_caller", "scope_assets", "set_priority", "site_access", "open_ticket"];
+    const d: IntakeDraft = { ...complete(), custom: { site_access: { badge: "yes" } } };
+    const sent = unsentSubmissions(view({}, order), intakeSubmissions(d, "P2"));
+    expect(sent.map((s) => s.key)).toEqual(["verify_caller", "scope_assets", "set_priority", "site_access", "open_ticket"]);
+    expect(sent[3]).toEqual({ key: "site_access", step: 4, values: { badge: "yes" } });
   });
 });

@@ -16,6 +16,7 @@ describe("parseRoute", () => {
     ["#/runbooks/7", { name: "runbooks", entryId: 7 }],
     ["#/runbooks/x", { name: "runbooks", entryId: null }],
     ["#/technicians", { name: "technicians" }],
+    ["#/templates", { name: "templates" }],
     ["#/ticket/abc", { name: "queue" }],
     ["#/ticket/0", { name: "queue" }],
     ["#/nowhere", { name: "queue" }],
@@ -35,6 +36,7 @@ describe("parseRoute", () => {
       { name: "runbooks", entryId: null },
       { name: "runbooks", entryId: 5 },
       { name: "technicians" },
+      { name: "templates" },
     ];
     for (const route of routes) expect(parseRoute(routeHash(route))).toEqual(route);
   });

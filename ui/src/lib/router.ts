@@ -1,6 +1,7 @@
 // Screens are addressed by the URL hash, so a route survives a reload and the window tests (or a
 // screenshot) can open a screen directly: #/ (queue), #/intake, #/intake/12, #/ticket/12,
-// #/directory, #/directory/3, #/reports, #/search, #/runbooks, #/runbooks/7, #/technicians.
+// #/directory, #/directory/3, #/reports, #/search, #/runbooks, #/runbooks/7, #/technicians,
+// #/templates.
 
 export type Route =
   | { name: "queue" }
@@ -10,6 +11,7 @@ export type Route =
   | { name: "reports" }
   | { name: "search" }
   | { name: "technicians" }
+  | { name: "templates" }
   | { name: "runbooks"; entryId: number | null };
 
 function id(text: string | undefined): number | null {
@@ -35,6 +37,8 @@ export function parseRoute(hash: string): Route {
       return { name: "search" };
     case "technicians":
       return { name: "technicians" };
+    case "templates":
+      return { name: "templates" };
     case "runbooks":
       return { name: "runbooks", entryId: id(arg) };
     default:
@@ -58,6 +62,8 @@ export function routeHash(route: Route): string {
       return "#/search";
     case "technicians":
       return "#/technicians";
+    case "templates":
+      return "#/templates";
     case "runbooks":
       return route.entryId === null ? "#/runbooks" : `#/runbooks/${route.entryId}`;
   }

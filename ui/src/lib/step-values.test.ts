@@ -73,4 +73,16 @@ describe("describeValue", () => {
     expect(describeValue(typed("rating"), "sent", view)).toBe("Survey sent, no answer yet");
     expect(describeValue(list, ["a", "b"], view)).toBe("a, b");
   });
+
+  it("reads a desk's yes/no, number and day as the technician entered them", () => {
+    expect(describeValue(typed("yes_no"), true, view)).toBe("Yes");
+    expect(describeValue(typed("yes_no"), false, view)).toBe("No");
+    expect(describeValue(typed("number"), 7.25, view)).toBe("7.25");
+    expect(describeValue(typed("number"), -40, view)).toBe("-40");
+    // The day in the window's own words, never shifted by a zone.
+    const day = describeValue(typed("date"), "2026-12-06", view);
+    expect(day).toMatch(/2026/);
+    expect(day).toMatch(/\b6\b/);
+    expect(day).not.toBe("2026-12-06");
+  });
 });

@@ -2,6 +2,7 @@
 // is done. The core checks every value; this only shapes them.
 
 import type { Field, JsonValue, StepView, TicketView } from "../ipc";
+import { formatDay, yesNo } from "./custom-fields";
 import { IMPACT_LABELS, URGENCY_LABELS } from "./format";
 import type { Impact, Urgency } from "../ipc";
 
@@ -52,6 +53,12 @@ export function describeValue(field: Field, value: JsonValue, view: TicketView):
       return Array.isArray(value) ? value.join(", ") : String(value);
     case "paragraph":
       return String(value);
+    case "yes_no":
+      return yesNo(value);
+    case "number":
+      return String(value);
+    case "date":
+      return typeof value === "string" ? formatDay(value) : String(value);
     case "contact":
       return view.contact !== null && view.contact.id === value
         ? view.contact.name

@@ -1,5 +1,9 @@
 //! `ticketflow-cli`: the core without a window, for demo data, audit checks and backups.
 
+// `import` and `export` (issue 16) live beside this file.
+#[path = "ticketflow-cli/transfer.rs"]
+mod transfer;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -20,7 +24,7 @@ const EXIT_CODES: &str = "Exit codes:
   1  verification failed: verify-audit found a broken link or a checkpoint that no longer
      verifies; verify-report found the report altered or not signed by this desk; or the
      desk to verify is missing, damaged or not yet migrated (verifying opens it read-only
-     and never creates or changes a file)
+     and never creates or changes a file); template validate found problems in the file
   2  usage error (unknown command or bad arguments)
   3  any other error; stderr shows its code, e.g. `error[NOT_FOUND]: ...`
   4  verify-report with a desk: the report is authentic, but the desk's database was
@@ -159,6 +163,81 @@ enum Command {
     /// Mail to requesters: send what is due, list the outbox.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// The desk's workflow template: list its versions, export one, check a file, publish a file
+    /// as a new version (as the current technician).
+    #[command(subcommand)]
+    Template(TemplateCommand),
+    /// Import companies, contacts, assets or runbook entries from a PSA, RMM or IT Glue export
+    /// (CSV, XLSX, XLS, IT Glue ZIP) as one batch, as the current technician: all rows are
+    /// written with one audit event, or none (a failure or Ctrl-C leaves the desk as it was).
+    /// Rows with an id from their source update the record that id named; others are matched on
+    /// a natural key (company name; contact e-mail; asset hostname within its company).
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// The system the files come from (default: recognized from their columns).
+        #[arg(long, value_name = "SOURCE")]
+        source: Option<String>,
+        /// companies, contacts, assets or runbooks (default: recognized from the columns).
+        #[arg(long, value_name = "KIND")]
+        kind: Option<String>,
+        /// Map a column to a field (`-` leaves it out); repeatable.
+        #[arg(long = "map", value_name = "COLUMN=FIELD")]
+        map: Vec<String>,
+        #[arg(long, value_enum, default_value = "both")]
+        mode: ModeArg,
+        /// The tier of new companies whose row has none: platinum, gold, silver or bronze.
+        #[arg(long, value_name = "TIER", default_value = "bronze")]
+        default_tier: String,
+        /// Count what would be created, updated, skipped and refused; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the refused rows to FILE (CSV): the input's columns plus `error`, to fix and
+        /// import again.
+        #[arg(long, value_name = "OUT.csv")]
+        errors: Option<PathBuf>,
+    },
+    /// List import batches (newest first), with what each did and whether it was undone.
+    ImportBatches,
+    /// Undo an import batch: what it created goes (except what a ticket refers to, which is
+    /// listed), what it updated is restored.
+    ImportUndo { batch: i64 },
+    /// Export records to CSV or XLSX (by FILE's extension), for a PSA, a spreadsheet or an
+    /// auditor. CSV keeps values exactly (a re-import reads them back); open untrusted text in a
+    /// spreadsheet from the XLSX, where every text is a text cell, never a formula.
+    Export {
+        /// tickets, steps, time-entries, csat, companies, contacts, assets, runbooks or audit.
+        #[arg(long, value_name = "KIND")]
+        kind: String,
+        /// One client's records (any letter case).
+        #[arg(long, value_name = "NAME")]
+        client: Option<String>,
+        /// First day (UTC), for dated kinds.
+        #[arg(long, value_name = "DATE")]
+        from: Option<chrono::NaiveDate>,
+        /// Last day (UTC, included), for dated kinds.
+        #[arg(long, value_name = "DATE")]
+        to: Option<chrono::NaiveDate>,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    Create,
+    Update,
+    Both,
+}
+
+impl From<ModeArg> for ticketflow_core::store::ImportMode {
+    fn from(m: ModeArg) -> Self {
+        match m {
+            ModeArg::Create => Self::Create,
+            ModeArg::Update => Self::Update,
+            ModeArg::Both => Self::Both,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -449,6 +528,122 @@ enum RunbookCommand {
         #[arg(long, value_name = "NAME")]
         company: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum TemplateCommand {
+    /// The published versions, newest first: who published each, when, from what and why.
+    List,
+    /// Write a published version (default: the one new tickets start on) to FILE as JSON.
+    Export {
+        #[arg(long, value_name = "N")]
+        version: Option<u32>,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Check a template file: exit 0 if it could be published, 1 listing every problem with its
+    /// path in the file.
+    Validate { file: PathBuf },
+    /// Publish a template file as the next version: new tickets start on it, tickets under way
+    /// keep theirs. A file with problems is refused with every problem listed, nothing written.
+    Import {
+        file: PathBuf,
+        /// Why this version (required; kept in the template's history).
+        #[arg(long, value_name = "TEXT")]
+        note: String,
+    },
+}
+
+fn template_command(store: &mut Store, command: TemplateCommand) -> Result<ExitCode, Error> {
+    use ticketflow_core::store::read_template_file;
+    use ticketflow_core::template::{exchange, versions};
+    match command {
+        TemplateCommand::List => {
+            println!(
+                "{:>7}  {:<20} {:<24} {:>5} {:>7}  NOTE",
+                "VERSION", "PUBLISHED", "BY", "STEPS", "TICKETS"
+            );
+            for v in store.template_versions()? {
+                let from = v
+                    .based_on
+                    .map(|b| format!(" (from v{b})"))
+                    .unwrap_or_default();
+                println!(
+                    "{:>7}  {:<20} {:<24} {:>5} {:>7}  {}{from}",
+                    v.version,
+                    v.published_at.format("%Y-%m-%d %H:%M UTC"),
+                    marked(&v.published_by),
+                    v.steps,
+                    v.tickets,
+                    marked(&v.note)
+                );
+            }
+        }
+        TemplateCommand::Export { version, out } => {
+            let t = match version {
+                Some(v) => store.template_version(v)?,
+                None => store.published_template()?,
+            };
+            report::write_file(&out, exchange::to_json(&t).as_bytes())?;
+            println!(
+                "wrote version {} ({} steps) to {}",
+                t.version,
+                versions::step_count(&t),
+                out.display()
+            );
+        }
+        TemplateCommand::Validate { file } => {
+            let problems = match read_template_file(&file) {
+                Ok(t) => versions::problems(&t),
+                Err(Error::TemplateInvalid(problems)) => problems,
+                Err(e) => return Err(e),
+            };
+            if problems.is_empty() {
+                println!("{}: no problems; it can be published", file.display());
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!("{}: {} problem(s)", file.display(), problems.len());
+            print!("{}", problem_lines(&problems));
+            return Ok(ExitCode::from(1));
+        }
+        TemplateCommand::Import { file, note } => {
+            let actor = store.actor()?;
+            let published = read_template_file(&file).and_then(|t| {
+                store.publish_imported_template(&t, &note, &actor, chrono::Utc::now())
+            });
+            match published {
+                Ok(v) => println!(
+                    "published version {} ({} steps) from {}: new tickets start on it",
+                    v.version,
+                    v.steps,
+                    file.display()
+                ),
+                Err(Error::TemplateInvalid(problems)) => {
+                    eprintln!(
+                        "error[TEMPLATE_INVALID]: {} was not published (nothing was written): {} problem(s)",
+                        file.display(),
+                        problems.len()
+                    );
+                    eprint!("{}", problem_lines(&problems));
+                    return Ok(ExitCode::from(3));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line per problem, `  PATH: MESSAGE (CODE)`, the file's text shown with its hidden
+/// characters marked.
+fn problem_lines(problems: &[ticketflow_core::template::validate::TemplateProblem]) -> String {
+    problems
+        .iter()
+        .map(|p| {
+            let path = if p.path.is_empty() { "(file)" } else { &p.path };
+            format!("  {}: {} ({})\n", marked(path), marked(&p.message), p.code)
+        })
+        .collect()
 }
 
 /// A client named on the command line: its id, the name matched without regard to case.
@@ -872,6 +1067,41 @@ fn run_command(
         Command::Technician(command) => technician_command(store, command),
         Command::Mail(command) => mail_command(store, command),
         Command::Runbook(command) => runbook_command(store, command),
+        Command::Template(command) => template_command(store, command),
+        Command::Import {
+            files,
+            source,
+            kind,
+            map,
+            mode,
+            default_tier,
+            dry_run,
+            errors,
+        } => {
+            let args = transfer::ImportArgs {
+                files,
+                source,
+                kind,
+                map,
+                mode: mode.into(),
+                default_tier,
+                dry_run,
+                errors,
+            };
+            transfer::import(store, args)
+        }
+        Command::ImportBatches => transfer::batches(store),
+        Command::ImportUndo { batch } => transfer::undo(store, batch),
+        Command::Export {
+            kind,
+            client,
+            from,
+            to,
+            out,
+        } => {
+            let company_id = client.map(|name| company_named(store, &name)).transpose()?;
+            transfer::export(store, &kind, company_id, from, to, &out)
+        }
         Command::DemoData {
             tickets,
             seed,

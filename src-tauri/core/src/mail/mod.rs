@@ -1,4 +1,4 @@
-//! Mail to requesters (issue 18): step 16's resolution summary (with the CSAT survey link when
+//! Mail to requesters (issue 18): the resolution summary (with the CSAT survey link when
 //! one is due) and, once the ticket is closed, the signed closure report.
 //!
 //! Nothing is sent from here directly: a message is composed once, queued in the store's outbox
@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 use crate::secrets::SecretStore;
 use crate::signing::Identity;
 use crate::store::{MailKind, NewMessage, OutboxEntry, Store};
-use crate::template::builtin::SUMMARY_STEP;
+use crate::template::{builtin, Template};
 use crate::ticket::Ticket;
 use crate::workflow::Lookup;
 use chrono::{DateTime, Utc};
@@ -108,18 +108,33 @@ fn requester(store: &Store, t: &Ticket) -> Result<Mailbox> {
     Ok(Mailbox::new(Some(contact.name), address))
 }
 
-/// Step 16's text: exactly what the end user signed at hand-over.
-fn summary_text(t: &Ticket) -> Result<String> {
-    t.value(SUMMARY_STEP, "summary")
+/// The ticket's value of `field` at the step with `key` in its template `tmpl` (numbers differ
+/// between template versions; keys do not).
+fn value_at<'a>(
+    t: &'a Ticket,
+    tmpl: &Template,
+    key: &str,
+    field: &str,
+) -> Option<&'a serde_json::Value> {
+    t.value(tmpl.number_of(key)?, field)
+}
+
+/// The resolution summary's text: exactly what the end user signed at hand-over.
+fn summary_text(t: &Ticket, tmpl: &Template) -> Result<String> {
+    value_at(t, tmpl, builtin::SUMMARY, "summary")
         .and_then(|v| v.as_str())
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .ok_or_else(|| {
+            let step = match tmpl.by_key(builtin::SUMMARY) {
+                Some(s) => format!("step {} ({})", s.number, s.title),
+                None => "the resolution summary step".to_string(),
+            };
             Error::invalid(
                 "summary",
                 format!(
-                    "ticket {} has no resolution summary yet: complete step 16 first",
+                    "ticket {} has no resolution summary yet: complete {step} first",
                     t.number
                 ),
             )
@@ -131,10 +146,11 @@ fn summary_text(t: &Ticket) -> Result<String> {
 fn survey(
     store: &Store,
     t: &Ticket,
+    tmpl: &Template,
     psa_ticket: Option<&str>,
     to: &Mailbox,
 ) -> Result<(Option<String>, String)> {
-    if let Some(rating) = t.value(18, "rating").and_then(|v| v.as_i64()) {
+    if let Some(rating) = value_at(t, tmpl, builtin::CSAT, "rating").and_then(|v| v.as_i64()) {
         return Ok((
             None,
             format!("rated {rating}/5 at hand-over: no survey sent"),
@@ -159,7 +175,7 @@ fn survey(
         ));
     }
     let link = compose::survey_link(&template, &t.number, psa.unwrap_or(""), to.email.as_ref());
-    // The outbox recognises this wording: once the message is sent, step 18 says "sent".
+    // The outbox recognises this wording: once the message is sent, the CSAT step says "sent".
     let said = format!("{}{link}", crate::store::SURVEY_LINK_SENT);
     Ok((Some(link), said))
 }
@@ -179,7 +195,7 @@ fn summary_body(msp: &str, t: &Ticket, to: &Mailbox, summary: &str, link: Option
     text
 }
 
-/// Queues step 16's summary to the requester. Queuing it again returns the message already
+/// Queues the resolution summary to the requester. Queuing it again returns the message already
 /// queued. `psa_ticket`: the PSA's number for the ticket, for a survey link that names it.
 pub fn queue_summary(
     store: &mut Store,
@@ -194,9 +210,10 @@ pub fn queue_summary(
             .from,
     )?;
     let t = store.ticket(ticket_id)?;
-    let summary = summary_text(&t)?;
+    let tmpl = store.template(&t.template_key, t.template_version)?;
+    let summary = summary_text(&t, &tmpl)?;
     let to = requester(store, &t)?;
-    let (link, survey) = survey(store, &t, psa_ticket, &to)?;
+    let (link, survey) = survey(store, &t, &tmpl, psa_ticket, &to)?;
     let msp = store.report_settings()?.msp_name;
     let message_id = compose::message_id(&t.number, "summary", &from);
     let subject = format!("[{}] Resolution summary", t.number);
@@ -313,9 +330,10 @@ pub fn write_draft(
     now: DateTime<Utc>,
 ) -> Result<PathBuf> {
     let t = store.ticket(ticket_id)?;
-    let summary = summary_text(&t)?;
+    let tmpl = store.template(&t.template_key, t.template_version)?;
+    let summary = summary_text(&t, &tmpl)?;
     let to = requester(store, &t)?;
-    let (link, survey) = survey(store, &t, psa_ticket, &to)?;
+    let (link, survey) = survey(store, &t, &tmpl, psa_ticket, &to)?;
     let msp = store.report_settings()?.msp_name;
     // The mail client sends it from the account the user picks; a From is still required.
     let from = match account::account(store)? {

@@ -1,4 +1,4 @@
-//! What the workflow's steps send: completing step 16 queues the resolution summary, the close
+//! What the workflow's steps send: completing the resolution summary step queues the summary, the close
 //! queues the signed report, and a ticket's mail (its outbox and what is still to be queued, with
 //! why) for the ticket screen.
 //!
@@ -13,7 +13,7 @@ use super::{account, queue_report, queue_summary, requester, summary_text, surve
 use crate::error::{Error, ErrorPayload, Result};
 use crate::signing::Identity;
 use crate::store::{MailKind, OutboxEntry, Store};
-use crate::template::builtin::SUMMARY_STEP;
+use crate::template::builtin;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -36,12 +36,16 @@ pub struct TicketMail {
     pub missing: Vec<MissingMail>,
 }
 
-/// The kinds of message the ticket's steps call for by now: the summary once step 16 is done,
+/// The kinds of message the ticket's steps call for by now: the summary once its step is done,
 /// the report once the ticket is closed.
 fn called_for(store: &Store, ticket_id: i64) -> Result<Vec<MailKind>> {
     let t = store.ticket(ticket_id)?;
+    let tmpl = store.template(&t.template_key, t.template_version)?;
     let mut kinds = Vec::new();
-    if t.is_done(SUMMARY_STEP) {
+    if tmpl
+        .number_of(builtin::SUMMARY)
+        .is_some_and(|n| t.is_done(n))
+    {
         kinds.push(MailKind::Summary);
     }
     if t.is_closed() {
@@ -58,8 +62,9 @@ fn problem(store: &Store, ticket_id: i64, kind: MailKind) -> Result<Option<Error
         let t = store.ticket(ticket_id)?;
         let to = requester(store, &t)?;
         if kind == MailKind::Summary {
-            summary_text(&t)?;
-            survey(store, &t, None, &to)?;
+            let tmpl = store.template(&t.template_key, t.template_version)?;
+            summary_text(&t, &tmpl)?;
+            survey(store, &t, &tmpl, None, &to)?;
         }
         Ok(())
     };
@@ -90,8 +95,8 @@ pub fn ticket_mail(store: &Store, ticket_id: i64) -> Result<TicketMail> {
     })
 }
 
-/// Called right after step `step` of the ticket was completed: when it is step 16 and the desk
-/// has a mail account, queues the summary. `Ok(None)`: nothing to send (another step, or no
+/// Called right after step `step` (a number of the ticket's template version) was completed: when
+/// it is the resolution summary and the desk has a mail account, queues the summary. `Ok(None)`: nothing to send (another step, or no
 /// account: the ticket offers the draft instead). An error is the coded reason the summary could
 /// not be queued; the step stays completed and [`ticket_mail`] keeps showing it as missing.
 pub fn queue_after_step(
@@ -101,7 +106,12 @@ pub fn queue_after_step(
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<OutboxEntry>> {
-    if step != SUMMARY_STEP || account::account(store)?.is_none() {
+    if account::account(store)?.is_none() {
+        return Ok(None);
+    }
+    let t = store.ticket(ticket_id)?;
+    let tmpl = store.template(&t.template_key, t.template_version)?;
+    if tmpl.number_of(builtin::SUMMARY) != Some(step) {
         return Ok(None);
     }
     queue_summary(store, ticket_id, None, actor, now).map(Some)

@@ -4,7 +4,7 @@
 use super::input::{LiveTicket, SealedTicket};
 use crate::directory::Company;
 use crate::priority::Priority;
-use crate::sla::{client_zone, evaluate, policy_for, Calendar, Pause, SlaPolicy, SlaState};
+use crate::sla::{client_zone, evaluate, Calendar, Pause, SlaPolicy, SlaState, SlaTerms};
 use crate::sla::{SlaStatus, Timer, Zone, DEFAULT_AT_RISK_RATIO};
 use crate::store::TimeEntry;
 use crate::template::builtin as b;
@@ -56,9 +56,18 @@ impl Facts<'_> {
     }
 }
 
-/// A step's completion as the figures need it, from either source.
+/// The steps whose live records the figures read (the store loads only these for open tickets):
+/// the escalation decision, the reopen and the time reconciliation.
+pub(crate) const LIVE_STEPS: &[&str] = &[
+    b::ESCALATION_DECISION,
+    b::REOPEN_REASSIGN,
+    b::TIME_RECONCILE,
+];
+
+/// A step's completion as the figures need it, from either source. Steps are told apart by key:
+/// their numbers differ between template versions.
 struct Completion<'a> {
-    number: u8,
+    key: &'a str,
     superseded: bool,
     completed_by: &'a str,
     values: &'a Values,
@@ -68,30 +77,27 @@ fn text<'a>(values: &'a Values, key: &str) -> Option<&'a str> {
     values.get(key).and_then(Value::as_str)
 }
 
-/// Escalated to Tier 2 at any point: a step-10 decision to escalate or a step-17 reassignment
+/// Escalated to Tier 2 at any point: an escalation decision to escalate or a reopen reassigning
 /// to Tier 2, superseded records included (a later reopen does not undo an escalation).
 fn escalated_ever(steps: &[Completion]) -> bool {
     steps.iter().any(|s| {
-        (s.number == 10 && text(s.values, "decision") == Some(b::ESCALATE))
-            || (s.number == 17 && text(s.values, "route") == Some(b::ROUTE_TIER2))
+        (s.key == b::ESCALATION_DECISION && text(s.values, "decision") == Some(b::ESCALATE))
+            || (s.key == b::REOPEN_REASSIGN && text(s.values, "route") == Some(b::ROUTE_TIER2))
     })
 }
 
-/// One failed attempt per completion of step 17 (see `workflow::failed_attempts`).
+/// One failed attempt per completion of the reopen (see `workflow::failed_attempts`).
 fn failed_verifications(steps: &[Completion]) -> u32 {
-    steps.iter().filter(|s| s.number == 17).count() as u32
+    steps.iter().filter(|s| s.key == b::REOPEN_REASSIGN).count() as u32
 }
 
-fn current<'a>(steps: &'a [Completion<'a>], number: u8) -> Option<&'a Completion<'a>> {
-    steps
-        .iter()
-        .rev()
-        .find(|s| s.number == number && !s.superseded)
+fn current<'a>(steps: &'a [Completion<'a>], key: &str) -> Option<&'a Completion<'a>> {
+    steps.iter().rev().find(|s| s.key == key && !s.superseded)
 }
 
-/// The breach note of step 19's current completion, if one was written.
+/// The breach note of the time reconciliation's current completion, if one was written.
 fn breach_note(steps: &[Completion]) -> Option<String> {
-    current(steps, 19)
+    current(steps, b::TIME_RECONCILE)
         .and_then(|s| text(s.values, "breach_note"))
         .map(str::trim)
         .filter(|n| !n.is_empty())
@@ -139,7 +145,7 @@ pub(crate) fn from_sealed<'a>(s: &'a SealedTicket, desk_zone: Option<&str>) -> F
         .steps
         .iter()
         .map(|p| Completion {
-            number: p.number,
+            key: &p.key,
             superseded: p.superseded,
             completed_by: &p.completed_by,
             values: &p.values,
@@ -155,9 +161,9 @@ pub(crate) fn from_sealed<'a>(s: &'a SealedTicket, desk_zone: Option<&str>) -> F
     let fr = r.sla.as_ref().and_then(|s| s.first_response);
     let res = r.sla.as_ref().and_then(|s| s.resolution);
     let at = t.closed_at.unwrap_or(t.created_at);
-    let mut runbooks: Vec<i64> = [9u8, 20]
+    let mut runbooks: Vec<i64> = [b::RUNBOOK_SEARCH, b::RUNBOOK_UPDATE]
         .iter()
-        .filter_map(|n| current(&steps, *n))
+        .filter_map(|key| current(&steps, key))
         .flat_map(|s| crate::workflow::values::ids(s.values, "runbooks"))
         .collect();
     runbooks.sort_unstable();
@@ -165,7 +171,7 @@ pub(crate) fn from_sealed<'a>(s: &'a SealedTicket, desk_zone: Option<&str>) -> F
     let credited = t
         .assignee
         .clone()
-        .or_else(|| current(&steps, 21).map(|s| s.completed_by.to_string()));
+        .or_else(|| current(&steps, b::CLOSE).map(|s| s.completed_by.to_string()));
     Facts {
         number: t.number.clone(),
         company_id: r.company.as_ref().map(|c| c.id),
@@ -218,6 +224,7 @@ pub(crate) fn from_live<'a>(
     l: &'a LiveTicket,
     companies: &[Company],
     policies: &[SlaPolicy],
+    pinned: Option<&SlaTerms>,
     desk_zone: Option<&str>,
     now: DateTime<Utc>,
 ) -> Facts<'a> {
@@ -226,7 +233,8 @@ pub(crate) fn from_live<'a>(
         .steps
         .iter()
         .map(|r| Completion {
-            number: r.step,
+            // A number the ticket's template version does not know reads as no step at all.
+            key: l.step_keys.get(&r.step).map_or("", String::as_str),
             superseded: r.superseded,
             completed_by: &r.completed_by,
             values: &r.values,
@@ -235,14 +243,21 @@ pub(crate) fn from_live<'a>(
     let company = t
         .company_id
         .and_then(|id| companies.iter().find(|c| c.id == id));
-    let calendar = company.map(|c| &c.calendar);
-    // The clocks as the ticket's view shows them now (see `workflow::sla_status`).
-    let policy = match (company, t.priority, t.opened_at) {
-        (Some(c), Some(p), Some(_)) => policy_for(policies, c.tier, p),
+    // The clocks as the ticket's view shows them now (see `workflow::sla_status`): on the terms
+    // it pinned when its clock started, else the desk's now.
+    let terms = match (company, t.priority, t.opened_at) {
+        (Some(c), Some(p), Some(_)) => pinned
+            .cloned()
+            .or_else(|| SlaTerms::current(policies, c, p)),
         _ => None,
     };
+    let policy = terms.as_ref().map(|s| s.policy);
+    let calendar = terms
+        .as_ref()
+        .map(|s| &s.calendar)
+        .or(company.map(|c| &c.calendar));
     let clock = |minutes: u32, stopped: Option<DateTime<Utc>>| {
-        let (Some(c), Some(opened)) = (company, t.opened_at) else {
+        let (Some(c), Some(opened)) = (calendar, t.opened_at) else {
             return None;
         };
         let timer = Timer {
@@ -251,7 +266,7 @@ pub(crate) fn from_live<'a>(
             pauses: &t.pauses,
             stopped_at: stopped,
         };
-        Some(evaluate(&c.calendar, &timer, now, DEFAULT_AT_RISK_RATIO))
+        Some(evaluate(c, &timer, now, DEFAULT_AT_RISK_RATIO))
     };
     let fr = policy.and_then(|p| clock(p.first_response_minutes, t.first_response_at));
     let res = policy.and_then(|p| clock(p.resolution_minutes, t.resolved_at));

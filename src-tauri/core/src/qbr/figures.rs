@@ -14,12 +14,17 @@ pub fn compute(input: &QbrInput) -> Qbr {
         .closed
         .iter()
         .map(|s| from_sealed(s, desk_zone))
-        .chain(
-            input
-                .open
-                .iter()
-                .map(|l| from_live(l, &input.companies, &input.policies, desk_zone, input.now)),
-        )
+        .chain(input.open.iter().map(|l| {
+            let pinned = input.pinned.get(&l.ticket.id);
+            from_live(
+                l,
+                &input.companies,
+                &input.policies,
+                pinned,
+                desk_zone,
+                input.now,
+            )
+        }))
         // A closed ticket belongs to the client its sealed record names, whatever its row says.
         .filter(|f| {
             input

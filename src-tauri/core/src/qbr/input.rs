@@ -7,6 +7,7 @@ use crate::store::TimeEntry;
 use crate::ticket::Ticket;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A closed ticket, as its sealed record holds it (the whole record's text checked against the
 /// stored hash first).
@@ -34,9 +35,14 @@ pub struct SealedFigures {
 /// A ticket not closed yet, from its live rows.
 #[derive(Debug, Clone)]
 pub struct LiveTicket {
-    /// The row with its pauses and the step records the figures read (10 and 17, superseded
-    /// ones included, and 19); other steps may be left out.
+    /// The row with its pauses and the step records the figures read (the escalation decision
+    /// and the reopen, superseded ones included, and the time reconciliation); other steps may be
+    /// left out.
     pub ticket: Ticket,
+    /// The key of each step number of the ticket's template version (one map shared by the
+    /// tickets of a version): the figures tell steps apart by key, as numbers differ between
+    /// versions.
+    pub step_keys: Arc<HashMap<u8, String>>,
     pub assets: Vec<Asset>,
     pub entries: Vec<TimeEntry>,
 }
@@ -52,8 +58,11 @@ pub struct QbrInput {
     pub desk_zone: Option<String>,
     /// The directory's clients now (names and calendars of open tickets' clients).
     pub companies: Vec<Company>,
-    /// The SLA policies now, which open tickets' clocks run against.
+    /// The SLA policies now, which an open ticket that pinned no terms runs against.
     pub policies: Vec<SlaPolicy>,
+    /// The terms each open ticket pinned when its clock started, by ticket id: its clocks run
+    /// on these, whatever the desk's targets and its client's calendar are now.
+    pub pinned: HashMap<i64, crate::sla::SlaTerms>,
     /// Closed tickets that may fall in the period (the figures pick by the records' own times).
     pub closed: Vec<SealedTicket>,
     /// Open tickets that may fall in the period.

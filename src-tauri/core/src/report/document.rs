@@ -26,6 +26,9 @@ mod client;
 use appendix::*;
 use client::*;
 
+/// How the report writes a day: "6 Dec 2026" (times add ", 14:05" and the zone).
+const DAY_FORMAT: &str = "%-d %b %Y";
+
 /// The logo's box in the letterhead, in points.
 const LOGO_MAX_H: f32 = 42.0;
 const LOGO_MAX_W: f32 = 150.0;
@@ -141,7 +144,7 @@ impl Doc<'_> {
     fn time(&self, at: DateTime<Utc>) -> String {
         format!(
             "{} {}",
-            self.zone.local(at).format("%-d %b %Y, %H:%M"),
+            self.zone.local(at).format(&format!("{DAY_FORMAT}, %H:%M")),
             self.zone.abbreviation(at)
         )
     }
@@ -384,13 +387,30 @@ fn letterhead(
         crate::sla::utc_offset_text(doc.zone.offset_secs(at))
     );
     b.text(0.0, panel_top + panel_h + 12.0, SMALL, &tz_note);
+    // The template version the ticket was worked under: its steps are the appendix's workflow.
+    let procedure = format!("Service procedure: {}.", template_words(rec));
+    let mut below = panel_top + panel_h + 12.0;
+    for line in m.wrap(&procedure, SMALL, w) {
+        below += SMALL.leading();
+        b.text(0.0, below, SMALL, &line);
+    }
     let draws = b
         .draws
         .iter()
         .map(|d| d.moved(frame.left, frame.top))
         .collect();
     let logo_box = logo_box.map(|(x, y, lw, lh)| (x + frame.left, y + frame.top, lw, lh));
-    (draws, frame.top + panel_top + panel_h + 24.0, logo_box)
+    (draws, frame.top + below + 12.0, logo_box)
+}
+
+/// The template version a ticket was worked under, as the report names it: "MSP support
+/// ticket, version 2".
+fn template_words(rec: &ClosureRecord) -> String {
+    format!(
+        "{}, version {}",
+        rec.ticket.template_name.trim(),
+        rec.ticket.template_version
+    )
 }
 
 fn title_case(s: &str) -> String {
@@ -462,7 +482,25 @@ fn value_text(rec: &ClosureRecord, kind: &FieldKind, v: &Value) -> String {
             None => plain(v),
         },
         FieldKind::Signature { .. } => "Signed (see Sign-off)".into(),
-        _ => plain(v),
+        FieldKind::YesNo => match v.as_bool() {
+            Some(true) => "Yes".into(),
+            Some(false) => "No".into(),
+            None => plain(v),
+        },
+        // As entered: the fewest digits that are the stored value, no grouping, no rounding.
+        FieldKind::Number { .. } => match v.as_f64() {
+            Some(n) => format!("{n}"),
+            None => plain(v),
+        },
+        // A calendar day in the report's day format ("6 Dec 2026"); no zone moves a day.
+        FieldKind::Date => match v
+            .as_str()
+            .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        {
+            Some(d) => d.format(DAY_FORMAT).to_string(),
+            None => plain(v),
+        },
+        FieldKind::Paragraph { .. } => plain(v),
     }
 }
 

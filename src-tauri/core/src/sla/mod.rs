@@ -8,6 +8,7 @@
 mod calendar;
 mod display;
 mod policy;
+mod targets;
 mod timer;
 mod zone;
 
@@ -15,5 +16,9 @@ pub use calendar::{far_future, BusinessHours, Calendar, MAX_HOLIDAYS};
 pub(crate) use display::client_zone;
 pub use display::{client_time_zone, clock_breaks, ClockBreaks};
 pub use policy::{default_policies, policy_for, SlaPolicy};
+pub use targets::{
+    checked_targets, target_problems, SlaTargetInput, SlaTargetProblem, SlaTerms,
+    MAX_TARGET_MINUTES,
+};
 pub use timer::{evaluate, Pause, SlaState, SlaStatus, Timer, DEFAULT_AT_RISK_RATIO};
 pub(crate) use zone::{utc_offset_text, Zone};

@@ -9,12 +9,14 @@ use super::{settings, technicians, Durability, Store};
 use crate::directory::NewTechnician;
 use crate::error::{Error, Result};
 use crate::sla::Zone;
+use crate::template::{builtin, Template};
 use crate::workflow::Change;
 use argon2::Argon2;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use std::collections::BTreeMap;
 
 /// Settings key of the desk's default time zone (an IANA name).
 const TIME_ZONE: &str = "desk.time_zone";
@@ -49,14 +51,62 @@ fn count(conn: &Connection, table: &str) -> Result<i64> {
     Ok(conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
 }
 
-/// Tickets past their draft (step 1 done): a blank "+ New ticket" is not the first call taken.
+/// Tickets past their draft (the caller verified, see `workflow::is_draft`): a blank "+ New
+/// ticket" is not the first call taken. Each template version numbers the caller's verification
+/// its own way, so new tickets are counted by that number, for the versions that give it.
 fn taken_tickets(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM tickets t WHERE t.status <> 'new' OR EXISTS (
-             SELECT 1 FROM step_records s WHERE s.ticket_id = t.id AND s.step = 1 AND s.superseded = 0)",
+    // The stored versions by the number of their caller's verification (a handful of versions;
+    // usually one number). A version without the step has no new ticket past its draft.
+    let mut by_number: BTreeMap<u8, Vec<(String, u32)>> = BTreeMap::new();
+    let mut stmt = conn.prepare("SELECT key, version, body FROM templates")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>("key")?,
+            r.get::<_, u32>("version")?,
+            r.get::<_, String>("body")?,
+        ))
+    })?;
+    let mut versions = 0;
+    for row in rows {
+        let (key, version, body) = row?;
+        let tmpl: Template = serde_json::from_str(&body)
+            .map_err(|e| Error::Migration(format!("template {key} v{version}: {e}")))?;
+        versions += 1;
+        if let Some(n) = tmpl.number_of(builtin::VERIFY_CALLER) {
+            by_number.entry(n).or_default().push((key, version));
+        }
+    }
+    let mut taken: i64 = conn.query_row(
+        "SELECT count(*) AS n FROM tickets WHERE status <> 'new'",
         [],
-        |r| r.get(0),
-    )?)
+        |r| r.get("n"),
+    )?;
+    for (number, of) in &by_number {
+        taken += if by_number.len() == 1 && of.len() == versions {
+            // Every version numbers it alike: the new tickets need no look at their version.
+            conn.query_row(
+                "SELECT count(*) AS n FROM tickets t WHERE t.status = 'new'
+                   AND EXISTS (SELECT 1 FROM step_records s
+                               WHERE s.ticket_id = t.id AND s.step = ?1 AND s.superseded = 0)",
+                [number],
+                |r| r.get::<_, i64>("n"),
+            )?
+        } else {
+            let of = serde_json::to_string(of)
+                .map_err(|e| Error::invalid("templates", e.to_string()))?;
+            conn.query_row(
+                "SELECT count(*) AS n FROM tickets t WHERE t.status = 'new'
+                   AND EXISTS (SELECT 1 FROM step_records s
+                               WHERE s.ticket_id = t.id AND s.step = ?1 AND s.superseded = 0)
+                   AND EXISTS (SELECT 1 FROM json_each(?2) v
+                               WHERE json_extract(v.value, '$[0]') = t.template_key
+                                 AND json_extract(v.value, '$[1]') = t.template_version)",
+                rusqlite::params![number, of],
+                |r| r.get::<_, i64>("n"),
+            )?
+        };
+    }
+    Ok(taken)
 }
 
 fn status(conn: &Connection) -> Result<DeskStatus> {

@@ -212,6 +212,18 @@ impl Lookup for Db<'_> {
             None => Ok(PriorityMatrix::default()),
         }
     }
+
+    fn sla_terms(
+        &self,
+        t: &crate::ticket::Ticket,
+        company: &Company,
+        priority: crate::priority::Priority,
+    ) -> Result<Option<crate::sla::SlaTerms>> {
+        let mut pinned = super::sla_settings::Pinned::default();
+        super::sla_settings::terms_of(self.0, &mut pinned, t, company, priority, || {
+            self.sla_policies()
+        })
+    }
 }
 
 impl Store {

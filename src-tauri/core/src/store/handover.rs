@@ -13,10 +13,8 @@
 use super::directory::Db;
 use super::{pins, Durability, Store};
 use crate::error::{Error, Result};
-use crate::template::builtin::{
-    CSAT_STEP, PARAGRAPH_MAX, STILL_FAILING, SUMMARY_STEP, VERIFY_FIX_STEP,
-};
-use crate::template::{FieldKind, SignerRole};
+use crate::template::builtin::{CSAT, PARAGRAPH_MAX, STILL_FAILING, SUMMARY, VERIFY_FIX};
+use crate::template::{FieldKind, SignerRole, Template};
 use crate::ticket::{Ticket, Values};
 use crate::workflow::{self, Change, Lookup, StepState};
 use chrono::{DateTime, Utc};
@@ -159,22 +157,42 @@ pub fn pin_wait(misses: u32) -> Duration {
     Duration::from_secs((1u64 << over.min(6)).min(MAX_WAIT_SECS))
 }
 
+/// The number the ticket's template version gives the step with `key`: the hand-over's steps are
+/// protected, so a template without one is refused rather than guessed at.
+fn number(tmpl: &Template, key: &str) -> Result<u8> {
+    tmpl.number_of(key).ok_or_else(|| {
+        Error::not_found(
+            "step",
+            format!(
+                "{key} in template {} v{} (the hand-over needs it: publish a version with it)",
+                tmpl.key, tmpl.version
+            ),
+        )
+    })
+}
+
 /// Where the end user is: the verification step answered since the hand-over began (and how),
 /// and the rating.
-fn stage(t: &Ticket, started_at: DateTime<Utc>, ask_rating: bool) -> HandoverStage {
+fn stage(
+    t: &Ticket,
+    tmpl: &Template,
+    started_at: DateTime<Utc>,
+    ask_rating: bool,
+) -> Result<HandoverStage> {
+    let verify = number(tmpl, VERIFY_FIX)?;
     let answer = t
         .steps
         .iter()
-        .filter(|r| r.step == VERIFY_FIX_STEP && r.completed_at >= started_at)
+        .filter(|r| r.step == verify && r.completed_at >= started_at)
         .max_by_key(|r| r.completed_at);
-    match answer {
+    Ok(match answer {
         None => HandoverStage::Verify,
         Some(r) if r.values.get("outcome").and_then(|v| v.as_str()) == Some(STILL_FAILING) => {
             HandoverStage::Done
         }
-        Some(_) if ask_rating && !t.is_done(CSAT_STEP) => HandoverStage::Rate,
+        Some(_) if ask_rating && !t.is_done(number(tmpl, CSAT)?) => HandoverStage::Rate,
         Some(_) => HandoverStage::Done,
-    }
+    })
 }
 
 impl Store {
@@ -186,7 +204,7 @@ impl Store {
         let t = self.ticket(row.ticket_id)?;
         let template = self.ticket_template(row.ticket_id)?;
         let meaning = template
-            .step(VERIFY_FIX_STEP)
+            .step(number(&template, VERIFY_FIX)?)
             .and_then(|s| {
                 s.fields.iter().find_map(|f| match &f.kind {
                     FieldKind::Signature { meaning, .. } => Some(meaning.clone()),
@@ -194,7 +212,7 @@ impl Store {
                 })
             })
             .unwrap_or_else(|| "fix verified".to_string());
-        let stage = stage(&t, row.started_at, row.ask_rating);
+        let stage = stage(&t, &template, row.started_at, row.ask_rating)?;
         Ok(Some(HandoverSession {
             ticket_id: t.id,
             ticket_number: t.number.clone(),
@@ -219,7 +237,7 @@ impl Store {
         check_scope(self.conn(), None)
     }
 
-    /// Hands the device to the end user for the ticket's verification (step 13): stores and
+    /// Hands the device to the end user for the ticket's verification of the fix: stores and
     /// audits the text they will sign. The current technician needs a PIN, since only a PIN ends
     /// the hand-over. When the end user's signature was invalidated (the summary changed after
     /// they signed), the text is the summary sent to them, and only the signature is taken again.
@@ -239,14 +257,15 @@ impl Store {
         }
         let template = self.ticket_template(ticket_id)?;
         let resign = workflow::end_user_signature_invalidated(&t, &template).is_some();
+        let verify = number(&template, VERIFY_FIX)?;
         let summary =
             if resign {
-                t.value(SUMMARY_STEP, "summary")
+                t.value(number(&template, SUMMARY)?, "summary")
                     .and_then(|v| v.as_str())
                     .unwrap_or_default()
                     .to_string()
             } else {
-                match workflow::step_state(&t, &template, VERIFY_FIX_STEP) {
+                match workflow::step_state(&t, &template, verify) {
                     StepState::Available => {}
                     StepState::Done => return Err(Error::invalid(
                         "handover",
@@ -254,13 +273,13 @@ impl Store {
                     )),
                     StepState::Blocked(reason) => {
                         return Err(Error::GateBlocked {
-                            step: VERIFY_FIX_STEP.to_string(),
+                            step: verify.to_string(),
                             missing: vec![reason],
                         })
                     }
                     StepState::NotApplicable(reason) => {
                         return Err(Error::StepNotApplicable {
-                            step: VERIFY_FIX_STEP.to_string(),
+                            step: verify.to_string(),
                             reason,
                         })
                     }
@@ -283,7 +302,7 @@ impl Store {
             Some(id) => Db(self.conn()).contact(id)?.name,
             None => String::new(),
         };
-        let ask_rating = !resign && !t.is_done(CSAT_STEP);
+        let ask_rating = !resign && !t.is_done(number(&template, CSAT)?);
         let sha = crate::canonical::sha256_hex(summary.as_bytes());
         self.write(Durability::Full, |tx| {
             tx.execute(
@@ -329,10 +348,11 @@ impl Store {
                 "the end user has already answered: hand the device back to the technician",
             ));
         }
+        let verify = number(&self.ticket_template(session.ticket_id)?, VERIFY_FIX)?;
         let nonce = self.in_handover(session.ticket_id, |store| {
             store.issue_signing_nonce(
                 session.ticket_id,
-                VERIFY_FIX_STEP,
+                verify,
                 SignerRole::EndUser,
                 &session.summary,
                 now,
@@ -367,13 +387,14 @@ impl Store {
             values.insert("signature".into(), signature);
         }
         let technician = session.technician.clone();
+        let verify = number(&self.ticket_template(session.ticket_id)?, VERIFY_FIX)?;
         self.in_handover(session.ticket_id, |store| {
-            store.complete_step(session.ticket_id, VERIFY_FIX_STEP, values, &technician, now)
+            store.complete_step(session.ticket_id, verify, values, &technician, now)
         })?;
         self.handover()?.ok_or(Error::NoHandover)
     }
 
-    /// The end user's CSAT rating (step 18), given on the hand-over screen.
+    /// The end user's CSAT rating, given on the hand-over screen.
     pub fn handover_rate(
         &mut self,
         rating: u8,
@@ -393,8 +414,9 @@ impl Store {
             values.insert("comment".into(), json!(comment));
         }
         let technician = session.technician.clone();
+        let csat = number(&self.ticket_template(session.ticket_id)?, CSAT)?;
         self.in_handover(session.ticket_id, |store| {
-            store.complete_step(session.ticket_id, CSAT_STEP, values, &technician, now)
+            store.complete_step(session.ticket_id, csat, values, &technician, now)
         })?;
         self.handover()?.ok_or(Error::NoHandover)
     }

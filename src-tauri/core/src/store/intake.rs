@@ -4,7 +4,6 @@
 use super::Store;
 use crate::error::Result;
 use crate::sla::DEFAULT_AT_RISK_RATIO;
-use crate::template::{BUILTIN_KEY, BUILTIN_VERSION};
 use crate::workflow::{intake_preview, Ctx, IntakePreview, IntakeStep};
 use chrono::{DateTime, Utc};
 
@@ -16,7 +15,7 @@ impl Store {
         steps: &[IntakeStep],
         now: DateTime<Utc>,
     ) -> Result<IntakePreview> {
-        let tmpl = self.template(BUILTIN_KEY, BUILTIN_VERSION)?;
+        let tmpl = self.published_template()?;
         let lookup = self.lookup();
         let ctx = Ctx {
             now,

@@ -25,6 +25,10 @@ const SCRIPTS: &[&str] = &[
     include_str!("../../migrations/0011_mail_outbox.sql"),
     include_str!("../../migrations/0012_signing_nonces_pin_policy.sql"),
     include_str!("../../migrations/0013_handover.sql"),
+    include_str!("../../migrations/0014_template_versions.sql"),
+    include_str!("../../migrations/0015_sla_settings.sql"),
+    include_str!("../../migrations/0016_company_tools.sql"),
+    include_str!("../../migrations/0017_import_batches.sql"),
 ];
 
 /// The Rust part of a migration, run in its transaction right after its script.

@@ -2,11 +2,14 @@
 //! migrations, and the commands that change tickets, each in one transaction with its audit events.
 
 mod checkpoints;
+mod company_tools;
 mod desk;
 mod directory;
 mod drafts;
+mod export;
 mod handover;
 mod health;
+mod import;
 mod intake;
 mod migrations;
 mod outbox;
@@ -20,7 +23,9 @@ mod seal;
 mod search;
 mod settings;
 mod signing;
+mod sla_settings;
 mod technicians;
+mod templates;
 mod tickets;
 
 pub(crate) use checkpoints::{all as all_checkpoints, beginning as checkpoints_beginning};
@@ -28,6 +33,12 @@ pub use checkpoints::{CheckpointStatus, SealAnchor, CHECKPOINTS_BEGAN};
 pub use desk::{DeskSetup, DeskStatus};
 pub use drafts::Drafts;
 pub use handover::{HandoverSession, HandoverStage, HANDOVER_FREE_MISSES};
+pub use import::{
+    natural_key, CompanyRef, ImportBatch, ImportCounts, ImportFile, ImportMode, ImportProgress,
+    ImportReport, ImportRequest, Incoming, IncomingAsset, IncomingCompany, IncomingContact,
+    IncomingRow, IncomingRunbook, KeptRecord, KindCounts, RecordKind, RefusedRow, RowProblem,
+    UndoReport,
+};
 pub use outbox::{MailKind, MailState, OutboxEntry};
 pub(crate) use outbox::{NewMessage, Outcome, SURVEY_LINK_SENT};
 pub use pins::{
@@ -49,6 +60,7 @@ pub use search::{
     SEARCH_QUERY_MAX_CHARS, SEARCH_TERMS_MAX, SEARCH_TOTAL_CAP,
 };
 pub use signing::SigningNonce;
+pub use templates::read_template_file;
 pub use tickets::Waiting;
 
 use crate::error::{Error, Result};
@@ -337,6 +349,9 @@ impl Store {
                 serde_json::to_string(&builtin).map_err(|e| Error::Migration(e.to_string()))?
             ],
         )?;
+        // Its history row (who published it: "built-in"), which the migration could not write
+        // for a desk created after it ran.
+        templates::seed_history(&self.conn, chrono::Utc::now())?;
         for p in crate::sla::default_policies() {
             self.conn.execute(
                 "INSERT OR IGNORE INTO sla_policies (tier, priority, first_response_minutes, resolution_minutes)

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 /// How a summary's `survey` column begins when the message carries the CSAT survey link; once
-/// such a message is sent, step 18 is recorded as "sent" (see [`survey_sent_step`]).
+/// such a message is sent, the CSAT step is recorded as "sent" (see [`survey_sent_step`]).
 pub(crate) const SURVEY_LINK_SENT: &str = "survey link sent: ";
 
 /// Where a message is in its life.
@@ -219,27 +219,33 @@ pub(crate) enum Outcome<'a> {
     },
 }
 
-/// Step 18 once the summary carrying the survey link is sent: completed with "sent", inside the
-/// transaction that marks the message sent, by the technician who queued the message. Left alone
+/// The CSAT step once the summary carrying the survey link is sent: completed with "sent",
+/// inside the transaction that marks the message sent, by the technician who queued it. Left alone
 /// when it is already done (the end user rated, or it was recorded by hand) or the ticket is
 /// closed. Returns what happened, in words, for the `mail_sent` event.
 ///
 /// The message is sent whatever the step's rules say (the server has it): a refusal (say the
 /// ticket was reopened for another verification) is rolled back to a savepoint and named in the
-/// returned words, so the technician records step 18 by hand.
+/// returned words, so the technician records the CSAT step by hand.
 fn survey_sent_step(
     tx: &Connection,
     message: &OutboxEntry,
     template: &crate::template::Template,
     now: DateTime<Utc>,
 ) -> Result<String> {
-    use crate::template::builtin::CSAT_STEP;
     let t = super::tickets::load(tx, message.ticket_id)?;
     if t.is_closed() {
         return Ok("not recorded: the ticket is closed".into());
     }
-    if t.is_done(CSAT_STEP) {
-        return Ok("not recorded: step 18 was already done".into());
+    // The ticket's own template version numbers its steps.
+    let Some(csat) = template.number_of(crate::template::builtin::CSAT) else {
+        return Ok(format!(
+            "not recorded: template {} v{} has no CSAT survey step",
+            template.key, template.version
+        ));
+    };
+    if t.is_done(csat) {
+        return Ok(format!("not recorded: step {csat} was already done"));
     }
     let queued_by: Option<String> = tx
         .query_row(
@@ -257,7 +263,7 @@ fn survey_sent_step(
     let values: crate::ticket::Values = [("rating".to_string(), json!("sent"))].into();
     tx.execute_batch("SAVEPOINT survey_sent_step")?;
     let done = super::tickets::change_in(tx, message.ticket_id, &actor, now, |t, ctx| {
-        crate::workflow::complete_step(t, template, CSAT_STEP, values, ctx)
+        crate::workflow::complete_step(t, template, csat, values, ctx)
     });
     match done {
         Ok(_) => {
@@ -267,7 +273,7 @@ fn survey_sent_step(
         Err(e) => {
             tx.execute_batch("ROLLBACK TO survey_sent_step; RELEASE survey_sent_step")?;
             Ok(format!(
-                "not recorded ([{}] {e}): record step 18 by hand",
+                "not recorded ([{}] {e}): record step {csat} by hand",
                 e.code()
             ))
         }
@@ -505,7 +511,7 @@ impl Store {
         outcome: Outcome,
         now: DateTime<Utc>,
     ) -> Result<OutboxEntry> {
-        // The ticket's template, for step 18 when the survey went out; read before the write
+        // The ticket's template, for its CSAT step when the survey went out; read before the write
         // (templates never change once stored, so nothing moves in between).
         let template = entry(self.conn(), id).and_then(|e| self.ticket_template(e.ticket_id));
         self.write(Durability::Full, |tx| {
@@ -564,7 +570,7 @@ impl Store {
             let csat_step = match &template {
                 Ok(template) if survey_went => Some(survey_sent_step(tx, &before, template, now)?),
                 Err(e) if survey_went => Some(format!(
-                    "not recorded ([{}] {e}): record step 18 by hand",
+                    "not recorded ([{}] {e}): record the CSAT survey step by hand",
                     e.code()
                 )),
                 _ => None,

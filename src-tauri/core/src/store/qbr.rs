@@ -11,11 +11,14 @@ use crate::canonical::sha256_hex;
 use crate::directory::{Asset, Company};
 use crate::error::{Error, Result};
 use crate::qbr::{self, LiveTicket, Qbr, QbrInput, SealedFigures, SealedTicket, MAX_PERIOD_DAYS};
+use crate::template::{builtin, Template};
 use crate::ticket::{StepRecord, Ticket, Values};
 use crate::workflow::Lookup;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// UTC bounds wide enough for the period's days in any time zone (UTC-12 to UTC+14): the
 /// figures then pick by each ticket's own client's zone.
@@ -171,8 +174,32 @@ fn asset_row(r: &Row) -> rusqlite::Result<Asset> {
     })
 }
 
+/// The steps of each template version the open tickets pin: every number's key (for the figures)
+/// and the numbers of the steps the figures read ([`qbr::LIVE_STEPS`]), which differ per version.
+struct VersionSteps {
+    keys: Arc<HashMap<u8, String>>,
+    read: BTreeSet<u8>,
+}
+
+fn version_steps(tmpl: &Template) -> VersionSteps {
+    VersionSteps {
+        keys: Arc::new(tmpl.steps().map(|s| (s.number, s.key.clone())).collect()),
+        read: qbr::LIVE_STEPS
+            .iter()
+            .filter_map(|k| tmpl.number_of(k))
+            .collect(),
+    }
+}
+
 /// Open tickets with their pauses, assets, time entries and the step records the figures read.
-fn live(conn: &Connection, client: Option<i64>, lo: &str, hi: &str) -> Result<Vec<LiveTicket>> {
+/// `template` gives a stored template version (the store's cache: a handful per desk).
+fn live(
+    conn: &Connection,
+    client: Option<i64>,
+    lo: &str,
+    hi: &str,
+    template: &dyn Fn(&str, u32) -> Result<Template>,
+) -> Result<Vec<LiveTicket>> {
     let cand = candidates(client.is_some(), LIVE, LIVE_TIMES);
     let args = params![client.unwrap_or(0), lo, hi];
     let mut stmt = conn.prepare(&format!(
@@ -186,11 +213,41 @@ fn live(conn: &Connection, client: Option<i64>, lo: &str, hi: &str) -> Result<Ve
         .map(|t| {
             t.map(|ticket| LiveTicket {
                 ticket,
+                step_keys: Arc::default(),
                 assets: Vec::new(),
                 entries: Vec::new(),
             })
         })
         .collect::<rusqlite::Result<_>>()?;
+    // Each template version's steps, resolved once per version, not per ticket.
+    let mut versions: HashMap<(String, u32), VersionSteps> = HashMap::new();
+    for l in &mut tickets {
+        let t = &l.ticket;
+        let v = match versions.entry((t.template_key.clone(), t.template_version)) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let steps = version_steps(&template(&e.key().0, e.key().1)?);
+                e.insert(steps)
+            }
+        };
+        l.step_keys = Arc::clone(&v.keys);
+    }
+    // Every number any version reads, bound as one JSON parameter; each record is then kept
+    // only if its own ticket's version reads that number.
+    let numbers: BTreeSet<u8> = versions
+        .values()
+        .flat_map(|v| v.read.iter().copied())
+        .collect();
+    let numbers =
+        serde_json::to_string(&numbers).map_err(|e| Error::invalid("steps", e.to_string()))?;
+    let reads: Vec<Option<&BTreeSet<u8>>> = tickets
+        .iter()
+        .map(|l| {
+            versions
+                .get(&(l.ticket.template_key.clone(), l.ticket.template_version))
+                .map(|v| &v.read)
+        })
+        .collect();
     // The children of just these tickets, each table read once through its ticket index.
     let ids = serde_json::to_string(&tickets.iter().map(|l| l.ticket.id).collect::<Vec<_>>())
         .map_err(|e| Error::invalid("tickets", e.to_string()))?;
@@ -225,9 +282,9 @@ fn live(conn: &Connection, client: Option<i64>, lo: &str, hi: &str) -> Result<Ve
             s.completed_by AS completed_by, s.completed_at AS completed_at, s.vals AS vals,
             s.superseded AS superseded
          FROM step_records s JOIN json_each(?1) j ON j.value = s.ticket_id
-         WHERE s.step IN (10, 17, 19) ORDER BY s.id",
+         WHERE s.step IN (SELECT value FROM json_each(?2)) ORDER BY s.id",
     )?;
-    let steps = stmt.query_map([&ids], |r| {
+    let steps = stmt.query_map([&ids, &numbers], |r| {
         Ok((
             r.get::<_, i64>("ticket_id")?,
             r.get::<_, String>("vals")?,
@@ -243,11 +300,13 @@ fn live(conn: &Connection, client: Option<i64>, lo: &str, hi: &str) -> Result<Ve
     })?;
     for s in steps {
         let (id, vals, mut record) = s?;
+        let Some(&i) = at.get(&id) else { continue };
+        if !reads[i].is_some_and(|r| r.contains(&record.step)) {
+            continue;
+        }
         record.values = serde_json::from_str(&vals)
             .map_err(|e| Error::invalid("step values", e.to_string()))?;
-        if let Some(i) = at.get(&id) {
-            tickets[*i].ticket.steps.push(record);
-        }
+        tickets[i].ticket.steps.push(record);
     }
 
     let mut stmt = conn.prepare_cached(
@@ -294,12 +353,15 @@ fn live(conn: &Connection, client: Option<i64>, lo: &str, hi: &str) -> Result<Ve
     Ok(tickets)
 }
 
-/// Titles of the runbook entries the closed tickets linked at steps 9 and 20.
+/// Titles of the runbook entries the closed tickets linked while searching the runbooks and
+/// updating them (the steps by key, as the sealed records name them).
 fn runbook_titles(conn: &Connection, closed: &[SealedTicket]) -> Result<HashMap<i64, String>> {
     let ids: BTreeSet<i64> = closed
         .iter()
         .flat_map(|s| s.record.steps.iter())
-        .filter(|p| !p.superseded && (p.number == 9 || p.number == 20))
+        .filter(|p| {
+            !p.superseded && (p.key == builtin::RUNBOOK_SEARCH || p.key == builtin::RUNBOOK_UPDATE)
+        })
         .flat_map(|p| crate::workflow::values::ids(&p.values, "runbooks"))
         .collect();
     let mut stmt = conn.prepare_cached("SELECT title FROM runbook_entries WHERE id = ?1")?;
@@ -341,7 +403,9 @@ impl Store {
         let (lo, hi) = bounds(from, to);
         let conn = self.conn();
         let closed = sealed(conn, company, &lo, &hi)?;
-        let open = live(conn, company, &lo, &hi)?;
+        let open = live(conn, company, &lo, &hi, &|key, version| {
+            self.template(key, version)
+        })?;
         let endpoints: i64 = match company {
             Some(id) => conn.query_row(
                 "SELECT count(*) AS n FROM assets WHERE company_id = ?1",
@@ -350,6 +414,7 @@ impl Store {
             )?,
             None => conn.query_row("SELECT count(*) AS n FROM assets", [], |r| r.get("n"))?,
         };
+        let pinned = super::sla_settings::pinned_terms_of(conn, &open, &companies)?;
         Ok(QbrInput {
             client,
             from,
@@ -358,6 +423,7 @@ impl Store {
             desk_zone: self.desk_time_zone()?,
             companies,
             policies: super::lookup_over(conn).sla_policies()?,
+            pinned,
             runbook_titles: runbook_titles(conn, &closed)?,
             closed,
             open,

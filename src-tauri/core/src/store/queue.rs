@@ -340,6 +340,7 @@ struct Memo<'a> {
     db: Db<'a>,
     companies: RefCell<HashMap<i64, Company>>,
     policies: RefCell<Option<Vec<SlaPolicy>>>,
+    pinned: RefCell<super::sla_settings::Pinned>,
 }
 
 impl<'a> Memo<'a> {
@@ -348,6 +349,7 @@ impl<'a> Memo<'a> {
             db,
             companies: RefCell::default(),
             policies: RefCell::default(),
+            pinned: RefCell::default(),
         }
     }
 }
@@ -389,5 +391,21 @@ impl Lookup for Memo<'_> {
     }
     fn priority_matrix(&self) -> Result<PriorityMatrix> {
         self.db.priority_matrix()
+    }
+    /// The pinned terms, each pinned table and calendar parsed once a page.
+    fn sla_terms(
+        &self,
+        t: &crate::ticket::Ticket,
+        company: &Company,
+        priority: Priority,
+    ) -> Result<Option<crate::sla::SlaTerms>> {
+        super::sla_settings::terms_of(
+            self.db.0,
+            &mut self.pinned.borrow_mut(),
+            t,
+            company,
+            priority,
+            || self.sla_policies(),
+        )
     }
 }

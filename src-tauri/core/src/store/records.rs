@@ -52,9 +52,19 @@ pub(crate) fn time_entries(conn: &Connection, ticket_id: i64) -> Result<Vec<Time
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Step 18's answer is also kept as a CSAT response row, the shape QBR reporting reads.
+/// The CSAT step's answer is also kept as a CSAT response row, the shape QBR reporting reads.
+/// Called with every change: only a completion not stored yet is synced, and the CSAT step is
+/// found by key in the ticket's template version (read only then).
 pub(crate) fn sync_csat(conn: &Connection, t: &Ticket, now: DateTime<Utc>) -> Result<()> {
-    let Some(rec) = t.completion(18).filter(|r| r.id.is_none()) else {
+    if t.steps.iter().all(|r| r.id.is_some()) {
+        return Ok(());
+    }
+    let tmpl = crate::record::template_over(conn, &t.template_key, t.template_version)?;
+    let csat = tmpl.number_of(crate::template::builtin::CSAT);
+    let Some(rec) = csat
+        .and_then(|n| t.completion(n))
+        .filter(|r| r.id.is_none())
+    else {
         return Ok(());
     };
     let rating = rec.values.get("rating").and_then(|v| v.as_i64());

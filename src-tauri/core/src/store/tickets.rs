@@ -11,7 +11,7 @@ use crate::directory::Technician;
 use crate::error::{Error, Result};
 use crate::record;
 use crate::sla::{Pause, DEFAULT_AT_RISK_RATIO};
-use crate::template::{Gate, Template, BUILTIN_KEY, BUILTIN_VERSION};
+use crate::template::{Gate, Template};
 use crate::ticket::{StepRecord, Ticket, TicketStatus, Values};
 use crate::workflow::{self, Change, Ctx, EscalateTo, Lookup, WaitRequest};
 use chrono::{DateTime, Utc};
@@ -223,6 +223,8 @@ pub(super) fn change_in(
         at_risk_ratio: DEFAULT_AT_RISK_RATIO,
     };
     let changes = rule(&mut t, &ctx)?;
+    // A clock that starts here runs on the desk's terms now, whatever is edited later.
+    super::sla_settings::pin_on_change(tx, &before, &t)?;
     // A signature stored with this change uses up its nonce and its strokes, or nothing is.
     super::signing::consume_new_signatures(tx, &t, now)?;
     let mut events: Vec<AuditEvent> = Vec::with_capacity(changes.len());
@@ -277,11 +279,17 @@ fn next_due(conn: &Connection, t: &Ticket, now: DateTime<Utc>) -> Result<Deadlin
     let risk = if risk_secs <= 0 {
         due.min(now)
     } else {
-        let calendar = match t.company_id {
-            Some(id) => db.company(id)?.calendar,
-            None => return Ok((Some(due), None)),
+        // The calendar the clock runs on: the one the ticket pinned.
+        let terms = match (t.company_id, t.priority) {
+            (Some(id), Some(p)) => db.sla_terms(t, &db.company(id)?, p)?,
+            _ => None,
         };
-        calendar.add_working_time(now, chrono::Duration::seconds(risk_secs))
+        let Some(terms) = terms else {
+            return Ok((Some(due), None));
+        };
+        terms
+            .calendar
+            .add_working_time(now, chrono::Duration::seconds(risk_secs))
     };
     Ok((Some(due), Some(risk)))
 }
@@ -298,7 +306,9 @@ impl Store {
                 [],
                 |r| r.get(0),
             )?;
-            let mut t = Ticket::new(id, format!("T-{id:06}"), BUILTIN_KEY, BUILTIN_VERSION, now);
+            // The newest published version; tickets under way keep the one they pinned.
+            let (key, version) = super::templates::for_new_tickets(tx)?;
+            let mut t = Ticket::new(id, format!("T-{id:06}"), key, version, now);
             t.assignee = Some(actor.to_string());
             tx.execute(
                 "INSERT INTO tickets (id, number, template_key, template_version, status, problem, escalated,
@@ -343,10 +353,12 @@ impl Store {
         }
     }
 
-    /// Discards a draft (a ticket whose step 1 is not done): it leaves the queue and the search,
-    /// with its autosaved text and any time logged on it; the audit trail keeps the discard.
+    /// Discards a draft (a ticket whose caller is not verified yet): it leaves the queue and the
+    /// search, with its autosaved text and any time logged on it; the audit trail keeps the discard.
     pub fn discard_ticket(&mut self, id: i64, actor: &str, now: DateTime<Utc>) -> Result<()> {
         let actor = super::check_actor(actor)?;
+        // Its template version says which step verifies the caller (templates never change).
+        let tmpl = self.ticket_template(id)?;
         self.write(Durability::Normal, |tx| {
             let t = load(tx, id)?;
             let minutes: Vec<i64> = tx
@@ -355,7 +367,7 @@ impl Store {
                 )?
                 .query_map([id], |r| r.get("minutes"))?
                 .collect::<rusqlite::Result<_>>()?;
-            let change = workflow::discard(&t, &minutes)?;
+            let change = workflow::discard(&t, &tmpl, &minutes)?;
             audit::append(tx, Some(id), actor, now, &change)?;
             for table in [
                 "drafts",

@@ -12,17 +12,40 @@ pub const BUILTIN_VERSION: u32 = 1;
 /// Longest paragraph accepted, in characters: a long diagnostic log pasted whole still fits.
 pub const PARAGRAPH_MAX: u32 = 20_000;
 
-/// The end user verifies the fix and signs the hand-over summary here.
-pub const VERIFY_FIX_STEP: u8 = 13;
-/// The summary sent to the requester: it must be the text the end user signed.
-pub const SUMMARY_STEP: u8 = 16;
-/// The CSAT rating, which the end user may give on the hand-over screen.
-pub const CSAT_STEP: u8 = 18;
+// Keys of the steps other parts of the core look up. Numbers differ between template versions
+// (a desk's version may move steps and insert its own), so nothing outside one ticket's template
+// addresses a step by number.
 
-/// Keys of the steps other parts of the core look up (numbers differ between template versions).
+/// The caller is verified here: until then a new ticket is a draft.
+pub const VERIFY_CALLER: &str = "verify_caller";
+/// Opening the ticket: its problem statement is the client's "Your request".
+pub const OPEN_TICKET: &str = "open_ticket";
+/// Diagnosis notes the Tier 2 hand-off starts from.
+pub const REPRODUCE: &str = "reproduce";
+pub const CHANGE_HISTORY: &str = "change_history";
+pub const EDR_ALERTS: &str = "edr_alerts";
+/// Runbook entries that helped (linked during diagnosis).
+pub const RUNBOOK_SEARCH: &str = "runbook_search";
+/// Escalate to Tier 2, or resolve at Tier 1.
+pub const ESCALATION_DECISION: &str = "escalation_decision";
+/// The Tier 2 hand-off notes.
+pub const TIER2_HANDOFF: &str = "tier2_handoff";
+/// The fix, whose notes a failed attempt names.
+pub const APPLY_FIX: &str = "apply_fix";
+/// The end user verifies the fix and signs the hand-over summary here.
 pub const VERIFY_FIX: &str = "verify_fix";
+/// Root cause, changes and references.
+pub const DOCUMENT_RESOLUTION: &str = "document_resolution";
+/// The summary sent to the requester: it must be the text the end user signed.
 pub const SUMMARY: &str = "resolution_summary";
+/// A failed verification sends the ticket back: one completion per failed attempt.
+pub const REOPEN_REASSIGN: &str = "reopen_reassign";
+/// The CSAT rating, which the end user may give on the hand-over screen.
 pub const CSAT: &str = "csat";
+/// Time entries reconciled against the SLA, with the breach note.
+pub const TIME_RECONCILE: &str = "time_reconcile";
+/// Runbook entries created or updated from the ticket.
+pub const RUNBOOK_UPDATE: &str = "runbook_update";
 pub const CLOSE: &str = "close";
 
 /// The steps that protect the desk: a desk's template may re-title, re-word and move them, never
@@ -96,7 +119,7 @@ const TOOLS: &[(&str, &[ToolKind])] = &[
     ("runbook_update", &[ToolKind::Documentation]),
 ];
 
-fn keys_for<'a, T: Clone>(table: &[(&str, &'a [T])], key: &str) -> Vec<T> {
+fn keys_for<T: Clone>(table: &[(&str, &[T])], key: &str) -> Vec<T> {
     table
         .iter()
         .find(|(k, _)| *k == key)

@@ -4,6 +4,10 @@
 //! a template never rewrites the history of tickets already under way.
 
 pub mod builtin;
+pub mod diff;
+pub mod exchange;
+pub mod validate;
+pub mod versions;
 
 pub use builtin::{msp_support_ticket, BUILTIN_KEY, BUILTIN_VERSION, PROTECTED_STEPS};
 
@@ -105,6 +109,17 @@ pub enum FieldKind {
     Paragraph {
         max_chars: u32,
     },
+    /// An answer of yes or no (a JSON bool); nothing is chosen until the technician chooses.
+    YesNo,
+    /// A number within the bounds, with at most `decimals` digits after the point (0: whole
+    /// numbers). Decimals rather than integers only: desks count hours, costs and sizes.
+    Number {
+        min: Option<f64>,
+        max: Option<f64>,
+        decimals: u8,
+    },
+    /// A calendar day, ISO `YYYY-MM-DD`: a day, not an instant, so no time zone moves it.
+    Date,
     Signature {
         role: SignerRole,
         meaning: String,
@@ -156,8 +171,27 @@ pub enum Gate {
     RunbookUpdate,
     Close,
     /// A step the desk added: its fields and prerequisites are its only rules, and its phase says
-    /// when the ticket may be worked on.
+    /// when it may be worked on ([`custom_stage_of`]).
     Custom,
+}
+
+/// When a desk's own step may be worked on, by the phase it is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomStage {
+    /// Intake: while the ticket is new, so before "Open the ticket".
+    BeforeOpening,
+    /// Diagnosis and Resolution: while the ticket is worked on, so before the fix is verified.
+    BeforeVerification,
+    /// Closure: once the fix is verified.
+    AfterVerification,
+}
+
+pub fn custom_stage_of(phase_key: &str) -> CustomStage {
+    match phase_key {
+        "intake" => CustomStage::BeforeOpening,
+        "diagnosis" | "resolution" => CustomStage::BeforeVerification,
+        _ => CustomStage::AfterVerification,
+    }
 }
 
 impl Template {

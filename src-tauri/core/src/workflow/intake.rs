@@ -1,4 +1,4 @@
-//! The intake form's dry run: what steps 1–5 would still refuse and what priority the ticket would
+//! The intake form's dry run: what the intake phase's steps would still refuse and what priority the ticket would
 //! get, answered by running the very rules "Open ticket" runs ([`complete_step`]) on a scratch
 //! ticket in memory. Nothing is stored; the window keeps no copy of any rule or of the matrix.
 
@@ -7,21 +7,24 @@ use super::values;
 use super::Ctx;
 use crate::error::Error;
 use crate::priority::Priority;
-use crate::template::{Gate, Template};
+use crate::template::{Gate, Step, Template};
 use crate::ticket::{Ticket, Values};
 use serde::{Deserialize, Serialize};
 
-/// One intake step's values as the form would send them.
+/// One intake step's values as the form would send them, addressed by the step's key (numbers
+/// differ between template versions).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, ts_rs::TS)]
 pub struct IntakeStep {
-    pub step: u8,
+    pub key: String,
     pub values: Values,
 }
 
 /// Something an intake step would refuse, in the words the step itself would use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct IntakeGap {
+    /// The step's number in the ticket's template, and its key.
     pub step: u8,
+    pub key: String,
     /// The error code the step would answer with (`GATE_BLOCKED` for a missing value).
     pub code: String,
     /// The field at fault, when the rule names one.
@@ -41,20 +44,10 @@ pub struct IntakePreview {
     pub missing: Vec<IntakeGap>,
 }
 
-fn is_intake(gate: Gate) -> bool {
-    matches!(
-        gate,
-        Gate::VerifyCaller
-            | Gate::LinkAssets
-            | Gate::SetPriority
-            | Gate::ParentIncident
-            | Gate::OpenTicket
-    )
-}
-
-fn gaps(step: u8, err: Error) -> Vec<IntakeGap> {
+fn gaps(step: &Step, err: Error) -> Vec<IntakeGap> {
     let gap = |code: &str, field: Option<String>, message: String| IntakeGap {
-        step,
+        step: step.number,
+        key: step.key.clone(),
         code: code.into(),
         field,
         message,
@@ -71,16 +64,16 @@ fn gaps(step: u8, err: Error) -> Vec<IntakeGap> {
     }
 }
 
-/// Runs the intake steps of `tmpl`, in the template's order, on a new ticket in memory with the
+/// Runs the steps of `tmpl`'s intake phase (a desk's own steps included), in the template's order, on a new ticket in memory with the
 /// given values. Once a step is refused, the steps after it would all be refused for it; they are
 /// then checked against their own values only (the same check `complete_step` starts with), so
 /// the technician sees every field still to fill, once.
 pub fn intake_preview(tmpl: &Template, submitted: &[IntakeStep], ctx: &Ctx) -> IntakePreview {
-    let values_of = |n: u8| {
+    let values_of = |key: &str| {
         submitted
             .iter()
             .rev()
-            .find(|s| s.step == n)
+            .find(|s| s.key == key)
             .map(|s| s.values.clone())
             .unwrap_or_default()
     };
@@ -92,8 +85,9 @@ pub fn intake_preview(tmpl: &Template, submitted: &[IntakeStep], ctx: &Ctx) -> I
     };
     let mut ticket = Ticket::new(0, "preview".into(), &tmpl.key, tmpl.version, ctx.now);
     let mut refused = false;
-    for step in tmpl.steps().filter(|s| is_intake(s.gate)) {
-        let mut vals: Values = values_of(step.number);
+    let intake = tmpl.phases.iter().filter(|p| p.key == "intake");
+    for step in intake.flat_map(|p| p.steps.iter()) {
+        let mut vals: Values = values_of(&step.key);
         if step.gate == Gate::SetPriority {
             match priority_decision(&vals, ctx.lookup) {
                 Ok((_, _, decision)) => {
@@ -120,7 +114,7 @@ pub fn intake_preview(tmpl: &Template, submitted: &[IntakeStep], ctx: &Ctx) -> I
                 Ok(_) => ticket = trial,
                 Err(e) => {
                     refused = true;
-                    preview.missing.extend(gaps(step.number, e));
+                    preview.missing.extend(gaps(step, e));
                 }
             }
             continue;
@@ -130,15 +124,16 @@ pub fn intake_preview(tmpl: &Template, submitted: &[IntakeStep], ctx: &Ctx) -> I
                 .missing
                 .extend(missing.into_iter().map(|m| IntakeGap {
                     step: step.number,
+                    key: step.key.clone(),
                     code: "GATE_BLOCKED".into(),
                     field: None,
                     message: m,
                 })),
-            Err(e) => preview.missing.extend(gaps(step.number, e)),
+            Err(e) => preview.missing.extend(gaps(step, e)),
         }
         if step.gate == Gate::SetPriority {
             if let Err(e @ Error::OverrideReasonRequired) = priority_decision(&vals, ctx.lookup) {
-                preview.missing.extend(gaps(step.number, e));
+                preview.missing.extend(gaps(step, e));
             }
         }
     }

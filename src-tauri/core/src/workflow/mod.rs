@@ -45,6 +45,24 @@ pub trait Lookup {
     fn time_entry_count(&self, ticket_id: i64) -> Result<i64>;
     fn sla_policies(&self) -> Result<Vec<SlaPolicy>>;
     fn priority_matrix(&self) -> Result<PriorityMatrix>;
+    /// The terms `t`'s clocks run on, `company` being its client and `priority` its priority now.
+    /// The store answers with what the ticket pinned when its clock started, so later edits of
+    /// the targets or the calendar apply to tickets opened afterwards. This default (and the
+    /// store, for a clock the rules started in the change being made, not pinned yet) gives the
+    /// desk's terms now, which are what opening pins.
+    fn sla_terms(
+        &self,
+        t: &crate::ticket::Ticket,
+        company: &Company,
+        priority: crate::priority::Priority,
+    ) -> Result<Option<crate::sla::SlaTerms>> {
+        let _ = t;
+        Ok(crate::sla::SlaTerms::current(
+            &self.sla_policies()?,
+            company,
+            priority,
+        ))
+    }
 }
 
 /// Whether a ticket created or updated a runbook entry (step 20 needs the proof, not a claim).

@@ -3,8 +3,8 @@ use super::values::{self, id, ids, text};
 use super::{Change, Ctx};
 use crate::error::{Error, Result};
 use crate::priority::{Impact, Priority, PriorityDecision, Urgency};
-use crate::sla::{evaluate, policy_for, Pause, SlaState, SlaStatus, Timer};
-use crate::template::{builtin as b, Condition, Gate, Step, Template};
+use crate::sla::{evaluate, Pause, SlaState, SlaStatus, Timer};
+use crate::template::{builtin as b, custom_stage_of, Condition, CustomStage, Gate, Step, Template};
 use crate::ticket::{StepRecord, Ticket, TicketStatus, Values};
 use crate::workflow::Lookup;
 use serde::Serialize;
@@ -104,13 +104,15 @@ fn stage_need(t: &Ticket, tmpl: &Template, stage: Stage) -> Vec<Need> {
     }
 }
 
-/// A desk's own step may be worked on when the built-in steps of its phase may.
-fn phase_stage(tmpl: &Template, step: &Step) -> Stage {
-    match tmpl.phase_of(step.number).map(|p| p.key.as_str()) {
-        Some("intake") => Stage::Intake,
-        Some("diagnosis") => Stage::Diagnosis,
-        Some("resolution") => Stage::Working,
-        _ => Stage::AfterVerification,
+/// A desk's own step is worked on in the stage its phase gives it. A required one the stage's last
+/// step does not need could be left undoable; publishing refuses such a template
+/// (`template::validate`), so its prerequisites stay data and no rule here adds to them.
+fn custom_stage(tmpl: &Template, step: &Step) -> Stage {
+    let phase = tmpl.phase_of(step.number).map(|p| p.key.as_str());
+    match custom_stage_of(phase.unwrap_or_default()) {
+        CustomStage::BeforeOpening => Stage::Intake,
+        CustomStage::BeforeVerification => Stage::Diagnosis,
+        CustomStage::AfterVerification => Stage::AfterVerification,
     }
 }
 
@@ -175,7 +177,7 @@ fn blockers(t: &Ticket, tmpl: &Template, step: &Step) -> Vec<Need> {
             m.extend(close_needs(t, tmpl));
             return m;
         }
-        Gate::Custom => stage_need(t, tmpl, phase_stage(tmpl, step)),
+        Gate::Custom => stage_need(t, tmpl, custom_stage(tmpl, step)),
     };
     m.extend(need(t, &step.requires, tmpl));
     if step.gate == Gate::OpenTicket {
@@ -366,7 +368,7 @@ pub fn complete_step(
     let signature_held = end_user_signature_invalidated(t, tmpl).is_none();
     let mut changes = Vec::new();
     match step.gate {
-        Gate::VerifyCaller => verify_caller(t, &vals, ctx, &mut changes)?,
+        Gate::VerifyCaller => verify_caller(t, tmpl, &vals, ctx, &mut changes)?,
         Gate::LinkAssets => link_assets(t, &vals, ctx.lookup)?,
         Gate::SetPriority => set_priority(t, &vals, ctx.lookup)?,
         Gate::ParentIncident => {
@@ -605,6 +607,7 @@ fn transition(t: &mut Ticket, to: TicketStatus) -> Result<()> {
 
 fn verify_caller(
     t: &mut Ticket,
+    tmpl: &Template,
     vals: &Values,
     ctx: &Ctx,
     changes: &mut Vec<Change>,
@@ -634,7 +637,12 @@ fn verify_caller(
     if t.company_id.is_some_and(|c| c != contact.company_id) {
         // A different client invalidates what intake captured for the first one.
         t.asset_ids.clear();
-        for r in t.steps.iter_mut().filter(|r| r.step == 2 || r.step == 3) {
+        // The assets and the priority, by gate: their numbers differ between template versions.
+        let intake: Vec<u8> = [Gate::LinkAssets, Gate::SetPriority]
+            .into_iter()
+            .filter_map(|g| gate_number(tmpl, g))
+            .collect();
+        for r in t.steps.iter_mut().filter(|r| intake.contains(&r.step)) {
             r.superseded = true;
         }
         t.priority = None;
@@ -790,9 +798,10 @@ pub fn sla_status(
         return Ok((None, None));
     };
     let company = lookup.company(company_id)?;
-    let Some(policy) = policy_for(&lookup.sla_policies()?, company.tier, priority) else {
+    let Some(terms) = lookup.sla_terms(t, &company, priority)? else {
         return Ok((None, None));
     };
+    let policy = terms.policy;
     let timer = |minutes: u32, stopped| Timer {
         started_at: opened,
         target: chrono::Duration::minutes(minutes.into()),
@@ -800,13 +809,13 @@ pub fn sla_status(
         stopped_at: stopped,
     };
     let fr = evaluate(
-        &company.calendar,
+        &terms.calendar,
         &timer(policy.first_response_minutes, t.first_response_at),
         now,
         at_risk_ratio,
     );
     let res = evaluate(
-        &company.calendar,
+        &terms.calendar,
         &timer(policy.resolution_minutes, t.resolved_at),
         now,
         at_risk_ratio,

@@ -18,6 +18,10 @@ const ipc = vi.hoisted(() => {
     checkCompanySurveyUrl: vi.fn(),
     setCompanySurveyUrl: vi.fn(),
     saveCompany: vi.fn(),
+    // The Tools section (components/tools) loads the company's links; it has its own tests.
+    getCompanyTools: vi.fn(async () => []),
+    setCompanyTool: vi.fn(),
+    removeCompanyTool: vi.fn(),
   };
 });
 vi.mock("../../ipc", () => ipc);

@@ -48,9 +48,12 @@ function message(over: Partial<OutboxEntry>): OutboxEntry {
   };
 }
 
-function view(stepsDone: number[]): TicketView {
+/** A ticket with `stepsDone` recorded, whose template version numbers the resolution summary
+ *  `summaryNumber` (16 in the built-in template). */
+function view(stepsDone: number[], summaryNumber = 16): TicketView {
   return {
     ticket: { id: 42, steps: stepsDone.map((step) => ({ step })) },
+    phases: [{ key: "closure", steps: [{ key: "resolution_summary", number: summaryNumber }] }],
     time_zone: "UTC",
   } as unknown as TicketView;
 }
@@ -58,9 +61,9 @@ function view(stepsDone: number[]): TicketView {
 let target: HTMLElement;
 let component: ReturnType<typeof mount> | null = null;
 
-async function show(mail: TicketMail, done: number[] = [16]): Promise<void> {
+async function show(mail: TicketMail, done: number[] = [16], summaryNumber = 16): Promise<void> {
   ipc.getTicketMail.mockResolvedValue(mail);
-  component = mount(OutboxPanel, { target, props: { view: view(done) } });
+  component = mount(OutboxPanel, { target, props: { view: view(done, summaryNumber) } });
   flushSync();
   await vi.waitFor(() => expect(target.querySelector('[data-testid="outbox"] p.muted, ul')).not.toBeNull());
   await tick();
@@ -169,5 +172,16 @@ describe("the ticket's outbox", () => {
     await show({ account: false, messages: [], missing: [] }, [1, 2]);
     expect(q("outbox-empty")).not.toBeNull();
     expect(q("outbox-draft")).toBeNull();
+  });
+
+  it("finds the summary step by key in a template version that numbers it otherwise", async () => {
+    // Here the summary is step 12 and step 16 is another step: 16 done is not the summary done.
+    await show({ account: false, messages: [], missing: [] }, [1, 16], 12);
+    expect(q("outbox-draft")).toBeNull();
+    component && unmount(component);
+    component = null;
+    target.replaceChildren();
+    await show({ account: false, messages: [], missing: [] }, [1, 12], 12);
+    expect(q("outbox-draft")).not.toBeNull();
   });
 });

@@ -158,20 +158,23 @@ pub(super) fn step_row(doc: &mut Doc, number: u8, title: &str, state: StepState,
 }
 
 /// Where a value of the ticket's current completion is printed instead of in the workflow, so
-/// it is printed once: (step, field) → the section that shows it.
+/// it is printed once: (step key, field) → the section that shows it.
 pub(super) fn shown_elsewhere(
     rec: &ClosureRecord,
-    step: u8,
+    step: &str,
     field: &str,
     v: &Value,
 ) -> Option<&'static str> {
+    use builtin as b;
     match (step, field) {
-        (5, "problem_statement") if v.as_str() == Some(rec.ticket.problem.as_str()) => {
+        (b::OPEN_TICKET, "problem_statement")
+            if v.as_str() == Some(rec.ticket.problem.as_str()) =>
+        {
             Some("Shown under “Your request”.")
         }
-        (16, "summary") => Some("Shown under “What we did”."),
-        (18, "rating") | (18, "comment") => Some("Shown under “Your feedback”."),
-        (21, "resolution_code") => Some("Shown as the outcome under “What we did”."),
+        (b::SUMMARY, "summary") => Some("Shown under “What we did”."),
+        (b::CSAT, "rating") | (b::CSAT, "comment") => Some("Shown under “Your feedback”."),
+        (b::CLOSE, "resolution_code") => Some("Shown as the outcome under “What we did”."),
         _ => None,
     }
 }
@@ -180,6 +183,7 @@ pub(super) fn workflow(doc: &mut Doc) {
     let rec = doc.rec;
     let template = doc.template;
     doc.heading("Workflow");
+    doc.field("Template", &template_words(rec));
     for phase in &template.phases {
         doc.subheading(&phase.title);
         for step in &phase.steps {
@@ -212,7 +216,7 @@ pub(super) fn workflow(doc: &mut Doc) {
                 };
                 step_row(doc, step.number, &title, state, &right);
                 let before = doc.blocks.len();
-                if step.number == 11 && doc.rec.handoff.is_some() {
+                if step.key == builtin::TIER2_HANDOFF && doc.rec.handoff.is_some() {
                     doc.field_at(STEP_INDENT, "Notes", "See the Tier-2 hand-off below.");
                 } else {
                     for f in &step.fields {
@@ -223,7 +227,7 @@ pub(super) fn workflow(doc: &mut Doc) {
                                 .any(|g| g.step == s.number && g.field == f.key && !s.superseded)
                                 .then(|| "Signed (see Sign-off)".to_string()),
                             kind => s.values.get(&f.key).map(|v| {
-                                match shown_elsewhere(rec, s.number, &f.key, v)
+                                match shown_elsewhere(rec, &step.key, &f.key, v)
                                     .filter(|_| !s.superseded)
                                 {
                                     Some(note) => note.to_string(),
@@ -254,7 +258,7 @@ pub(super) fn handoff(doc: &mut Doc) {
     doc.heading("Tier-2 hand-off");
     let labels = doc
         .template
-        .step(11)
+        .by_key(builtin::TIER2_HANDOFF)
         .map(|s| {
             s.fields
                 .iter()

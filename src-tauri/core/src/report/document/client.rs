@@ -66,14 +66,14 @@ pub(super) fn request_and_work(doc: &mut Doc) {
         .steps
         .iter()
         .filter(|s| {
-            s.number == builtin::VERIFY_FIX_STEP
+            s.key == builtin::VERIFY_FIX
                 && s.values.get("outcome").and_then(Value::as_str) == Some(builtin::STILL_FAILING)
         })
         .collect();
     let what_failed: Vec<String> = rec
         .steps
         .iter()
-        .filter(|s| s.number == 17)
+        .filter(|s| s.key == builtin::REOPEN_REASSIGN)
         .filter_map(|s| s.values.get("what_failed").and_then(Value::as_str))
         .map(str::to_string)
         .collect();

@@ -1,0 +1,299 @@
+//! `ticketflow-cli import`, `import-undo` and `export` (issue 16): a dry run writes nothing, the
+//! error file holds the refused rows plus their reason, exports open as CSV and XLSX. Every run
+//! gets its own data directory and a sandboxed HOME.
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use chrono::{TimeZone, Utc};
+use rusqlite::Connection;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use tempfile::TempDir;
+use ticketflow_core::directory::{NewTechnician, TechTier};
+use ticketflow_core::store::{DeskSetup, Store};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ticketflow-cli");
+const TECH: &str = "Rae Quill";
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+struct CliDesk {
+    home: TempDir,
+    dir: TempDir,
+}
+
+impl CliDesk {
+    fn new() -> CliDesk {
+        let dir = TempDir::new().unwrap();
+        let mut store = Store::open(&dir.path().join(ticketflow_core::paths::DB_FILE)).unwrap();
+        store
+            .set_up_desk(
+                &DeskSetup {
+                    desk_name: "Import IT".into(),
+                    time_zone: "UTC".into(),
+                    technician: NewTechnician {
+                        name: TECH.into(),
+                        tier: TechTier::Tier1,
+                        email: None,
+                        on_call: false,
+                    },
+                },
+                "482913",
+                Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+            )
+            .unwrap();
+        CliDesk {
+            home: TempDir::new().unwrap(),
+            dir,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let o = Command::new(BIN)
+            .arg("--data-dir")
+            .arg(self.dir.path())
+            .args(args)
+            .env_remove(ticketflow_core::paths::DATA_DIR_ENV)
+            .env("HOME", self.home.path())
+            .env("XDG_DATA_HOME", self.home.path().join("xdg"))
+            .current_dir(self.home.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        Run {
+            code: o.status.code().expect("the CLI was killed by a signal"),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    fn file(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.home.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        Connection::open(self.dir.path().join(ticketflow_core::paths::DB_FILE))
+            .unwrap()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// Directory rows, import rows and audit events: what an import could write.
+    fn written(&self) -> (i64, i64, i64, i64) {
+        (
+            self.count("SELECT count(*) FROM companies"),
+            self.count("SELECT count(*) FROM contacts"),
+            self.count("SELECT count(*) FROM import_batches"),
+            self.count("SELECT count(*) FROM audit_events"),
+        )
+    }
+}
+
+const COMPANIES: &str = "external_id,name,tier,time_zone\r\n\
+    C1,Northwind,gold,Europe/Paris\r\n\
+    C2,Contoso,,America/New_York\r\n";
+const CONTACTS: &str = "external_id,company_external_id,name,email,authorized\r\n\
+    P1,C1,Nina North,nina@northwind.example,yes\r\n\
+    P2,C9,Lost Soul,lost@example.com,yes\r\n\
+    P3,C2,Sam Lee,sam@contoso.example,no\r\n";
+
+#[test]
+fn a_dry_run_counts_and_writes_nothing() {
+    let desk = CliDesk::new();
+    let companies = desk.file("companies.csv", COMPANIES);
+    let contacts = desk.file("contacts.csv", CONTACTS);
+    let before = desk.written();
+    let r = desk.run(&[
+        "import",
+        companies.to_str().unwrap(),
+        contacts.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(
+            "dry run, nothing written: 4 would be created, 0 updated, 0 skipped, 1 refused"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("COMPANY_NOT_FOUND"), "{}", r.stdout);
+    assert_eq!(desk.written(), before);
+    // The real run does what the dry run said.
+    let r = desk.run(&[
+        "import",
+        companies.to_str().unwrap(),
+        contacts.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("import batch 1: 4 created, 0 updated, 0 skipped, 1 refused"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(desk.written().0 - before.0, 2);
+    assert_eq!(desk.written().1 - before.1, 2);
+    assert_eq!(
+        desk.count("SELECT authorized FROM contacts WHERE name = 'Sam Lee'"),
+        0
+    );
+    // And is undone as a whole.
+    let r = desk.run(&["import-undo", "1"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("4 records removed"), "{}", r.stdout);
+    assert_eq!((desk.written().0, desk.written().1), (before.0, before.1));
+    let r = desk.run(&["import-undo", "1"]);
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stderr.contains("error[IMPORT_UNDO_BLOCKED]"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn the_error_file_holds_the_refused_rows_and_why() {
+    let desk = CliDesk::new();
+    let companies = desk.file("companies.csv", COMPANIES);
+    let contacts = desk.file("contacts.csv", CONTACTS);
+    let errors = desk.home.path().join("errors.csv");
+    let r = desk.run(&[
+        "import",
+        companies.to_str().unwrap(),
+        contacts.to_str().unwrap(),
+        "--dry-run",
+        "--errors",
+        errors.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let mut read = csv::Reader::from_path(&errors).unwrap();
+    let header: Vec<String> = read.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(
+        header,
+        [
+            "external_id",
+            "company_external_id",
+            "name",
+            "email",
+            "authorized",
+            "error"
+        ]
+    );
+    let rows: Vec<Vec<String>> = read
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        &rows[0][..5],
+        ["P2", "C9", "Lost Soul", "lost@example.com", "yes"]
+    );
+    assert!(rows[0][5].starts_with("COMPANY_NOT_FOUND"), "{:?}", rows[0]);
+    // Fixed (the company id corrected) and imported again, the row goes in.
+    let fixed = desk.file(
+        "fixed.csv",
+        "external_id,company_external_id,name,email,authorized\r\nP2,C1,Lost Soul,lost@example.com,yes\r\n",
+    );
+    let r = desk.run(&[
+        "import",
+        companies.to_str().unwrap(),
+        fixed.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        desk.count("SELECT count(*) FROM contacts WHERE name = 'Lost Soul'"),
+        1
+    );
+}
+
+#[test]
+fn exports_open_as_csv_and_xlsx() {
+    let desk = CliDesk::new();
+    let companies = desk.file("companies.csv", COMPANIES);
+    let contacts = desk.file(
+        "contacts.csv",
+        "external_id,company_external_id,name,email,phone\r\nP1,C1,=HYPERLINK(\"x\"),nina@northwind.example,+49 30 1234\r\nP3,C2,Sam Lee,sam@contoso.example,\r\n",
+    );
+    let r = desk.run(&[
+        "import",
+        companies.to_str().unwrap(),
+        contacts.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let csv_out = desk.home.path().join("contacts.out.csv");
+    let r = desk.run(&[
+        "export",
+        "--kind",
+        "contacts",
+        "--client",
+        "northwind",
+        "--out",
+        csv_out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let text = std::fs::read_to_string(&csv_out).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 2, "one client's contacts: {text}");
+    // CSV keeps values exactly: a re-import reads the phone number back as it was.
+    assert!(lines[1].contains("+49 30 1234"), "{text}");
+    let xlsx_out = desk.home.path().join("contacts.xlsx");
+    let r = desk.run(&[
+        "export",
+        "--kind",
+        "contacts",
+        "--out",
+        xlsx_out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let mut book: Xlsx<_> = open_workbook(&xlsx_out).unwrap();
+    let sheet = book.worksheet_range("contacts").unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0][3], Data::String("name".into()));
+    // A name that looks like a formula is a text cell, never a formula.
+    assert_eq!(rows[1][3], Data::String("=HYPERLINK(\"x\")".into()));
+    assert!(book
+        .worksheet_formula("contacts")
+        .unwrap()
+        .rows()
+        .flatten()
+        .all(|f| f.is_empty()));
+    // Ids are numbers.
+    assert_eq!(rows[1][0], Data::Float(1.0));
+    // Every kind exports; a dated filter on an undated kind is refused with a way forward.
+    for kind in [
+        "tickets",
+        "steps",
+        "time-entries",
+        "csat",
+        "companies",
+        "assets",
+        "runbooks",
+        "audit",
+    ] {
+        let out = desk.home.path().join(format!("{kind}.xlsx"));
+        let r = desk.run(&["export", "--kind", kind, "--out", out.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "{kind}: {}{}", r.stdout, r.stderr);
+        assert!(out.is_file());
+    }
+    let r = desk.run(&[
+        "export",
+        "--kind",
+        "contacts",
+        "--from",
+        "2026-01-01",
+        "--out",
+        "x.csv",
+    ]);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("error[INVALID_INPUT]"), "{}", r.stderr);
+    let r = desk.run(&["export", "--kind", "contacts", "--out", "x.txt"]);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains(".csv or .xlsx"), "{}", r.stderr);
+}

@@ -1,0 +1,421 @@
+//! The read side of imports (issue 16): every fixture in tests/fixtures/import/ gives the
+//! expected plans, and its rows the expected records and problems; hostile files give coded
+//! errors or row problems, never a panic.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use ticketflow_core::directory::Tier;
+use ticketflow_core::import::{
+    codes, inspect, parse_override, preview, rows, AssetIn, CompanyIn, ContactIn, Field, Kind,
+    Plan, Record, RowOutcome, RunbookIn, Source,
+};
+
+fn fixture(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(path)
+}
+
+fn one_plan(path: &Path) -> Plan {
+    let mut plans = inspect(path, None, None, &[]).unwrap();
+    assert_eq!(plans.len(), 1, "{plans:?}");
+    plans.remove(0)
+}
+
+fn all(path: &Path, plan: &Plan) -> Vec<RowOutcome> {
+    rows(path, plan).unwrap().collect()
+}
+
+fn company(row: &RowOutcome) -> &CompanyIn {
+    match &row.record {
+        Ok(Record::Company(c)) => c,
+        other => panic!("line {}: {other:?}", row.line),
+    }
+}
+
+fn contact(row: &RowOutcome) -> &ContactIn {
+    match &row.record {
+        Ok(Record::Contact(c)) => c,
+        other => panic!("line {}: {other:?}", row.line),
+    }
+}
+
+fn asset(row: &RowOutcome) -> &AssetIn {
+    match &row.record {
+        Ok(Record::Asset(a)) => a,
+        other => panic!("line {}: {other:?}", row.line),
+    }
+}
+
+fn runbook(row: &RowOutcome) -> &RunbookIn {
+    match &row.record {
+        Ok(Record::Runbook(r)) => r,
+        other => panic!("line {}: {other:?}", row.line),
+    }
+}
+
+fn problem(row: &RowOutcome) -> (&str, &str) {
+    match &row.record {
+        Err(p) => (p.code.as_str(), p.message.as_str()),
+        other => panic!("line {}: expected a problem, got {other:?}", row.line),
+    }
+}
+
+fn field_of(plan: &Plan, column: &str) -> Option<Field> {
+    plan.columns.iter().find(|c| c.column == column).unwrap().field
+}
+
+fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+#[test]
+fn autotask_companies_utf8_bom_crlf() {
+    let path = fixture("autotask/companies.csv");
+    let plan = one_plan(&path);
+    assert_eq!((plan.source, plan.kind), (Source::Autotask, Kind::Companies));
+    assert_eq!(plan.encoding, "UTF-8");
+    // The BOM is not part of the first header.
+    assert_eq!(plan.headers[0], "Name");
+    assert_eq!(field_of(&plan, "Name"), Some(Field::Name));
+    assert_eq!(field_of(&plan, "Classification"), Some(Field::Tier));
+    assert_eq!(field_of(&plan, "External ID"), Some(Field::ExternalId));
+    assert_eq!(plan.unknown, ["Number", "Address 1", "City", "Postal Code", "Country"]);
+    assert!(plan.missing_required.is_empty());
+
+    let rows = all(&path, &plan);
+    assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 4, 5, 6, 7]);
+    let acme = company(&rows[0]);
+    assert_eq!(acme.name, "Acme Dental, LLC");
+    assert_eq!(acme.external_id.as_deref(), Some("AT-1001"));
+    assert_eq!((acme.tier, acme.time_zone.as_deref()), (Some(Tier::Gold), Some("America/New_York")));
+    // A Windows zone name and a "(UTC-06:00) ..." display name become tz database names.
+    assert_eq!(company(&rows[1]).time_zone.as_deref(), Some("Europe/Berlin"));
+    assert_eq!(company(&rows[1]).name, "Müller Maschinenbau GmbH");
+    assert_eq!(company(&rows[2]).time_zone.as_deref(), Some("America/Chicago"));
+    assert!(!company(&rows[2]).active);
+    assert_eq!(problem(&rows[3]).0, codes::TIER_UNKNOWN);
+    assert!(problem(&rows[3]).1.contains("Diamond"));
+    assert_eq!(problem(&rows[4]).0, codes::TIME_ZONE_UNKNOWN);
+    assert_eq!(company(&rows[5]).tier, None);
+}
+
+#[test]
+fn a_chosen_default_tier_fills_empty_tier_cells_only() {
+    let path = fixture("autotask/companies.csv");
+    let mut plan = one_plan(&path);
+    plan.default_tier = Some(Tier::Bronze);
+    let rows = all(&path, &plan);
+    assert_eq!(company(&rows[5]).tier, Some(Tier::Bronze));
+    assert_eq!(company(&rows[0]).tier, Some(Tier::Gold));
+}
+
+#[test]
+fn autotask_contacts_windows_1252_with_the_ugly_parts() {
+    let path = fixture("autotask/contacts.csv");
+    // The file really is Windows-1252: "ü" is the single byte 0xFC.
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.windows(3).any(|w| w == b"M\xFCl"));
+    let plan = one_plan(&path);
+    assert_eq!((plan.source, plan.kind), (Source::Autotask, Kind::Contacts));
+    assert_eq!(plan.encoding, "windows-1252");
+    assert_eq!(field_of(&plan, "Contact ID"), Some(Field::ExternalId));
+    assert_eq!(field_of(&plan, "Organization ID"), Some(Field::CompanyExternalId));
+    assert_eq!(field_of(&plan, "Termination Date"), Some(Field::TerminatedOn));
+    assert_eq!(plan.unknown, ["External ID", "Address 1"]);
+
+    let rows = all(&path, &plan);
+    // The quoted newline in Dana's address keeps it in one cell and makes the row two lines.
+    assert_eq!(rows[0].line, 2);
+    assert_eq!(rows[0].raw[8], "12 Main St\r\nSuite 4");
+    assert_eq!(rows[1].line, 4);
+    let dana = contact(&rows[0]);
+    assert_eq!((dana.name.as_str(), dana.authorized), ("Dana Reyes", true));
+    assert_eq!(dana.company_external_id.as_deref(), Some("AT-1001"));
+    let juergen = contact(&rows[1]);
+    assert_eq!(juergen.name, "Jürgen Müller");
+    assert_eq!(juergen.company_name.as_deref(), Some("Müller Maschinenbau GmbH"));
+    // Active = False: not authorized.
+    assert!(!contact(&rows[2]).authorized);
+    // A termination date, month first as US exports write it.
+    assert_eq!(contact(&rows[3]).terminated_on, Some(day(2026, 3, 15)));
+    assert!(contact(&rows[3]).authorized);
+    // The duplicate Contact ID and the unknown organization are read as they are: matching them
+    // against the desk (and each other) is the write side's job.
+    assert_eq!(contact(&rows[4]).external_id.as_deref(), Some("202"));
+    assert_eq!(contact(&rows[5]).company_external_id.as_deref(), Some("AT-9999"));
+    let (code, message) = problem(&rows[6]);
+    assert_eq!((code, rows[6].line), (codes::EMAIL_INVALID, 9));
+    assert!(message.contains("Email Address"), "{message}");
+    assert_eq!(rows.len(), 7);
+}
+
+#[test]
+fn connectwise_companies_status_and_windows_time_zones() {
+    let path = fixture("connectwise/companies.csv");
+    let plan = one_plan(&path);
+    assert_eq!((plan.source, plan.kind), (Source::ConnectWise, Kind::Companies));
+    assert_eq!(field_of(&plan, "Company Identifier"), Some(Field::ExternalId));
+    assert_eq!(field_of(&plan, "Company"), Some(Field::Name));
+    assert_eq!(plan.unknown, ["Type", "Territory"]);
+    let rows = all(&path, &plan);
+    assert_eq!(company(&rows[0]).time_zone.as_deref(), Some("America/New_York"));
+    let contoso = company(&rows[1]);
+    assert!(!contoso.active);
+    assert_eq!(contoso.time_zone.as_deref(), Some("America/Los_Angeles"));
+}
+
+#[test]
+fn connectwise_configurations_lack_the_hostname_until_it_is_mapped() {
+    let path = fixture("connectwise/configurations.csv");
+    let plan = one_plan(&path);
+    assert_eq!((plan.source, plan.kind), (Source::ConnectWise, Kind::Assets));
+    assert_eq!(plan.missing_required, [Field::Hostname]);
+    assert!(plan.unknown.contains(&"Config Name".to_string()));
+    let err = rows(&path, &plan).err().expect("rows refuse a plan with a missing column");
+    assert_eq!(err.code(), codes::COLUMN_MISSING);
+    assert!(err.to_string().contains("--map"), "{err}");
+    // The preview still shows the rows, each with what is missing.
+    let shown = preview(&path, &plan, 2).unwrap();
+    assert_eq!(shown.len(), 2);
+    assert_eq!(problem(&shown[0]).0, codes::VALUE_MISSING);
+
+    let overrides = [parse_override("Config Name=hostname").unwrap()];
+    let plan = inspect(&path, None, None, &overrides).unwrap().remove(0);
+    assert!(plan.missing_required.is_empty());
+    let rows = all(&path, &plan);
+    let fs01 = asset(&rows[0]);
+    assert_eq!((fs01.hostname.as_str(), fs01.kind.as_str()), ("ACME-FS01", "server"));
+    assert_eq!(fs01.serial.as_deref(), Some("SN-8842"));
+    assert_eq!(fs01.company_external_id.as_deref(), Some("AcmeDental"));
+    assert_eq!(asset(&rows[2]).company_name.as_deref(), Some("Contoso Ltd"));
+}
+
+#[test]
+fn a_map_naming_no_column_or_no_field_is_refused() {
+    let path = fixture("connectwise/configurations.csv");
+    let err = inspect(&path, None, None, &[("Nope".into(), "hostname".into())]).unwrap_err();
+    assert_eq!(err.code(), codes::MAP_INVALID);
+    let err = inspect(&path, None, None, &[("Status".into(), "colour".into())]).unwrap_err();
+    assert_eq!(err.code(), codes::MAP_INVALID);
+}
+
+#[test]
+fn halo_users_xlsx_inactive_and_excel_dates() {
+    let path = fixture("halo/users.xlsx");
+    let plan = one_plan(&path);
+    assert_eq!((plan.source, plan.kind), (Source::Halo, Kind::Contacts));
+    assert_eq!(plan.part.as_deref(), Some("Users"));
+    assert_eq!(field_of(&plan, "Inactive"), Some(Field::Inactive));
+    assert_eq!(field_of(&plan, "Network Login"), Some(Field::Upn));
+    assert_eq!(plan.unknown, ["Site Name", "Job Title"]);
+    let rows = all(&path, &plan);
+    assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 4, 5]);
+    let alex = contact(&rows[0]);
+    // A numeric id comes back as "1", not "1.0".
+    assert_eq!(alex.external_id.as_deref(), Some("1"));
+    assert!(alex.authorized);
+    let bea = contact(&rows[1]);
+    assert_eq!(bea.company_name.as_deref(), Some("Müller Maschinenbau GmbH"));
+    assert!(!bea.authorized, "Inactive = TRUE must arrive not authorized");
+    assert_eq!(contact(&rows[2]).terminated_on, Some(day(2026, 2, 28)));
+    assert_eq!(problem(&rows[3]).0, codes::VALUE_MISSING);
+}
+
+#[test]
+fn itglue_zip_gives_one_plan_per_table_and_never_reads_passwords() {
+    let path = fixture("itglue/export.zip");
+    let plans = inspect(&path, None, None, &[]).unwrap();
+    let parts: Vec<(Option<&str>, Kind)> = plans.iter().map(|p| (p.part.as_deref(), p.kind)).collect();
+    assert_eq!(
+        parts,
+        [
+            (Some("organizations.csv"), Kind::Companies),
+            (Some("contacts.csv"), Kind::Contacts),
+            (Some("configurations.csv"), Kind::Assets),
+            (Some("documents/"), Kind::Runbooks),
+        ]
+    );
+    assert!(plans.iter().all(|p| p.source == Source::ItGlue));
+
+    let orgs = all(&path, &plans[0]);
+    assert_eq!(company(&orgs[0]).external_id.as_deref(), Some("1001"));
+    assert!(!company(&orgs[1]).active);
+
+    let contacts = all(&path, &plans[1]);
+    // IT Glue lists several addresses in one cell: the first is kept.
+    assert_eq!(contact(&contacts[0]).email.as_deref(), Some("dana@acmedental.example"));
+    assert_eq!(contact(&contacts[1]).company_external_id.as_deref(), Some("9999"));
+
+    let configs = all(&path, &plans[2]);
+    assert_eq!(asset(&configs[0]).hostname, "ACME-WS01");
+    assert_eq!(field_of(&plans[2], "name"), None);
+
+    let docs = all(&path, &plans[3]);
+    assert_eq!(docs.len(), 2);
+    let vpn = runbook(&docs[0]);
+    assert_eq!(vpn.title, "VPN setup");
+    assert_eq!(vpn.company_name.as_deref(), Some("Acme Dental LLC"));
+    assert!(vpn.body.contains("Install the client from the portal, then sign in as DOMAIN\\user."), "{}", vpn.body);
+    assert!(vpn.body.contains("- Connect → \"Acme\""), "{}", vpn.body);
+    assert!(vpn.body.contains("vpn.acme.example | 443"), "{}", vpn.body);
+    for hidden in ["document.cookie", "font:", "onerror", "https://vpn.example", "<"] {
+        assert!(!vpn.body.contains(hidden), "{hidden:?} leaked into {}", vpn.body);
+    }
+    let printer = runbook(&docs[1]);
+    assert_eq!((printer.title.as_str(), printer.company_name.as_deref()), ("Printer guide", None));
+
+    // No plan, preview or row anywhere holds the password.
+    for plan in &plans {
+        for row in all(&path, plan) {
+            assert!(row.raw.iter().all(|cell| !cell.contains("Hunter2")));
+        }
+    }
+    // --kind picks one table out of the export.
+    let only = inspect(&path, None, Some(Kind::Assets), &[]).unwrap();
+    assert_eq!(only.len(), 1);
+    assert_eq!(only[0].part.as_deref(), Some("configurations.csv"));
+}
+
+#[test]
+fn utf16le_tab_separated_unicode_text() {
+    let path = fixture("utf16/contacts.csv");
+    let plan = one_plan(&path);
+    assert_eq!(plan.encoding, "UTF-16LE");
+    assert_eq!((plan.source, plan.kind), (Source::Csv, Kind::Contacts));
+    assert_eq!(plan.headers, ["Name", "Email", "Company", "Phone"]);
+    let rows = all(&path, &plan);
+    assert_eq!(contact(&rows[0]).name, "Zoë Faure");
+    assert_eq!(contact(&rows[0]).company_name.as_deref(), Some("Ångström AB"));
+    assert_eq!(contact(&rows[1]).name, "Øyvind Berg");
+}
+
+#[test]
+fn generic_csv_assets() {
+    let path = fixture("generic/assets.csv");
+    let plan = one_plan(&path);
+    assert_eq!((plan.source, plan.kind), (Source::Csv, Kind::Assets));
+    assert_eq!(plan.unknown, ["notes"]);
+    let rows = all(&path, &plan);
+    let pc = asset(&rows[0]);
+    assert_eq!(pc.rmm_url.as_deref(), Some("https://rmm.example/device/17"));
+    assert_eq!(pc.assigned_upn.as_deref(), Some("dana.reyes@acmedental.example"));
+    assert_eq!((problem(&rows[1]).0, rows[1].line), (codes::URL_INVALID, 3));
+    assert_eq!((problem(&rows[2]).0, rows[2].line), (codes::VALUE_MISSING, 4));
+}
+
+#[test]
+fn source_and_kind_can_be_forced() {
+    let path = fixture("generic/assets.csv");
+    let plan = inspect(&path, Some(Source::Datto), Some(Kind::Assets), &[]).unwrap().remove(0);
+    assert_eq!((plan.source, plan.kind), (Source::Datto, Kind::Assets));
+    assert_eq!(field_of(&plan, "hostname"), Some(Field::Hostname));
+}
+
+#[test]
+fn preview_shows_the_first_rows_only() {
+    let path = fixture("autotask/contacts.csv");
+    let plan = one_plan(&path);
+    let shown = preview(&path, &plan, 3).unwrap();
+    assert_eq!(shown.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4, 5]);
+}
+
+// --- hostile files -------------------------------------------------------------------------
+
+fn temp_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    (dir, path)
+}
+
+fn zip_bytes(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn binary_junk_is_a_coded_error() {
+    let junk: Vec<u8> = (0..100_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let (_dir, path) = temp_file("junk.csv", &junk);
+    // Whatever the junk decodes to, reading it never panics and ends in codes.
+    match inspect(&path, None, None, &[]) {
+        Err(e) => assert!(e.code().starts_with("IMPORT_"), "{}", e.code()),
+        Ok(plans) => {
+            for plan in plans {
+                let _ = preview(&path, &plan, 50).unwrap();
+            }
+        }
+    }
+    let (_dir, path) = temp_file("png.csv", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0");
+    assert_eq!(inspect(&path, None, None, &[]).unwrap_err().code(), codes::FORMAT_UNKNOWN);
+    let (_dir, path) = temp_file("empty.csv", b"");
+    assert_eq!(inspect(&path, None, None, &[]).unwrap_err().code(), codes::EMPTY);
+}
+
+#[test]
+fn a_ten_megabyte_cell_is_a_row_problem_and_the_other_rows_still_read() {
+    let mut text = b"name,phone\n\"".to_vec();
+    text.extend(std::iter::repeat_n(b'x', 10 * 1024 * 1024));
+    text.extend_from_slice(b"\",1\nAcme,2\n");
+    let (_dir, path) = temp_file("companies.csv", &text);
+    let plan = one_plan(&path);
+    let rows = all(&path, &plan);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(problem(&rows[0]).0, codes::VALUE_TOO_LONG);
+    assert_eq!(company(&rows[1]).name, "Acme");
+}
+
+#[test]
+fn zip_bombs_are_refused_before_they_inflate() {
+    // Too many entries.
+    let names: Vec<String> = (0..20_001).map(|i| format!("documents/{i}.html")).collect();
+    let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
+    let (_dir, path) = temp_file("many.zip", &zip_bytes(&entries));
+    assert_eq!(inspect(&path, None, None, &[]).unwrap_err().code(), codes::TOO_LARGE);
+
+    // A directory that declares more than the limit (here: organizations.csv's declared size
+    // patched to 4 GB in the central directory).
+    let mut bytes = zip_bytes(&[("organizations.csv", b"id,name\n1,Acme\n")]);
+    let central = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
+    bytes[central + 24..central + 28].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+    let (_dir, path) = temp_file("bomb.zip", &bytes);
+    assert_eq!(inspect(&path, None, None, &[]).unwrap_err().code(), codes::TOO_LARGE);
+
+    // An entry that inflates past the size it declares (a lying bomb) stops at the declared size.
+    let big = b"id,name\n".iter().copied().chain(std::iter::repeat_n(b'a', 5_000_000)).collect::<Vec<u8>>();
+    let mut bytes = zip_bytes(&[("organizations.csv", &big)]);
+    let central = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
+    bytes[central + 24..central + 28].copy_from_slice(&100u32.to_le_bytes());
+    let local = bytes.windows(4).position(|w| w == b"PK\x03\x04").unwrap();
+    bytes[local + 22..local + 26].copy_from_slice(&100u32.to_le_bytes());
+    let (_dir, path) = temp_file("liar.zip", &bytes);
+    let err = inspect(&path, None, None, &[]).unwrap_err();
+    assert_eq!(err.code(), codes::FILE_DAMAGED, "{err}");
+}
+
+#[test]
+fn a_malformed_xlsx_is_file_damaged() {
+    let bytes = zip_bytes(&[
+        ("[Content_Types].xml", b"<Types"),
+        ("xl/workbook.xml", b"<workbook><sheets><sheet name=\"S\" r:id=\"rId1\""),
+        ("xl/_rels/workbook.xml.rels", b"\x00\x01garbage"),
+    ]);
+    let (_dir, path) = temp_file("broken.xlsx", &bytes);
+    let err = inspect(&path, None, None, &[]).unwrap_err();
+    assert!(
+        [codes::FILE_DAMAGED, codes::EMPTY].contains(&err.code()),
+        "{}: {err}",
+        err.code()
+    );
+}
+
+#[test]
+fn a_zip_that_is_neither_workbook_nor_itglue_export_says_so() {
+    let (_dir, path) = temp_file("photos.zip", &zip_bytes(&[("a.jpg", b"\xFF\xD8\xFF")]));
+    assert_eq!(inspect(&path, None, None, &[]).unwrap_err().code(), codes::FORMAT_UNKNOWN);
+}
