@@ -101,6 +101,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("template_export", &["version", "path"]),
     ("template_import", &["path"]),
     ("template_draft_diff", &[]),
+    ("preview_intake", &["ticketId", "steps"]),
     ("get_company_tools", &["companyId"]),
     ("set_company_tool", &["companyId", "tool"]),
     ("remove_company_tool", &["companyId", "kind"]),

@@ -33,9 +33,10 @@ pub fn discard_ticket(state: State<'_, AppState>, id: i64) -> Result<(), ErrorPa
 #[tauri::command(async)]
 pub fn preview_intake(
     state: State<'_, AppState>,
+    ticket_id: Option<i64>,
     steps: Vec<IntakeStep>,
 ) -> Result<IntakePreview, ErrorPayload> {
-    state.with_store(|store, now| store.preview_intake(&steps, now))
+    state.with_store(|store, now| store.preview_intake(ticket_id, &steps, now))
 }
 
 #[tauri::command(async)]

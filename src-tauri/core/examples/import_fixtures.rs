@@ -14,7 +14,14 @@ use std::path::{Path, PathBuf};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
-    for dir in ["autotask", "connectwise", "halo", "itglue", "utf16", "generic"] {
+    for dir in [
+        "autotask",
+        "connectwise",
+        "halo",
+        "itglue",
+        "utf16",
+        "generic",
+    ] {
         std::fs::create_dir_all(root.join(dir))?;
     }
     let crlf = |lines: &[&str]| lines.join("\r\n") + "\r\n";
@@ -59,7 +66,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ]
     .join("\n")
         + "\n";
-    write(&root.join("connectwise/companies.csv"), cw_companies.as_bytes())?;
+    write(
+        &root.join("connectwise/companies.csv"),
+        cw_companies.as_bytes(),
+    )?;
 
     // ConnectWise configurations, exported from a view whose name column was renamed
     // ("Config Name"): the required hostname column is missing until it is mapped.
@@ -71,7 +81,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ]
     .join("\n")
         + "\n";
-    write(&root.join("connectwise/configurations.csv"), cw_configs.as_bytes())?;
+    write(
+        &root.join("connectwise/configurations.csv"),
+        cw_configs.as_bytes(),
+    )?;
 
     halo_users(&root.join("halo/users.xlsx"))?;
     itglue_zip(&root.join("itglue/export.zip"))?;
@@ -106,6 +119,20 @@ fn write(path: &PathBuf, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::write(path, bytes)
 }
 
+/// id, name, client, site, e-mail, phone, network login, inactive, leaver date, job title.
+type HaloUser = (
+    u32,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    Option<(u16, u8, u8)>,
+    &'static str,
+);
+
 /// HaloPSA's user export: "Inactive" as real booleans, ids as numbers, a leaver date as an Excel
 /// date cell.
 fn halo_users(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
@@ -114,23 +141,83 @@ fn halo_users(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let sheet = book.add_worksheet();
     sheet.set_name("Users")?;
     let headers = [
-        "ID", "Name", "Client Name", "Site Name", "Email Address", "Phone Number", "Network Login",
-        "Inactive", "Leaver Date", "Job Title",
+        "ID",
+        "Name",
+        "Client Name",
+        "Site Name",
+        "Email Address",
+        "Phone Number",
+        "Network Login",
+        "Inactive",
+        "Leaver Date",
+        "Job Title",
     ];
     for (c, h) in headers.iter().enumerate() {
         sheet.write_string(0, c as u16, *h)?;
     }
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    let users: [(u32, &str, &str, &str, &str, &str, &str, bool, Option<(u16, u8, u8)>, &str); 4] = [
-        (1, "Alex Kim", "Acme Dental LLC", "Main", "alex.kim@acmedental.example", "555 0102", "alex.kim@acmedental.example", false, None, "Office Manager"),
-        (2, "Bea Schulz", "Müller Maschinenbau GmbH", "Berlin", "b.schulz@mueller-mb.example", "", "bschulz@mueller-mb.example", true, None, "Buchhaltung"),
-        (3, "Chris Wu", "Acme Dental LLC", "Main", "chris.wu@acmedental.example", "", "", false, Some((2026, 2, 28)), "Hygienist"),
-        (4, "Dee Noone", "", "", "dee@nowhere.example", "", "", false, None, "Contractor"),
+    let users: [HaloUser; 4] = [
+        (
+            1,
+            "Alex Kim",
+            "Acme Dental LLC",
+            "Main",
+            "alex.kim@acmedental.example",
+            "555 0102",
+            "alex.kim@acmedental.example",
+            false,
+            None,
+            "Office Manager",
+        ),
+        (
+            2,
+            "Bea Schulz",
+            "Müller Maschinenbau GmbH",
+            "Berlin",
+            "b.schulz@mueller-mb.example",
+            "",
+            "bschulz@mueller-mb.example",
+            true,
+            None,
+            "Buchhaltung",
+        ),
+        (
+            3,
+            "Chris Wu",
+            "Acme Dental LLC",
+            "Main",
+            "chris.wu@acmedental.example",
+            "",
+            "",
+            false,
+            Some((2026, 2, 28)),
+            "Hygienist",
+        ),
+        (
+            4,
+            "Dee Noone",
+            "",
+            "",
+            "dee@nowhere.example",
+            "",
+            "",
+            false,
+            None,
+            "Contractor",
+        ),
     ];
     for (i, u) in users.iter().enumerate() {
         let r = i as u32 + 1;
         sheet.write_number(r, 0, u.0)?;
-        for (c, text) in [(1, u.1), (2, u.2), (3, u.3), (4, u.4), (5, u.5), (6, u.6), (9, u.9)] {
+        for (c, text) in [
+            (1, u.1),
+            (2, u.2),
+            (3, u.3),
+            (4, u.4),
+            (5, u.5),
+            (6, u.6),
+            (9, u.9),
+        ] {
             if !text.is_empty() {
                 sheet.write_string(r, c, text)?;
             }

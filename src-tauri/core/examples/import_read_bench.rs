@@ -23,7 +23,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let exe = std::env::current_exe()?;
     for rows in [30_000usize, 300_000] {
-        let out = std::process::Command::new(&exe).arg(rows.to_string()).output()?;
+        let out = std::process::Command::new(&exe)
+            .arg(rows.to_string())
+            .output()?;
         print!("{}", String::from_utf8_lossy(&out.stdout));
         eprint!("{}", String::from_utf8_lossy(&out.stderr));
         if !out.status.success() {

@@ -233,7 +233,11 @@ fn the_values_entered_are_what_the_record_and_the_report_show() {
     let pdf = report::render_unsigned(&input, d.now).unwrap();
     let text = pdf_text(&pdf);
     let squashed: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The desk's template is version 2 (the built-in one is version 1): the report says which
+    // version the ticket followed.
+    assert_eq!(t.template_version, 2);
     for line in [
+        "version 2",
         "Check the site",
         "Room Server room",
         "Checked Power, Cooling",

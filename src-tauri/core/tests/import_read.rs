@@ -11,7 +11,9 @@ use ticketflow_core::import::{
 };
 
 fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(path)
 }
 
 fn one_plan(path: &Path) -> Plan {
@@ -60,7 +62,11 @@ fn problem(row: &RowOutcome) -> (&str, &str) {
 }
 
 fn field_of(plan: &Plan, column: &str) -> Option<Field> {
-    plan.columns.iter().find(|c| c.column == column).unwrap().field
+    plan.columns
+        .iter()
+        .find(|c| c.column == column)
+        .unwrap()
+        .field
 }
 
 fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
@@ -71,26 +77,44 @@ fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
 fn autotask_companies_utf8_bom_crlf() {
     let path = fixture("autotask/companies.csv");
     let plan = one_plan(&path);
-    assert_eq!((plan.source, plan.kind), (Source::Autotask, Kind::Companies));
+    assert_eq!(
+        (plan.source, plan.kind),
+        (Source::Autotask, Kind::Companies)
+    );
     assert_eq!(plan.encoding, "UTF-8");
     // The BOM is not part of the first header.
     assert_eq!(plan.headers[0], "Name");
     assert_eq!(field_of(&plan, "Name"), Some(Field::Name));
     assert_eq!(field_of(&plan, "Classification"), Some(Field::Tier));
     assert_eq!(field_of(&plan, "External ID"), Some(Field::ExternalId));
-    assert_eq!(plan.unknown, ["Number", "Address 1", "City", "Postal Code", "Country"]);
+    assert_eq!(
+        plan.unknown,
+        ["Number", "Address 1", "City", "Postal Code", "Country"]
+    );
     assert!(plan.missing_required.is_empty());
 
     let rows = all(&path, &plan);
-    assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 4, 5, 6, 7]);
+    assert_eq!(
+        rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+        [2, 3, 4, 5, 6, 7]
+    );
     let acme = company(&rows[0]);
     assert_eq!(acme.name, "Acme Dental, LLC");
     assert_eq!(acme.external_id.as_deref(), Some("AT-1001"));
-    assert_eq!((acme.tier, acme.time_zone.as_deref()), (Some(Tier::Gold), Some("America/New_York")));
+    assert_eq!(
+        (acme.tier, acme.time_zone.as_deref()),
+        (Some(Tier::Gold), Some("America/New_York"))
+    );
     // A Windows zone name and a "(UTC-06:00) ..." display name become tz database names.
-    assert_eq!(company(&rows[1]).time_zone.as_deref(), Some("Europe/Berlin"));
+    assert_eq!(
+        company(&rows[1]).time_zone.as_deref(),
+        Some("Europe/Berlin")
+    );
     assert_eq!(company(&rows[1]).name, "Müller Maschinenbau GmbH");
-    assert_eq!(company(&rows[2]).time_zone.as_deref(), Some("America/Chicago"));
+    assert_eq!(
+        company(&rows[2]).time_zone.as_deref(),
+        Some("America/Chicago")
+    );
     assert!(!company(&rows[2]).active);
     assert_eq!(problem(&rows[3]).0, codes::TIER_UNKNOWN);
     assert!(problem(&rows[3]).1.contains("Diamond"));
@@ -118,8 +142,14 @@ fn autotask_contacts_windows_1252_with_the_ugly_parts() {
     assert_eq!((plan.source, plan.kind), (Source::Autotask, Kind::Contacts));
     assert_eq!(plan.encoding, "windows-1252");
     assert_eq!(field_of(&plan, "Contact ID"), Some(Field::ExternalId));
-    assert_eq!(field_of(&plan, "Organization ID"), Some(Field::CompanyExternalId));
-    assert_eq!(field_of(&plan, "Termination Date"), Some(Field::TerminatedOn));
+    assert_eq!(
+        field_of(&plan, "Organization ID"),
+        Some(Field::CompanyExternalId)
+    );
+    assert_eq!(
+        field_of(&plan, "Termination Date"),
+        Some(Field::TerminatedOn)
+    );
     assert_eq!(plan.unknown, ["External ID", "Address 1"]);
 
     let rows = all(&path, &plan);
@@ -132,7 +162,10 @@ fn autotask_contacts_windows_1252_with_the_ugly_parts() {
     assert_eq!(dana.company_external_id.as_deref(), Some("AT-1001"));
     let juergen = contact(&rows[1]);
     assert_eq!(juergen.name, "Jürgen Müller");
-    assert_eq!(juergen.company_name.as_deref(), Some("Müller Maschinenbau GmbH"));
+    assert_eq!(
+        juergen.company_name.as_deref(),
+        Some("Müller Maschinenbau GmbH")
+    );
     // Active = False: not authorized.
     assert!(!contact(&rows[2]).authorized);
     // A termination date, month first as US exports write it.
@@ -141,7 +174,10 @@ fn autotask_contacts_windows_1252_with_the_ugly_parts() {
     // The duplicate Contact ID and the unknown organization are read as they are: matching them
     // against the desk (and each other) is the write side's job.
     assert_eq!(contact(&rows[4]).external_id.as_deref(), Some("202"));
-    assert_eq!(contact(&rows[5]).company_external_id.as_deref(), Some("AT-9999"));
+    assert_eq!(
+        contact(&rows[5]).company_external_id.as_deref(),
+        Some("AT-9999")
+    );
     let (code, message) = problem(&rows[6]);
     assert_eq!((code, rows[6].line), (codes::EMAIL_INVALID, 9));
     assert!(message.contains("Email Address"), "{message}");
@@ -152,12 +188,21 @@ fn autotask_contacts_windows_1252_with_the_ugly_parts() {
 fn connectwise_companies_status_and_windows_time_zones() {
     let path = fixture("connectwise/companies.csv");
     let plan = one_plan(&path);
-    assert_eq!((plan.source, plan.kind), (Source::ConnectWise, Kind::Companies));
-    assert_eq!(field_of(&plan, "Company Identifier"), Some(Field::ExternalId));
+    assert_eq!(
+        (plan.source, plan.kind),
+        (Source::ConnectWise, Kind::Companies)
+    );
+    assert_eq!(
+        field_of(&plan, "Company Identifier"),
+        Some(Field::ExternalId)
+    );
     assert_eq!(field_of(&plan, "Company"), Some(Field::Name));
     assert_eq!(plan.unknown, ["Type", "Territory"]);
     let rows = all(&path, &plan);
-    assert_eq!(company(&rows[0]).time_zone.as_deref(), Some("America/New_York"));
+    assert_eq!(
+        company(&rows[0]).time_zone.as_deref(),
+        Some("America/New_York")
+    );
     let contoso = company(&rows[1]);
     assert!(!contoso.active);
     assert_eq!(contoso.time_zone.as_deref(), Some("America/Los_Angeles"));
@@ -167,10 +212,15 @@ fn connectwise_companies_status_and_windows_time_zones() {
 fn connectwise_configurations_lack_the_hostname_until_it_is_mapped() {
     let path = fixture("connectwise/configurations.csv");
     let plan = one_plan(&path);
-    assert_eq!((plan.source, plan.kind), (Source::ConnectWise, Kind::Assets));
+    assert_eq!(
+        (plan.source, plan.kind),
+        (Source::ConnectWise, Kind::Assets)
+    );
     assert_eq!(plan.missing_required, [Field::Hostname]);
     assert!(plan.unknown.contains(&"Config Name".to_string()));
-    let err = rows(&path, &plan).err().expect("rows refuse a plan with a missing column");
+    let err = rows(&path, &plan)
+        .err()
+        .expect("rows refuse a plan with a missing column");
     assert_eq!(err.code(), codes::COLUMN_MISSING);
     assert!(err.to_string().contains("--map"), "{err}");
     // The preview still shows the rows, each with what is missing.
@@ -183,7 +233,10 @@ fn connectwise_configurations_lack_the_hostname_until_it_is_mapped() {
     assert!(plan.missing_required.is_empty());
     let rows = all(&path, &plan);
     let fs01 = asset(&rows[0]);
-    assert_eq!((fs01.hostname.as_str(), fs01.kind.as_str()), ("ACME-FS01", "server"));
+    assert_eq!(
+        (fs01.hostname.as_str(), fs01.kind.as_str()),
+        ("ACME-FS01", "server")
+    );
     assert_eq!(fs01.serial.as_deref(), Some("SN-8842"));
     assert_eq!(fs01.company_external_id.as_deref(), Some("AcmeDental"));
     assert_eq!(asset(&rows[2]).company_name.as_deref(), Some("Contoso Ltd"));
@@ -208,14 +261,23 @@ fn halo_users_xlsx_inactive_and_excel_dates() {
     assert_eq!(field_of(&plan, "Network Login"), Some(Field::Upn));
     assert_eq!(plan.unknown, ["Site Name", "Job Title"]);
     let rows = all(&path, &plan);
-    assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 4, 5]);
+    assert_eq!(
+        rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+        [2, 3, 4, 5]
+    );
     let alex = contact(&rows[0]);
     // A numeric id comes back as "1", not "1.0".
     assert_eq!(alex.external_id.as_deref(), Some("1"));
     assert!(alex.authorized);
     let bea = contact(&rows[1]);
-    assert_eq!(bea.company_name.as_deref(), Some("Müller Maschinenbau GmbH"));
-    assert!(!bea.authorized, "Inactive = TRUE must arrive not authorized");
+    assert_eq!(
+        bea.company_name.as_deref(),
+        Some("Müller Maschinenbau GmbH")
+    );
+    assert!(
+        !bea.authorized,
+        "Inactive = TRUE must arrive not authorized"
+    );
     assert_eq!(contact(&rows[2]).terminated_on, Some(day(2026, 2, 28)));
     assert_eq!(problem(&rows[3]).0, codes::VALUE_MISSING);
 }
@@ -224,7 +286,8 @@ fn halo_users_xlsx_inactive_and_excel_dates() {
 fn itglue_zip_gives_one_plan_per_table_and_never_reads_passwords() {
     let path = fixture("itglue/export.zip");
     let plans = inspect(&path, None, None, &[]).unwrap();
-    let parts: Vec<(Option<&str>, Kind)> = plans.iter().map(|p| (p.part.as_deref(), p.kind)).collect();
+    let parts: Vec<(Option<&str>, Kind)> =
+        plans.iter().map(|p| (p.part.as_deref(), p.kind)).collect();
     assert_eq!(
         parts,
         [
@@ -242,8 +305,14 @@ fn itglue_zip_gives_one_plan_per_table_and_never_reads_passwords() {
 
     let contacts = all(&path, &plans[1]);
     // IT Glue lists several addresses in one cell: the first is kept.
-    assert_eq!(contact(&contacts[0]).email.as_deref(), Some("dana@acmedental.example"));
-    assert_eq!(contact(&contacts[1]).company_external_id.as_deref(), Some("9999"));
+    assert_eq!(
+        contact(&contacts[0]).email.as_deref(),
+        Some("dana@acmedental.example")
+    );
+    assert_eq!(
+        contact(&contacts[1]).company_external_id.as_deref(),
+        Some("9999")
+    );
 
     let configs = all(&path, &plans[2]);
     assert_eq!(asset(&configs[0]).hostname, "ACME-WS01");
@@ -254,14 +323,32 @@ fn itglue_zip_gives_one_plan_per_table_and_never_reads_passwords() {
     let vpn = runbook(&docs[0]);
     assert_eq!(vpn.title, "VPN setup");
     assert_eq!(vpn.company_name.as_deref(), Some("Acme Dental LLC"));
-    assert!(vpn.body.contains("Install the client from the portal, then sign in as DOMAIN\\user."), "{}", vpn.body);
+    assert!(
+        vpn.body
+            .contains("Install the client from the portal, then sign in as DOMAIN\\user."),
+        "{}",
+        vpn.body
+    );
     assert!(vpn.body.contains("- Connect → \"Acme\""), "{}", vpn.body);
     assert!(vpn.body.contains("vpn.acme.example | 443"), "{}", vpn.body);
-    for hidden in ["document.cookie", "font:", "onerror", "https://vpn.example", "<"] {
-        assert!(!vpn.body.contains(hidden), "{hidden:?} leaked into {}", vpn.body);
+    for hidden in [
+        "document.cookie",
+        "font:",
+        "onerror",
+        "https://vpn.example",
+        "<",
+    ] {
+        assert!(
+            !vpn.body.contains(hidden),
+            "{hidden:?} leaked into {}",
+            vpn.body
+        );
     }
     let printer = runbook(&docs[1]);
-    assert_eq!((printer.title.as_str(), printer.company_name.as_deref()), ("Printer guide", None));
+    assert_eq!(
+        (printer.title.as_str(), printer.company_name.as_deref()),
+        ("Printer guide", None)
+    );
 
     // No plan, preview or row anywhere holds the password.
     for plan in &plans {
@@ -284,7 +371,10 @@ fn utf16le_tab_separated_unicode_text() {
     assert_eq!(plan.headers, ["Name", "Email", "Company", "Phone"]);
     let rows = all(&path, &plan);
     assert_eq!(contact(&rows[0]).name, "Zoë Faure");
-    assert_eq!(contact(&rows[0]).company_name.as_deref(), Some("Ångström AB"));
+    assert_eq!(
+        contact(&rows[0]).company_name.as_deref(),
+        Some("Ångström AB")
+    );
     assert_eq!(contact(&rows[1]).name, "Øyvind Berg");
 }
 
@@ -297,15 +387,23 @@ fn generic_csv_assets() {
     let rows = all(&path, &plan);
     let pc = asset(&rows[0]);
     assert_eq!(pc.rmm_url.as_deref(), Some("https://rmm.example/device/17"));
-    assert_eq!(pc.assigned_upn.as_deref(), Some("dana.reyes@acmedental.example"));
+    assert_eq!(
+        pc.assigned_upn.as_deref(),
+        Some("dana.reyes@acmedental.example")
+    );
     assert_eq!((problem(&rows[1]).0, rows[1].line), (codes::URL_INVALID, 3));
-    assert_eq!((problem(&rows[2]).0, rows[2].line), (codes::VALUE_MISSING, 4));
+    assert_eq!(
+        (problem(&rows[2]).0, rows[2].line),
+        (codes::VALUE_MISSING, 4)
+    );
 }
 
 #[test]
 fn source_and_kind_can_be_forced() {
     let path = fixture("generic/assets.csv");
-    let plan = inspect(&path, Some(Source::Datto), Some(Kind::Assets), &[]).unwrap().remove(0);
+    let plan = inspect(&path, Some(Source::Datto), Some(Kind::Assets), &[])
+        .unwrap()
+        .remove(0);
     assert_eq!((plan.source, plan.kind), (Source::Datto, Kind::Assets));
     assert_eq!(field_of(&plan, "hostname"), Some(Field::Hostname));
 }
@@ -340,7 +438,9 @@ fn zip_bytes(entries: &[(&str, &[u8])]) -> Vec<u8> {
 
 #[test]
 fn binary_junk_is_a_coded_error() {
-    let junk: Vec<u8> = (0..100_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let junk: Vec<u8> = (0..100_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     let (_dir, path) = temp_file("junk.csv", &junk);
     // Whatever the junk decodes to, reading it never panics and ends in codes.
     match inspect(&path, None, None, &[]) {
@@ -351,10 +451,19 @@ fn binary_junk_is_a_coded_error() {
             }
         }
     }
-    let (_dir, path) = temp_file("png.csv", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0");
-    assert_eq!(inspect(&path, None, None, &[]).unwrap_err().code(), codes::FORMAT_UNKNOWN);
+    let (_dir, path) = temp_file(
+        "png.csv",
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0\0\0\x01\0",
+    );
+    assert_eq!(
+        inspect(&path, None, None, &[]).unwrap_err().code(),
+        codes::FORMAT_UNKNOWN
+    );
     let (_dir, path) = temp_file("empty.csv", b"");
-    assert_eq!(inspect(&path, None, None, &[]).unwrap_err().code(), codes::EMPTY);
+    assert_eq!(
+        inspect(&path, None, None, &[]).unwrap_err().code(),
+        codes::EMPTY
+    );
 }
 
 #[test]
@@ -376,7 +485,10 @@ fn zip_bombs_are_refused_before_they_inflate() {
     let names: Vec<String> = (0..20_001).map(|i| format!("documents/{i}.html")).collect();
     let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b""[..])).collect();
     let (_dir, path) = temp_file("many.zip", &zip_bytes(&entries));
-    assert_eq!(inspect(&path, None, None, &[]).unwrap_err().code(), codes::TOO_LARGE);
+    assert_eq!(
+        inspect(&path, None, None, &[]).unwrap_err().code(),
+        codes::TOO_LARGE
+    );
 
     // A directory that declares more than the limit (here: organizations.csv's declared size
     // patched to 4 GB in the central directory).
@@ -384,10 +496,17 @@ fn zip_bombs_are_refused_before_they_inflate() {
     let central = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
     bytes[central + 24..central + 28].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
     let (_dir, path) = temp_file("bomb.zip", &bytes);
-    assert_eq!(inspect(&path, None, None, &[]).unwrap_err().code(), codes::TOO_LARGE);
+    assert_eq!(
+        inspect(&path, None, None, &[]).unwrap_err().code(),
+        codes::TOO_LARGE
+    );
 
     // An entry that inflates past the size it declares (a lying bomb) stops at the declared size.
-    let big = b"id,name\n".iter().copied().chain(std::iter::repeat_n(b'a', 5_000_000)).collect::<Vec<u8>>();
+    let big = b"id,name\n"
+        .iter()
+        .copied()
+        .chain(std::iter::repeat_n(b'a', 5_000_000))
+        .collect::<Vec<u8>>();
     let mut bytes = zip_bytes(&[("organizations.csv", &big)]);
     let central = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
     bytes[central + 24..central + 28].copy_from_slice(&100u32.to_le_bytes());
@@ -402,7 +521,10 @@ fn zip_bombs_are_refused_before_they_inflate() {
 fn a_malformed_xlsx_is_file_damaged() {
     let bytes = zip_bytes(&[
         ("[Content_Types].xml", b"<Types"),
-        ("xl/workbook.xml", b"<workbook><sheets><sheet name=\"S\" r:id=\"rId1\""),
+        (
+            "xl/workbook.xml",
+            b"<workbook><sheets><sheet name=\"S\" r:id=\"rId1\"",
+        ),
         ("xl/_rels/workbook.xml.rels", b"\x00\x01garbage"),
     ]);
     let (_dir, path) = temp_file("broken.xlsx", &bytes);
@@ -417,5 +539,66 @@ fn a_malformed_xlsx_is_file_damaged() {
 #[test]
 fn a_zip_that_is_neither_workbook_nor_itglue_export_says_so() {
     let (_dir, path) = temp_file("photos.zip", &zip_bytes(&[("a.jpg", b"\xFF\xD8\xFF")]));
-    assert_eq!(inspect(&path, None, None, &[]).unwrap_err().code(), codes::FORMAT_UNKNOWN);
+    assert_eq!(
+        inspect(&path, None, None, &[]).unwrap_err().code(),
+        codes::FORMAT_UNKNOWN
+    );
+}
+
+#[test]
+fn sources_and_kinds_are_spelled_as_the_cli_spells_them() {
+    for source in Source::ALL {
+        let json = serde_json::to_string(&source).unwrap();
+        assert_eq!(json, format!("\"{}\"", source.as_str()));
+        assert_eq!(source.as_str().parse::<Source>().unwrap(), source);
+    }
+    assert_eq!(
+        "ConnectWise".parse::<Source>().unwrap(),
+        Source::ConnectWise
+    );
+    assert_eq!(
+        "salesforce".parse::<Source>().unwrap_err().code(),
+        codes::SOURCE_MISMATCH
+    );
+    assert_eq!("runbooks".parse::<Kind>().unwrap(), Kind::Runbooks);
+    let err = inspect(&fixture("itglue/export.zip"), Some(Source::Halo), None, &[]).unwrap_err();
+    assert_eq!(err.code(), codes::SOURCE_MISMATCH);
+}
+
+#[test]
+fn a_workbook_gives_one_plan_per_sheet_and_values_past_the_last_header_are_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let clients = book.add_worksheet();
+    clients.set_name("Clients").unwrap();
+    for (c, h) in ["Client ID", "Client Name", "Inactive"].iter().enumerate() {
+        clients.write_string(0, c as u16, *h).unwrap();
+    }
+    clients.write_number(1, 0, 7).unwrap();
+    clients.write_string(1, 1, "Acme").unwrap();
+    clients.write_string(1, 2, "No").unwrap();
+    // Row 3 is blank; row 4 has a value right of the last named column (column 9999).
+    clients.write_number(3, 0, 8).unwrap();
+    clients.write_string(3, 1, "Beta").unwrap();
+    clients.write_string(3, 9_999, "stray").unwrap();
+    clients.write_number(4, 0, 9).unwrap();
+    clients.write_string(4, 1, "Gamma").unwrap();
+    clients.write_boolean(4, 2, true).unwrap();
+    book.add_worksheet().set_name("Empty").unwrap();
+    book.save(&path).unwrap();
+
+    let plans = inspect(&path, None, None, &[]).unwrap();
+    assert_eq!(plans.len(), 1, "the empty sheet gives no plan");
+    let plan = &plans[0];
+    assert_eq!(
+        (plan.source, plan.kind, plan.part.as_deref()),
+        (Source::Halo, Kind::Companies, Some("Clients"))
+    );
+    let rows = all(&path, plan);
+    assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4, 5]);
+    assert_eq!(company(&rows[0]).external_id.as_deref(), Some("7"));
+    assert!(company(&rows[0]).active);
+    assert_eq!(problem(&rows[1]).0, codes::ROW_SHAPE);
+    assert!(!company(&rows[2]).active);
 }

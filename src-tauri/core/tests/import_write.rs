@@ -840,3 +840,78 @@ fn an_export_imported_into_an_empty_desk_reproduces_the_directory() {
         assert!(!read(a).is_empty());
     }
 }
+
+#[test]
+fn exports_keep_to_the_client_and_the_days_asked_for() {
+    let (_dir, path, desk) = desk();
+    let rows = |kind: ExportKind, filter: ExportFilter| -> Vec<Vec<String>> {
+        let mut out = Vec::new();
+        desk.store
+            .export_rows(kind, &filter, &mut |cells| {
+                out.push(cells.iter().map(|c| c.text()).collect());
+                Ok(())
+            })
+            .unwrap();
+        out
+    };
+    let day = |s: &str| Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap());
+    let events = count(&path, "SELECT count(*) FROM audit_events") as usize;
+    // The desk's events were written on 2026-03-02 (UTC); the day is included, the next is not.
+    let on = ExportFilter {
+        company_id: None,
+        from: day("2026-03-02"),
+        to: day("2026-03-02"),
+    };
+    assert_eq!(rows(ExportKind::Audit, on).len(), events);
+    let after = ExportFilter {
+        from: day("2026-03-03"),
+        to: None,
+        ..on
+    };
+    assert!(rows(ExportKind::Audit, after).is_empty());
+    let before = ExportFilter {
+        from: None,
+        to: day("2026-03-01"),
+        ..on
+    };
+    assert!(rows(ExportKind::Audit, before).is_empty());
+    // One client's contacts only, named by the desk's ids.
+    let contoso = rows(
+        ExportKind::Contacts,
+        ExportFilter {
+            company_id: Some(desk.company.id),
+            ..Default::default()
+        },
+    );
+    assert_eq!(contoso.len(), 3);
+    assert!(contoso.iter().all(|r| r[2] == "Contoso Legal"));
+    assert!(contoso
+        .iter()
+        .any(|r| r[0] == desk.caller.id.to_string() && r[7] == "yes"));
+    assert!(contoso
+        .iter()
+        .any(|r| r[0] == desk.unauthorized.id.to_string() && r[7] == "no"));
+    let fabrikam = rows(
+        ExportKind::Assets,
+        ExportFilter {
+            company_id: Some(desk.other_company.id),
+            ..Default::default()
+        },
+    );
+    assert_eq!(fabrikam.len(), 1);
+    assert_eq!(fabrikam[0][3], "FAB-SRV-01");
+    // An unknown client is NOT_FOUND, not an empty file.
+    let mut none = |_: Vec<ticketflow_core::export::Cell>| Ok(());
+    let e = desk
+        .store
+        .export_rows(
+            ExportKind::Contacts,
+            &ExportFilter {
+                company_id: Some(9999),
+                ..Default::default()
+            },
+            &mut none,
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "NOT_FOUND");
+}

@@ -41,7 +41,7 @@ fn intake(caller: Option<i64>, asset: Option<i64>, step3: Value, problem: &str) 
 }
 
 fn preview(d: &Desk, steps: &[IntakeStep]) -> IntakePreview {
-    d.store.preview_intake(steps, d.now).unwrap()
+    d.store.preview_intake(None, steps, d.now).unwrap()
 }
 
 /// Opens a ticket with the preview's priority as the form sends it, and returns what is stored.
@@ -306,4 +306,49 @@ fn an_edited_matrix_applies_to_tickets_opened_afterwards_only_and_is_audited() {
     let now_is: PriorityMatrix = serde_json::from_str(&now_is).unwrap();
     assert_eq!((was, now_is), (PriorityMatrix::default(), m));
     assert!(d.store.verify_audit().is_ok());
+}
+
+/// A desk's own required intake step is part of the dry run (the opening needs it), by key; a
+/// ticket started before that template was published is previewed on its own version.
+#[test]
+fn a_desk_intake_step_is_previewed_and_a_ticket_keeps_its_version() {
+    use common::desk_steps::SITE_ACCESS;
+    let mut d = Desk::new();
+    let before = d.new_ticket();
+    let now = d.now;
+    d.store
+        .publish_imported_template(&renumbered_template(), "site access at intake", "admin", now)
+        .unwrap();
+    let (caller, asset) = (d.caller.id, d.asset.id);
+    let steps = intake(
+        Some(caller),
+        Some(asset),
+        json!({"impact": "user", "urgency": "blocked"}),
+        "Printer jams",
+    );
+    let new = d.store.preview_intake(None, &steps, d.now).unwrap();
+    let at = |p: &IntakePreview| -> Vec<String> {
+        p.missing
+            .iter()
+            .filter(|g| g.key == SITE_ACCESS)
+            .map(|g| g.message.clone())
+            .collect()
+    };
+    assert!(
+        !at(&new).is_empty(),
+        "the new version's intake step is missing: {:?}",
+        new.missing
+    );
+    let old = d.store.preview_intake(Some(before), &steps, d.now).unwrap();
+    assert!(old.missing.is_empty(), "{:?}", old.missing);
+
+    let tmpl = d.store.published_template().unwrap();
+    let site = tmpl.by_key(SITE_ACCESS).unwrap();
+    let mut with_site = steps.clone();
+    with_site.push(IntakeStep {
+        key: SITE_ACCESS.into(),
+        values: vals(custom_values(site)),
+    });
+    let filled = d.store.preview_intake(None, &with_site, d.now).unwrap();
+    assert!(filled.missing.is_empty(), "{:?}", filled.missing);
 }

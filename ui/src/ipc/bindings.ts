@@ -1245,6 +1245,104 @@ account: boolean,
  */
 messages: Array<OutboxEntry>, missing: Array<MissingMail>, };
 
+export type ImportSource = "autotask" | "connectwise" | "halo" | "itglue" | "hudu" | "ninjaone" | "datto" | "csv";
+
+export type ImportKind = "companies" | "contacts" | "assets" | "runbooks";
+
+export type ImportField = "external_id" | "name" | "first_name" | "last_name" | "company_external_id" | "company_name" | "email" | "phone" | "upn" | "active" | "inactive" | "authorized" | "terminated_on" | "tier" | "time_zone" | "hostname" | "asset_kind" | "serial" | "assigned_upn" | "rmm_id" | "rmm_url" | "title" | "body";
+
+export type ImportColumnMap = { 
+/**
+ * The header as the file spells it.
+ */
+column: string, field: ImportField | null, };
+
+export type ImportDateOrder = "month_first" | "day_first";
+
+export type ImportPlan = { source: ImportSource, kind: ImportKind, 
+/**
+ * The file's name (no directories), for messages and the audit.
+ */
+file_name: string, 
+/**
+ * The table inside the file: the ZIP entry (IT Glue), the worksheet (XLSX/XLS), or `None`
+ * for a plain CSV. For IT Glue documents it is the folder, `documents/`.
+ */
+part: string | null, 
+/**
+ * How the text was decoded: "UTF-8", "windows-1252", "UTF-16LE", "UTF-16BE", or "xlsx"/"xls"
+ * for workbooks (their strings carry their own encoding).
+ */
+encoding: string, 
+/**
+ * The header row, in file order.
+ */
+headers: Array<string>, 
+/**
+ * One entry per header, same order: the field each column fills.
+ */
+columns: Array<ImportColumnMap>, 
+/**
+ * Headers that fill no field (listed so that nothing is dropped unseen).
+ */
+unknown: Array<string>, 
+/**
+ * Fields this kind needs that no column fills: [`rows`] refuses until they are mapped.
+ */
+missing_required: Array<ImportField>, 
+/**
+ * How dates such as 03/04/2026 are read; guessed from the file's own dates (a day above
+ * 12 decides), month first when nothing decides (US exports).
+ */
+date_order: ImportDateOrder, 
+/**
+ * The tier for companies whose tier column is empty or absent; `None` leaves it to the desk.
+ */
+default_tier: Tier | null, };
+
+export type ImportRowProblem = { code: string, 
+/**
+ * Says which column and what to do.
+ */
+message: string, };
+
+export type ImportCompany = { source: ImportSource, external_id: string | null, name: string, phone: string | null, 
+/**
+ * From the tier column, else the plan's default tier.
+ */
+tier: Tier | null, 
+/**
+ * A tz database name, validated (Windows names translated); the company's business-hours
+ * calendar is built in this zone by the write side.
+ */
+time_zone: string | null, 
+/**
+ * False when the source marks the company inactive.
+ */
+active: boolean, };
+
+export type ImportContact = { source: ImportSource, external_id: string | null, company_external_id: string | null, company_name: string | null, name: string, email: string | null, phone: string | null, upn: string | null, 
+/**
+ * False when the source says inactive, disabled, terminated or not authorized.
+ */
+authorized: boolean, terminated_on: string | null, };
+
+export type ImportAsset = { source: ImportSource, external_id: string | null, company_external_id: string | null, company_name: string | null, hostname: string, 
+/**
+ * "workstation", "server", ... as the source names it (lower case); empty when not given.
+ */
+kind: string, serial: string | null, assigned_upn: string | null, rmm_id: string | null, rmm_url: string | null, };
+
+export type ImportRunbook = { source: ImportSource, external_id: string | null, 
+/**
+ * Neither: a desk-wide entry.
+ */
+company_external_id: string | null, company_name: string | null, title: string, body: string, };
+
+export type ImportRecord = { "kind": "company" } & ImportCompany | { "kind": "contact" } & ImportContact | { "kind": "asset" } & ImportAsset | { "kind": "runbook" } & ImportRunbook;
+
+export type ImportPreviewRow = { line: number, raw: Array<string>, record: ImportRecord | null, problem: ImportRowProblem | null, };
+
 export type RecordKind = "company" | "contact" | "asset" | "runbook";
 
 export type ImportMode = "create" | "update" | "both";

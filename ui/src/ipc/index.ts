@@ -408,11 +408,15 @@ export function setDeskCalendar(calendar: Calendar): Promise<Calendar> {
   return call<Calendar>("set_desk_calendar", { calendar });
 }
 
-/** The intake's dry run: what "Open ticket" would refuse, and the priority it would store. */
+/**
+ * The intake's dry run: what "Open ticket" would refuse, and the priority it would store, on the
+ * template version `ticketId` pinned (none: the version a ticket started now would get).
+ */
 export function previewIntake(
   steps: { key: string; values: Record<string, unknown> }[],
+  ticketId: number | null = null,
 ): Promise<IntakePreview> {
-  return call<IntakePreview>("preview_intake", { steps });
+  return call<IntakePreview>("preview_intake", { steps, ticketId });
 }
 
 export function listTechnicians(): Promise<Technician[]> {

@@ -188,4 +188,10 @@ describe("a desk's own template", () => {
     expect(sent.map((s) => s.key)).toEqual(["verify_caller", "scope_assets", "set_priority", "site_access", "open_ticket"]);
     expect(sent[3]).toEqual({ key: "site_access", step: 4, values: { badge: "yes" } });
   });
+
+  it("does not send a desk's own step left empty", () => {
+    const d: IntakeDraft = { ...complete(), custom: { site_access: {}, call_channel: { channel: "" } } };
+    expect(intakeSubmissions(d, "P2").map((s) => s.key)).not.toContain("site_access");
+    expect(intakeSubmissions(d, "P2").map((s) => s.key)).not.toContain("call_channel");
+  });
 });

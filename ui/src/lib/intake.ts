@@ -172,10 +172,11 @@ export function intakeSubmissions(draft: IntakeDraft, matrix: Priority | null): 
     },
     { key: INTAKE_KEYS.noc, values: compact({ parent_incident: draft.incidentId, notes: draft.nocNotes }) },
     { key: INTAKE_KEYS.open, values: compact({ problem_statement: draft.problem }) },
-    ...Object.entries(draft.custom).map(([key, values]) => ({
-      key,
-      values: compact(values as Record<string, JsonValue | undefined>),
-    })),
+    // A desk's own step left empty is not sent: an optional one stays undone, and a required one
+    // is named by the core's answer (the opening needs it).
+    ...Object.entries(draft.custom)
+      .map(([key, values]) => ({ key, values: compact(values as Record<string, JsonValue | undefined>) }))
+      .filter((sub) => Object.keys(sub.values).length > 0),
   ];
 }
 

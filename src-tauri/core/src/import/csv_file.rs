@@ -21,7 +21,10 @@ pub(crate) fn head(path: &Path, sample: usize) -> Result<TableHead> {
         Some(Err((_, problem))) => {
             return Err(import_error(
                 codes::FORMAT_UNKNOWN,
-                format!("{name}: the header row cannot be read ({})", problem.message),
+                format!(
+                    "{name}: the header row cannot be read ({})",
+                    problem.message
+                ),
             ))
         }
         None => {
@@ -32,7 +35,10 @@ pub(crate) fn head(path: &Path, sample: usize) -> Result<TableHead> {
         }
     };
     let headers = check_headers(headers, &name)?;
-    let rows = table.take(sample).filter_map(|row| row.ok().map(|(_, cells)| cells)).collect();
+    let rows = table
+        .take(sample)
+        .filter_map(|row| row.ok().map(|(_, cells)| cells))
+        .collect();
     Ok(TableHead {
         part: None,
         encoding: encoding.name().to_string(),
@@ -73,7 +79,10 @@ pub(crate) fn rows(path: &Path, plan: &Plan) -> Result<RawRows> {
     let encoding = decode::by_name(&plan.encoding).ok_or_else(|| {
         import_error(
             codes::ENCODING,
-            format!("unknown encoding {:?} in the plan: inspect the file again", plan.encoding),
+            format!(
+                "unknown encoding {:?} in the plan: inspect the file again",
+                plan.encoding
+            ),
         )
     })?;
     let mut table = read_table(std::fs::File::open(path)?, encoding, &plan.file_name)?;
@@ -142,7 +151,10 @@ fn unreadable(name: &str, e: io::Error) -> crate::error::Error {
 
 /// The delimiter of the header line: the most frequent of comma, semicolon and tab outside quotes.
 fn guess_delimiter(start: &[u8]) -> u8 {
-    let line_end = start.iter().position(|b| *b == b'\n').unwrap_or(start.len());
+    let line_end = start
+        .iter()
+        .position(|b| *b == b'\n')
+        .unwrap_or(start.len());
     let mut counts = [0usize; 3];
     let mut quoted = false;
     for b in &start[..line_end] {
@@ -155,7 +167,9 @@ fn guess_delimiter(start: &[u8]) -> u8 {
         }
     }
     let candidates = [b',', b';', b'\t'];
-    let best = (0..3).max_by_key(|&i| (counts[i], usize::from(i == 0))).unwrap_or(0);
+    let best = (0..3)
+        .max_by_key(|&i| (counts[i], usize::from(i == 0)))
+        .unwrap_or(0);
     if counts[best] == 0 {
         b','
     } else {
@@ -223,7 +237,9 @@ impl<R: Read> Iterator for CsvRows<R> {
                     let stop = matches!(e.kind(), csv::ErrorKind::Io(_));
                     self.done = stop;
                     let message = match e.kind() {
-                        csv::ErrorKind::Io(io) => format!("the rest of the file cannot be read: {io}"),
+                        csv::ErrorKind::Io(io) => {
+                            format!("the rest of the file cannot be read: {io}")
+                        }
                         _ => format!("this row cannot be read: {e}"),
                     };
                     return Some(Err((line, RowProblem::new(codes::ROW_UNREADABLE, message))));
@@ -246,8 +262,18 @@ mod tests {
 
     #[test]
     fn quoted_comma_and_newline_stay_in_their_cell_and_lines_count_them() {
-        let rows = table(b"Name,Address\r\n\"Reyes, Dana\",\"1 Main St\r\nSuite 2\"\r\nLee,Elm\r\n");
-        assert_eq!(rows[1], Ok((2, vec!["Reyes, Dana".to_string(), "1 Main St\r\nSuite 2".to_string()])));
+        let rows =
+            table(b"Name,Address\r\n\"Reyes, Dana\",\"1 Main St\r\nSuite 2\"\r\nLee,Elm\r\n");
+        assert_eq!(
+            rows[1],
+            Ok((
+                2,
+                vec![
+                    "Reyes, Dana".to_string(),
+                    "1 Main St\r\nSuite 2".to_string()
+                ]
+            ))
+        );
         // The quoted newline made row 2 span two lines: the next row starts on line 4.
         assert_eq!(rows[2], Ok((4, vec!["Lee".to_string(), "Elm".to_string()])));
     }
@@ -263,7 +289,10 @@ mod tests {
     fn blank_rows_are_skipped_and_short_rows_padded() {
         let rows = table(b"A,B,C\n\n,,\n1\n");
         assert_eq!(rows.len(), 2);
-        assert_eq!(shape(rows[1].clone(), 3), Ok((4, vec!["1".into(), String::new(), String::new()])));
+        assert_eq!(
+            shape(rows[1].clone(), 3),
+            Ok((4, vec!["1".into(), String::new(), String::new()]))
+        );
     }
 
     #[test]
@@ -276,7 +305,10 @@ mod tests {
     #[test]
     fn an_unclosed_quote_stops_at_the_record_cap_instead_of_buffering_the_file() {
         let mut text = b"A,B\n1,\"".to_vec();
-        text.extend(std::iter::repeat_n(b'x', (limits::MAX_RECORD_BYTES + 2 * 1024 * 1024) as usize));
+        text.extend(std::iter::repeat_n(
+            b'x',
+            (limits::MAX_RECORD_BYTES + 2 * 1024 * 1024) as usize,
+        ));
         let rows = table(&text);
         let last = rows.last().unwrap().clone().unwrap_err();
         assert_eq!(last.1.code, codes::ROW_UNREADABLE);

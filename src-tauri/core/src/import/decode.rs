@@ -45,7 +45,11 @@ pub(crate) fn sniff(mut file: impl Read, name: &str) -> Result<&'static Encoding
         let n = read_full(&mut file, &mut buf)?;
         if n == 0 {
             // A sequence cut off by the end of the file is not UTF-8.
-            return Ok(if pending.is_empty() { UTF_8 } else { WINDOWS_1252 });
+            return Ok(if pending.is_empty() {
+                UTF_8
+            } else {
+                WINDOWS_1252
+            });
         }
         pending.extend_from_slice(&buf[..n]);
     }
@@ -57,7 +61,14 @@ fn utf16_without_bom(head: &[u8]) -> Option<&'static Encoding> {
     if pairs < 2 {
         return None;
     }
-    let zeros_at = |offset: usize| head.iter().skip(offset).step_by(2).take(pairs).filter(|b| **b == 0).count();
+    let zeros_at = |offset: usize| {
+        head.iter()
+            .skip(offset)
+            .step_by(2)
+            .take(pairs)
+            .filter(|b| **b == 0)
+            .count()
+    };
     let (even, odd) = (zeros_at(0), zeros_at(1));
     // Most of the text is ASCII in these exports: demand zeros in over half the pairs on one
     // side and almost none on the other.
@@ -175,7 +186,10 @@ mod tests {
     #[test]
     fn utf8_bom_is_dropped() {
         assert_eq!(sniff(&b"\xEF\xBB\xBFName\r\n"[..], "t").unwrap(), UTF_8);
-        assert_eq!(decode(b"\xEF\xBB\xBFName,M\xC3\xBCller\r\n"), "Name,Müller\r\n");
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFName,M\xC3\xBCller\r\n"),
+            "Name,Müller\r\n"
+        );
     }
 
     #[test]

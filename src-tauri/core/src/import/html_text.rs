@@ -63,16 +63,49 @@ struct State {
 
 /// Elements dropped with everything inside them.
 const DROPPED: &[&str] = &[
-    "script", "style", "template", "noscript", "iframe", "object", "svg", "math",
-    "select", "textarea", "noembed", "noframes", "xmp",
+    "script", "style", "template", "noscript", "iframe", "object", "svg", "math", "select",
+    "textarea", "noembed", "noframes", "xmp",
 ];
 
 /// Elements that end a line.
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "blockquote",
-    "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "form", "fieldset",
-    "address", "figure", "figcaption", "details", "summary", "hr", "pre", "h1", "h2", "h3", "h4",
-    "h5", "h6", "body", "html",
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "main",
+    "aside",
+    "nav",
+    "blockquote",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "form",
+    "fieldset",
+    "address",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+    "hr",
+    "pre",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "body",
+    "html",
 ];
 
 impl State {
@@ -133,17 +166,18 @@ impl State {
                 self.newline();
                 self.out.push_str("- ");
             }
-            ("td" | "th", true) => {
-                if !self.out.ends_with('\n') && !self.out.is_empty() {
-                    self.out.push_str(" | ");
-                }
+            ("td" | "th", true) if !self.out.ends_with('\n') && !self.out.is_empty() => {
+                self.out.push_str(" | ");
             }
             ("pre", true) => self.pre += 1,
             ("pre", false) => self.pre = self.pre.saturating_sub(1),
             _ => {}
         }
         if BLOCKS.contains(&name) {
-            if matches!(name, "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "pre") {
+            if matches!(
+                name,
+                "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "table" | "pre"
+            ) {
                 self.blank_line();
             } else {
                 self.newline();
@@ -260,7 +294,11 @@ mod tests {
     fn deep_nesting_and_unclosed_tags_cost_no_stack() {
         let html = "<div><table><tr><td>".repeat(100_000) + "deep";
         let t = to_text(&html);
-        assert!(t.body.ends_with("deep"), "{}", &t.body[t.body.len().saturating_sub(40)..]);
+        assert!(
+            t.body.ends_with("deep"),
+            "{}",
+            &t.body[t.body.len().saturating_sub(40)..]
+        );
     }
 
     #[test]

@@ -124,20 +124,28 @@ pub(crate) fn heads(path: &Path, sample: usize) -> Result<Vec<TableHead>> {
                 let file = archive.by_index(*index).map_err(|e| damaged(&name, e))?;
                 // An entry that inflates past its declared size fails here (the zip crate's
                 // check): a damaged or hostile archive, not an I/O problem of the disk.
-                decode::sniff(file.take(limits::MAX_ZIP_UNCOMPRESSED), &format!("{name}/{entry}"))
-                    .map_err(|e| match e {
-                        crate::error::Error::Io(io) => import_error(
-                            codes::FILE_DAMAGED,
-                            format!("{name} is damaged ({entry}: {io}): download or export it again"),
-                        ),
-                        other => other,
-                    })?
+                decode::sniff(
+                    file.take(limits::MAX_ZIP_UNCOMPRESSED),
+                    &format!("{name}/{entry}"),
+                )
+                .map_err(|e| match e {
+                    crate::error::Error::Io(io) => import_error(
+                        codes::FILE_DAMAGED,
+                        format!("{name} is damaged ({entry}: {io}): download or export it again"),
+                    ),
+                    other => other,
+                })?
             };
             let file = archive.by_index(*index).map_err(|e| damaged(&name, e))?;
             let mut rows = read_table(file.take(limits::MAX_ZIP_UNCOMPRESSED), encoding, entry)?;
-            let Some(Ok((_, headers))) = rows.next() else { continue };
+            let Some(Ok((_, headers))) = rows.next() else {
+                continue;
+            };
             let headers = check_headers(headers, entry)?;
-            let sample = rows.take(sample).filter_map(|r| r.ok().map(|(_, c)| c)).collect();
+            let sample = rows
+                .take(sample)
+                .filter_map(|r| r.ok().map(|(_, c)| c))
+                .collect();
             heads.push(TableHead {
                 part: Some(entry.clone()),
                 encoding: encoding.name().to_string(),
@@ -177,7 +185,13 @@ pub(crate) fn rows(path: &Path, plan: &Plan) -> Result<RawRows> {
     let path = path.to_path_buf();
     let part = plan.part.clone().unwrap_or_default();
     let encoding = decode::by_name(&plan.encoding).ok_or_else(|| {
-        import_error(codes::ENCODING, format!("unknown encoding {:?}: inspect the file again", plan.encoding))
+        import_error(
+            codes::ENCODING,
+            format!(
+                "unknown encoding {:?}: inspect the file again",
+                plan.encoding
+            ),
+        )
     })?;
     let width = plan.headers.len();
     // Open once here so that a missing or oversized archive is an error, not a row problem.
@@ -186,7 +200,13 @@ pub(crate) fn rows(path: &Path, plan: &Plan) -> Result<RawRows> {
         None
     } else {
         Some(archive.index_for_name(&part).ok_or_else(|| {
-            import_error(codes::FILE_DAMAGED, format!("{} no longer holds {part}: inspect it again", plan.file_name))
+            import_error(
+                codes::FILE_DAMAGED,
+                format!(
+                    "{} no longer holds {part}: inspect it again",
+                    plan.file_name
+                ),
+            )
         })?)
     };
     Ok(spawn_rows(move |tx| {
@@ -194,8 +214,12 @@ pub(crate) fn rows(path: &Path, plan: &Plan) -> Result<RawRows> {
         match index {
             None => send_documents(&mut archive, tx),
             Some(index) => {
-                let Ok(file) = archive.by_index(index) else { return };
-                let Ok(mut table) = read_table(file.take(limits::MAX_ZIP_UNCOMPRESSED), encoding, &part) else {
+                let Ok(file) = archive.by_index(index) else {
+                    return;
+                };
+                let Ok(mut table) =
+                    read_table(file.take(limits::MAX_ZIP_UNCOMPRESSED), encoding, &part)
+                else {
                     return;
                 };
                 table.next(); // the header row
@@ -212,7 +236,9 @@ pub(crate) fn rows(path: &Path, plan: &Plan) -> Result<RawRows> {
 fn send_documents(archive: &mut Archive, tx: &std::sync::mpsc::SyncSender<super::RawRow>) {
     for (n, (index, entry)) in documents(archive).into_iter().enumerate() {
         let line = n as u64 + 1;
-        let row = document(archive, index, &entry).map(|cells| (line, cells)).map_err(|p| (line, p));
+        let row = document(archive, index, &entry)
+            .map(|cells| (line, cells))
+            .map_err(|p| (line, p));
         if tx.send(row).is_err() {
             return;
         }
@@ -221,7 +247,11 @@ fn send_documents(archive: &mut Archive, tx: &std::sync::mpsc::SyncSender<super:
 
 /// One document as `[path, organization, title, body]`: the organization is the folder under
 /// `documents/` (none for a document directly in it), the title the HTML's own or the file's name.
-fn document(archive: &mut Archive, index: usize, entry: &str) -> std::result::Result<Vec<String>, RowProblem> {
+fn document(
+    archive: &mut Archive,
+    index: usize,
+    entry: &str,
+) -> std::result::Result<Vec<String>, RowProblem> {
     let mut bytes = Vec::new();
     let read = archive
         .by_index(index)
@@ -232,12 +262,18 @@ fn document(archive: &mut Archive, index: usize, entry: &str) -> std::result::Re
                 .map_err(|e| e.to_string())
         });
     if let Err(e) = read {
-        return Err(RowProblem::new(codes::ROW_UNREADABLE, format!("{entry} cannot be read: {e}")));
+        return Err(RowProblem::new(
+            codes::ROW_UNREADABLE,
+            format!("{entry} cannot be read: {e}"),
+        ));
     }
     if bytes.len() as u64 > limits::MAX_DOCUMENT_BYTES {
         return Err(RowProblem::new(
             codes::VALUE_TOO_LONG,
-            format!("{entry} is larger than {} MB: split the document in IT Glue", limits::MAX_DOCUMENT_BYTES / (1024 * 1024)),
+            format!(
+                "{entry} is larger than {} MB: split the document in IT Glue",
+                limits::MAX_DOCUMENT_BYTES / (1024 * 1024)
+            ),
         ));
     }
     let (html, _, _) = encoding_rs::UTF_8.decode(&bytes);
@@ -245,7 +281,11 @@ fn document(archive: &mut Archive, index: usize, entry: &str) -> std::result::Re
     let lower = entry.to_lowercase();
     let start = lower.find(DOCUMENTS).map_or(0, |i| i + DOCUMENTS.len());
     let inside: Vec<&str> = entry[start..].split('/').collect();
-    let organization = if inside.len() > 1 { inside[0].to_string() } else { String::new() };
+    let organization = if inside.len() > 1 {
+        inside[0].to_string()
+    } else {
+        String::new()
+    };
     let stem = inside
         .last()
         .map(|f| f.rsplit_once('.').map_or(*f, |(s, _)| s).to_string())

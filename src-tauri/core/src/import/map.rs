@@ -79,7 +79,11 @@ pub(crate) fn apply_overrides(
         let at = columns
             .iter()
             .position(|c| c.column == *column)
-            .or_else(|| columns.iter().position(|c| loose(&c.column) == loose(column)));
+            .or_else(|| {
+                columns
+                    .iter()
+                    .position(|c| loose(&c.column) == loose(column))
+            });
         let Some(at) = at else { continue };
         used[n] = true;
         if let Some(field) = field {
@@ -157,7 +161,12 @@ mod tests {
         let cols = columns(
             Source::Autotask,
             Kind::Contacts,
-            &headers(&["Contact ID", "Organization ID", "Organization Name", "Notes"]),
+            &headers(&[
+                "Contact ID",
+                "Organization ID",
+                "Organization Name",
+                "Notes",
+            ]),
         );
         let field = |name: &str| cols.iter().find(|c| c.column == name).unwrap().field;
         assert_eq!(field("Contact ID"), Some(Field::ExternalId));
@@ -168,7 +177,11 @@ mod tests {
 
     #[test]
     fn overrides_map_a_column_move_a_field_and_leave_one_out() {
-        let cols = columns(Source::Csv, Kind::Companies, &headers(&["Name", "Ref", "Phone"]));
+        let cols = columns(
+            Source::Csv,
+            Kind::Companies,
+            &headers(&["Name", "Ref", "Phone"]),
+        );
         let overrides = vec![
             ("ref".to_string(), "External ID".to_string()),
             ("Phone".to_string(), "-".to_string()),
@@ -178,21 +191,35 @@ mod tests {
         assert_eq!(used, vec![true, true]);
         assert_eq!(cols[1].field, Some(Field::ExternalId));
         assert_eq!(cols[2].field, None);
-        let err = apply_overrides(cols, &[("Name".into(), "colour".into())], &mut [false]).unwrap_err();
+        let err =
+            apply_overrides(cols, &[("Name".into(), "colour".into())], &mut [false]).unwrap_err();
         assert_eq!(err.code(), codes::MAP_INVALID);
     }
 
     #[test]
     fn override_text_splits_at_the_last_equals_sign() {
-        assert_eq!(parse_override("A=B=tier").unwrap(), ("A=B".into(), "tier".into()));
-        assert_eq!(parse_override("=tier").unwrap_err().code(), codes::MAP_INVALID);
+        assert_eq!(
+            parse_override("A=B=tier").unwrap(),
+            ("A=B".into(), "tier".into())
+        );
+        assert_eq!(
+            parse_override("=tier").unwrap_err().code(),
+            codes::MAP_INVALID
+        );
     }
 
     #[test]
     fn required_fields_per_kind() {
         let cols = columns(Source::Csv, Kind::Assets, &headers(&["Serial"]));
-        assert_eq!(missing_required(Kind::Assets, &cols), vec![Field::Hostname, Field::CompanyName]);
-        let cols = columns(Source::Csv, Kind::Contacts, &headers(&["First Name", "Company ID"]));
+        assert_eq!(
+            missing_required(Kind::Assets, &cols),
+            vec![Field::Hostname, Field::CompanyName]
+        );
+        let cols = columns(
+            Source::Csv,
+            Kind::Contacts,
+            &headers(&["First Name", "Company ID"]),
+        );
         assert!(missing_required(Kind::Contacts, &cols).is_empty());
     }
 }

@@ -91,7 +91,7 @@ pub mod limits {
 /// Which system wrote the file. Recognized from the header row (and the ZIP's layout for IT
 /// Glue); `--source` overrides the guess.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "lowercase")]
 #[ts(rename = "ImportSource")]
 pub enum Source {
     Autotask,
@@ -163,7 +163,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Companies, Kind::Contacts, Kind::Assets, Kind::Runbooks];
+    pub const ALL: [Kind; 4] = [
+        Kind::Companies,
+        Kind::Contacts,
+        Kind::Assets,
+        Kind::Runbooks,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -502,13 +507,15 @@ fn container(path: &Path) -> Result<Container> {
             n => got += n,
         }
     }
-    Ok(if head[..got].starts_with(b"PK\x03\x04") || head[..got].starts_with(b"PK\x05\x06") {
-        Container::Zip
-    } else if head[..got].starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        Container::Ole
-    } else {
-        Container::Text
-    })
+    Ok(
+        if head[..got].starts_with(b"PK\x03\x04") || head[..got].starts_with(b"PK\x05\x06") {
+            Container::Zip
+        } else if head[..got].starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            Container::Ole
+        } else {
+            Container::Text
+        },
+    )
 }
 
 fn file_name(path: &Path) -> String {
@@ -559,15 +566,22 @@ pub fn inspect(
     for head in heads {
         let guessed = match head.known {
             Some(known) => {
-                if source.is_some_and(|s| s != known.0) || kind.is_some_and(|k| k != known.1) {
-                    // An IT Glue export holds several kinds; a --kind picks among them.
-                    if kind.is_some_and(|k| k != known.1) {
-                        continue;
-                    }
+                // An IT Glue export holds several kinds: a --kind picks among them.
+                if kind.is_some_and(|k| k != known.1) {
+                    continue;
+                }
+                if source.is_some_and(|s| s != known.0) {
+                    return Err(import_error(
+                        codes::SOURCE_MISMATCH,
+                        format!("{name} is an IT Glue export, not {}: leave --source out or give --source itglue", source.map(Source::as_str).unwrap_or("")),
+                    ));
                 }
                 known
             }
-            None => source::detect(&head.headers, &name, source, kind),
+            None => {
+                let hint = format!("{name} {}", head.part.as_deref().unwrap_or(""));
+                source::detect(&head.headers, &hint, source, kind)
+            }
         };
         let (source, kind) = guessed;
         let columns = map::columns(source, kind, &head.headers);
@@ -601,7 +615,11 @@ pub fn inspect(
     if plans.is_empty() {
         return Err(import_error(
             codes::EMPTY,
-            format!("{name} holds nothing to import as {}", kind.map(Kind::as_str).unwrap_or("companies, contacts, assets or runbooks")),
+            format!(
+                "{name} holds nothing to import as {}",
+                kind.map(Kind::as_str)
+                    .unwrap_or("companies, contacts, assets or runbooks")
+            ),
         ));
     }
     Ok(plans)
@@ -697,7 +715,10 @@ where
         }),
         Err(e) => Box::new(std::iter::once(Err((
             0,
-            RowProblem::new(codes::ROW_UNREADABLE, format!("the reader could not start: {e}")),
+            RowProblem::new(
+                codes::ROW_UNREADABLE,
+                format!("the reader could not start: {e}"),
+            ),
         )))),
     }
 }

@@ -74,7 +74,12 @@ pub(crate) fn parse_date(value: &str, order: DateOrder) -> Option<NaiveDate> {
     let numbers: Vec<&str> = date_part.split(['-', '/', '.']).collect();
     // Which number is the year is told by the separator and by its digits, never guessed by
     // chrono (which would read "3/4/26" as the year 3).
-    let format = match (numbers.as_slice(), date_part.contains('-'), date_part.contains('/'), date_part.contains('.')) {
+    let format = match (
+        numbers.as_slice(),
+        date_part.contains('-'),
+        date_part.contains('/'),
+        date_part.contains('.'),
+    ) {
         ([y, _, _], true, false, false) if y.len() == 4 => Some("%Y-%m-%d".to_string()),
         ([y, _, _], false, true, false) if y.len() == 4 => Some("%Y/%m/%d".to_string()),
         ([_, _, y], false, true, false) if y.len() == 4 => Some(format!("{first}/{second}/%Y")),
@@ -96,9 +101,12 @@ pub(crate) fn parse_date(value: &str, order: DateOrder) -> Option<NaiveDate> {
 pub(crate) fn parse_bool(value: &str) -> Option<bool> {
     let v = value.trim().to_lowercase();
     match v.as_str() {
-        "true" | "yes" | "y" | "1" | "x" | "on" | "active" | "enabled" | "approved" | "-1" => Some(true),
-        "false" | "no" | "n" | "0" | "off" | "inactive" | "disabled" | "terminated" | "archived"
-        | "deleted" | "not approved" | "not-approved" | "former employee" | "leaver" => Some(false),
+        "true" | "yes" | "y" | "1" | "x" | "on" | "active" | "enabled" | "approved" | "-1" => {
+            Some(true)
+        }
+        "false" | "no" | "n" | "0" | "off" | "inactive" | "disabled" | "terminated"
+        | "archived" | "deleted" | "not approved" | "not-approved" | "former employee"
+        | "leaver" => Some(false),
         _ => None,
     }
 }
@@ -128,7 +136,10 @@ const WINDOWS_ZONES: &[(&str, &str)] = &[
     ("gmt standard time", "Europe/London"),
     ("dublin, edinburgh, lisbon, london", "Europe/London"),
     ("w. europe standard time", "Europe/Berlin"),
-    ("amsterdam, berlin, bern, rome, stockholm, vienna", "Europe/Berlin"),
+    (
+        "amsterdam, berlin, bern, rome, stockholm, vienna",
+        "Europe/Berlin",
+    ),
     ("romance standard time", "Europe/Paris"),
     ("brussels, copenhagen, madrid, paris", "Europe/Paris"),
     ("central europe standard time", "Europe/Budapest"),
@@ -240,13 +251,17 @@ impl Row<'_> {
     }
 
     fn problem(&self, code: &str, field: Field, what: impl std::fmt::Display) -> RowProblem {
-        let column = self.column(field).map_or(field.as_str(), |(_, c)| c.as_str());
+        let column = self
+            .column(field)
+            .map_or(field.as_str(), |(_, c)| c.as_str());
         RowProblem::new(code, format!("column {column:?}: {what}"))
     }
 
     fn check_lengths(&self) -> Result<(), RowProblem> {
         for field in Field::ALL {
-            let Some((i, _)) = self.column(field) else { continue };
+            let Some((i, _)) = self.column(field) else {
+                continue;
+            };
             let chars = self.raw.get(*i).map_or(0, |v| v.trim().chars().count());
             let max = match field {
                 Field::Body => limits::MAX_CELL_CHARS,
@@ -257,7 +272,10 @@ impl Row<'_> {
                 return Err(self.problem(
                     codes::VALUE_TOO_LONG,
                     field,
-                    format!("{chars} characters, the desk keeps at most {max} for {}", field.as_str()),
+                    format!(
+                        "{chars} characters, the desk keeps at most {max} for {}",
+                        field.as_str()
+                    ),
                 ));
             }
         }
@@ -290,8 +308,16 @@ impl Row<'_> {
         let id = self.get(Field::CompanyExternalId);
         let name = self.get(Field::CompanyName);
         if id.is_none() && name.is_none() {
-            let field = if self.column(Field::CompanyName).is_some() { Field::CompanyName } else { Field::CompanyExternalId };
-            return Err(self.problem(codes::VALUE_MISSING, field, format!("no company: every {what} belongs to one")));
+            let field = if self.column(Field::CompanyName).is_some() {
+                Field::CompanyName
+            } else {
+                Field::CompanyExternalId
+            };
+            return Err(self.problem(
+                codes::VALUE_MISSING,
+                field,
+                format!("no company: every {what} belongs to one"),
+            ));
         }
         Ok((id, name))
     }
@@ -325,10 +351,21 @@ impl Row<'_> {
         let name = match self.get(Field::Name) {
             Some(name) => name,
             None => {
-                let parts: Vec<String> = [Field::FirstName, Field::LastName].into_iter().filter_map(|f| self.get(f)).collect();
+                let parts: Vec<String> = [Field::FirstName, Field::LastName]
+                    .into_iter()
+                    .filter_map(|f| self.get(f))
+                    .collect();
                 if parts.is_empty() {
-                    let field = if self.column(Field::Name).is_some() { Field::Name } else { Field::LastName };
-                    return Err(self.problem(codes::VALUE_MISSING, field, "no name: every contact needs one"));
+                    let field = if self.column(Field::Name).is_some() {
+                        Field::Name
+                    } else {
+                        Field::LastName
+                    };
+                    return Err(self.problem(
+                        codes::VALUE_MISSING,
+                        field,
+                        "no name: every contact needs one",
+                    ));
                 }
                 parts.join(" ")
             }
@@ -337,7 +374,11 @@ impl Row<'_> {
         let email = match self.get(Field::Email) {
             None => None,
             Some(v) => Some(parse_email(&v).ok_or_else(|| {
-                self.problem(codes::EMAIL_INVALID, Field::Email, format!("{v:?} is not an e-mail address"))
+                self.problem(
+                    codes::EMAIL_INVALID,
+                    Field::Email,
+                    format!("{v:?} is not an e-mail address"),
+                )
             })?),
         };
         let terminated_on = match self.get(Field::TerminatedOn) {
@@ -373,7 +414,11 @@ impl Row<'_> {
             Some(v) => {
                 let ok = url::Url::parse(&v).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
                 if !ok {
-                    return Err(self.problem(codes::URL_INVALID, Field::RmmUrl, format!("{v:?} is not an http(s) link")));
+                    return Err(self.problem(
+                        codes::URL_INVALID,
+                        Field::RmmUrl,
+                        format!("{v:?} is not an http(s) link"),
+                    ));
                 }
                 Some(v)
             }
@@ -384,7 +429,10 @@ impl Row<'_> {
             company_external_id,
             company_name,
             hostname,
-            kind: self.get(Field::AssetKind).unwrap_or_default().to_lowercase(),
+            kind: self
+                .get(Field::AssetKind)
+                .unwrap_or_default()
+                .to_lowercase(),
             serial: self.get(Field::Serial),
             assigned_upn: self.get(Field::AssignedUpn),
             rmm_id: self.get(Field::RmmId),
@@ -425,7 +473,10 @@ mod tests {
         assert_eq!(parse_date("2026-03-04T23:30:00-05:00", m), day(2026, 3, 4));
         assert_eq!(parse_date("3/4/2026", m), day(2026, 3, 4));
         assert_eq!(parse_date("03/04/2026 12:00:00 AM", m), day(2026, 3, 4));
-        assert_eq!(parse_date("03/04/2026", DateOrder::DayFirst), day(2026, 4, 3));
+        assert_eq!(
+            parse_date("03/04/2026", DateOrder::DayFirst),
+            day(2026, 4, 3)
+        );
         assert_eq!(parse_date("04.03.2026", m), day(2026, 3, 4));
         assert_eq!(parse_date("4-Mar-2026", m), day(2026, 3, 4));
         assert_eq!(parse_date("Mar 4, 2026", m), day(2026, 3, 4));
@@ -436,11 +487,23 @@ mod tests {
 
     #[test]
     fn day_order_is_guessed_from_a_day_above_twelve() {
-        let columns = vec![ColumnMap { column: "Termination Date".into(), field: Some(Field::TerminatedOn) }];
+        let columns = vec![ColumnMap {
+            column: "Termination Date".into(),
+            field: Some(Field::TerminatedOn),
+        }];
         let rows = |v: &str| vec![vec![v.to_string()]];
-        assert_eq!(guess_date_order(&columns, &rows("13/04/2026")), DateOrder::DayFirst);
-        assert_eq!(guess_date_order(&columns, &rows("04/13/2026")), DateOrder::MonthFirst);
-        assert_eq!(guess_date_order(&columns, &rows("04/03/2026")), DateOrder::MonthFirst);
+        assert_eq!(
+            guess_date_order(&columns, &rows("13/04/2026")),
+            DateOrder::DayFirst
+        );
+        assert_eq!(
+            guess_date_order(&columns, &rows("04/13/2026")),
+            DateOrder::MonthFirst
+        );
+        assert_eq!(
+            guess_date_order(&columns, &rows("04/03/2026")),
+            DateOrder::MonthFirst
+        );
     }
 
     #[test]
@@ -459,16 +522,28 @@ mod tests {
         assert_eq!(parse_tier("Gold"), Some(Tier::Gold));
         assert_eq!(parse_tier("platinum tier"), Some(Tier::Platinum));
         assert_eq!(parse_tier("Diamond"), None);
-        assert_eq!(parse_time_zone("Europe/Berlin").as_deref(), Some("Europe/Berlin"));
-        assert_eq!(parse_time_zone("W. Europe Standard Time").as_deref(), Some("Europe/Berlin"));
-        assert_eq!(parse_time_zone("(UTC-05:00) Eastern Time (US & Canada)").as_deref(), Some("America/New_York"));
+        assert_eq!(
+            parse_time_zone("Europe/Berlin").as_deref(),
+            Some("Europe/Berlin")
+        );
+        assert_eq!(
+            parse_time_zone("W. Europe Standard Time").as_deref(),
+            Some("Europe/Berlin")
+        );
+        assert_eq!(
+            parse_time_zone("(UTC-05:00) Eastern Time (US & Canada)").as_deref(),
+            Some("America/New_York")
+        );
         assert_eq!(parse_time_zone("europe/berlin"), None);
         assert_eq!(parse_time_zone("Mars/Olympus"), None);
     }
 
     #[test]
     fn email_addresses() {
-        assert_eq!(parse_email(" Dana@Example.COM ").as_deref(), Some("Dana@example.com"));
+        assert_eq!(
+            parse_email(" Dana@Example.COM ").as_deref(),
+            Some("Dana@example.com")
+        );
         assert_eq!(parse_email("a@x.io, b@y.io").as_deref(), Some("a@x.io"));
         assert_eq!(parse_email("not an address"), None);
         assert_eq!(parse_email("a@b@c.de"), None);
@@ -483,7 +558,13 @@ mod tests {
             part: None,
             encoding: "UTF-8".into(),
             headers: columns.iter().map(|(c, _)| c.to_string()).collect(),
-            columns: columns.iter().map(|(c, f)| ColumnMap { column: c.to_string(), field: *f }).collect(),
+            columns: columns
+                .iter()
+                .map(|(c, f)| ColumnMap {
+                    column: c.to_string(),
+                    field: *f,
+                })
+                .collect(),
             unknown: vec![],
             missing_required: vec![],
             date_order: DateOrder::MonthFirst,
@@ -497,36 +578,94 @@ mod tests {
 
     #[test]
     fn inactive_contact_is_not_authorized_and_termination_is_kept() {
-        let p = plan(Kind::Contacts, &[("Name", Some(Field::Name)), ("Company", Some(Field::CompanyName)), ("Active", Some(Field::Active)), ("Left", Some(Field::TerminatedOn))]);
+        let p = plan(
+            Kind::Contacts,
+            &[
+                ("Name", Some(Field::Name)),
+                ("Company", Some(Field::CompanyName)),
+                ("Active", Some(Field::Active)),
+                ("Left", Some(Field::TerminatedOn)),
+            ],
+        );
         let m = Mapping::new(&p);
-        let Record::Contact(c) = m.record(&cells(&["Dana", "Acme", "False", "2026-01-31"])).unwrap() else { panic!() };
+        let Record::Contact(c) = m
+            .record(&cells(&["Dana", "Acme", "False", "2026-01-31"]))
+            .unwrap()
+        else {
+            panic!()
+        };
         assert!(!c.authorized);
         assert_eq!(c.terminated_on, day(2026, 1, 31));
-        let Record::Contact(c) = m.record(&cells(&["Dana", "Acme", "True", ""])).unwrap() else { panic!() };
+        let Record::Contact(c) = m.record(&cells(&["Dana", "Acme", "True", ""])).unwrap() else {
+            panic!()
+        };
         assert!(c.authorized);
-        let problem = m.record(&cells(&["Dana", "Acme", "perhaps", ""])).unwrap_err();
+        let problem = m
+            .record(&cells(&["Dana", "Acme", "perhaps", ""]))
+            .unwrap_err();
         assert_eq!(problem.code, codes::BOOL_INVALID);
-        assert!(problem.message.contains("\"Active\""), "{}", problem.message);
-        assert_eq!(m.record(&cells(&["Dana", "", "", ""])).unwrap_err().code, codes::VALUE_MISSING);
+        assert!(
+            problem.message.contains("\"Active\""),
+            "{}",
+            problem.message
+        );
+        assert_eq!(
+            m.record(&cells(&["Dana", "", "", ""])).unwrap_err().code,
+            codes::VALUE_MISSING
+        );
     }
 
     #[test]
     fn company_tier_falls_back_to_the_plans_default_and_rejects_unknown_tiers() {
-        let p = plan(Kind::Companies, &[("Name", Some(Field::Name)), ("Tier", Some(Field::Tier)), ("TZ", Some(Field::TimeZone))]);
+        let p = plan(
+            Kind::Companies,
+            &[
+                ("Name", Some(Field::Name)),
+                ("Tier", Some(Field::Tier)),
+                ("TZ", Some(Field::TimeZone)),
+            ],
+        );
         let m = Mapping::new(&p);
-        let Record::Company(c) = m.record(&cells(&["Acme", "", ""])).unwrap() else { panic!() };
+        let Record::Company(c) = m.record(&cells(&["Acme", "", ""])).unwrap() else {
+            panic!()
+        };
         assert_eq!(c.tier, Some(Tier::Silver));
-        assert_eq!(m.record(&cells(&["Acme", "Diamond", ""])).unwrap_err().code, codes::TIER_UNKNOWN);
-        assert_eq!(m.record(&cells(&["Acme", "", "Mars/Base"])).unwrap_err().code, codes::TIME_ZONE_UNKNOWN);
+        assert_eq!(
+            m.record(&cells(&["Acme", "Diamond", ""])).unwrap_err().code,
+            codes::TIER_UNKNOWN
+        );
+        assert_eq!(
+            m.record(&cells(&["Acme", "", "Mars/Base"]))
+                .unwrap_err()
+                .code,
+            codes::TIME_ZONE_UNKNOWN
+        );
     }
 
     #[test]
     fn an_overlong_value_and_a_bad_rmm_link_are_problems() {
-        let p = plan(Kind::Assets, &[("Host", Some(Field::Hostname)), ("Company", Some(Field::CompanyName)), ("Link", Some(Field::RmmUrl))]);
+        let p = plan(
+            Kind::Assets,
+            &[
+                ("Host", Some(Field::Hostname)),
+                ("Company", Some(Field::CompanyName)),
+                ("Link", Some(Field::RmmUrl)),
+            ],
+        );
         let m = Mapping::new(&p);
         let long = "h".repeat(limits::MAX_FIELD_CHARS + 1);
-        assert_eq!(m.record(&cells(&[&long, "Acme", ""])).unwrap_err().code, codes::VALUE_TOO_LONG);
-        assert_eq!(m.record(&cells(&["pc1", "Acme", "javascript:alert(1)"])).unwrap_err().code, codes::URL_INVALID);
-        assert!(m.record(&cells(&["pc1", "Acme", "https://rmm.example/device/1"])).is_ok());
+        assert_eq!(
+            m.record(&cells(&[&long, "Acme", ""])).unwrap_err().code,
+            codes::VALUE_TOO_LONG
+        );
+        assert_eq!(
+            m.record(&cells(&["pc1", "Acme", "javascript:alert(1)"]))
+                .unwrap_err()
+                .code,
+            codes::URL_INVALID
+        );
+        assert!(m
+            .record(&cells(&["pc1", "Acme", "https://rmm.example/device/1"]))
+            .is_ok());
     }
 }

@@ -50,7 +50,10 @@ fn check_size(path: &Path, book: Book, name: &str) -> Result<()> {
             if std::fs::metadata(path)?.len() > MAX_XLS_BYTES {
                 return Err(import_error(
                     codes::TOO_LARGE,
-                    format!("{name} is larger than {} MB: export it as CSV", MAX_XLS_BYTES / (1024 * 1024)),
+                    format!(
+                        "{name} is larger than {} MB: export it as CSV",
+                        MAX_XLS_BYTES / (1024 * 1024)
+                    ),
                 ));
             }
         }
@@ -67,8 +70,11 @@ pub(crate) fn heads(path: &Path, book: Book, sample: usize) -> Result<Vec<TableH
         let mut heads = Vec::new();
         let mut each = |sheet: String, rows: &mut dyn Iterator<Item = RawRow>| -> Result<()> {
             let mut rows = rows.filter_map(|r| r.ok());
-            let Some((_, headers)) = rows.next() else { return Ok(()) };
-            let headers = super::csv_file::check_headers(headers, &format!("{name}, sheet {sheet}"))?;
+            let Some((_, headers)) = rows.next() else {
+                return Ok(());
+            };
+            let headers =
+                super::csv_file::check_headers(headers, &format!("{name}, sheet {sheet}"))?;
             let sample = rows.take(sample).map(|(_, cells)| cells).collect();
             heads.push(TableHead {
                 part: Some(sheet),
@@ -83,7 +89,9 @@ pub(crate) fn heads(path: &Path, book: Book, sample: usize) -> Result<Vec<TableH
             Book::Xlsx => {
                 let mut workbook: Xlsx<_> = open_workbook(&path).map_err(|e| damaged(&name, e))?;
                 for sheet in workbook.sheet_names() {
-                    let mut cells = workbook.worksheet_cells_reader(&sheet).map_err(|e| damaged(&name, e))?;
+                    let mut cells = workbook
+                        .worksheet_cells_reader(&sheet)
+                        .map_err(|e| damaged(&name, e))?;
                     let mut rows = XlsxRows::new(&mut cells, limits::MAX_COLUMNS);
                     each(sheet.clone(), &mut rows)?;
                 }
@@ -91,14 +99,19 @@ pub(crate) fn heads(path: &Path, book: Book, sample: usize) -> Result<Vec<TableH
             Book::Xls => {
                 let mut workbook: Xls<_> = open_workbook(&path).map_err(|e| damaged(&name, e))?;
                 for sheet in workbook.sheet_names() {
-                    let range = workbook.worksheet_range(&sheet).map_err(|e| damaged(&name, e))?;
+                    let range = workbook
+                        .worksheet_range(&sheet)
+                        .map_err(|e| damaged(&name, e))?;
                     let mut rows = range_rows(&range, limits::MAX_COLUMNS);
                     each(sheet.clone(), &mut rows)?;
                 }
             }
         }
         if heads.is_empty() {
-            return Err(import_error(codes::EMPTY, format!("{name} has no sheet with a header row")));
+            return Err(import_error(
+                codes::EMPTY,
+                format!("{name} has no sheet with a header row"),
+            ));
         }
         Ok(heads)
     })
@@ -205,7 +218,11 @@ struct RowBuilder {
 
 impl RowBuilder {
     fn new(width: usize) -> Self {
-        RowBuilder { width, cells: Vec::new(), overflow: false }
+        RowBuilder {
+            width,
+            cells: Vec::new(),
+            overflow: false,
+        }
     }
 
     fn put(&mut self, col: usize, text: String) {
@@ -228,7 +245,10 @@ impl RowBuilder {
         if overflow {
             return Some(Err((
                 line,
-                RowProblem::new(codes::ROW_SHAPE, "the row has values right of the last named column"),
+                RowProblem::new(
+                    codes::ROW_SHAPE,
+                    "the row has values right of the last named column",
+                ),
             )));
         }
         (!cells.iter().all(|c| c.trim().is_empty())).then_some(Ok((line, cells)))
@@ -245,7 +265,12 @@ struct XlsxRows<'r, 'a, RS: std::io::Read + std::io::Seek> {
 
 impl<'r, 'a, RS: std::io::Read + std::io::Seek> XlsxRows<'r, 'a, RS> {
     fn new(cells: &'r mut calamine::XlsxCellReader<'a, RS>, width: usize) -> Self {
-        XlsxRows { cells, row: None, builder: RowBuilder::new(width), done: false }
+        XlsxRows {
+            cells,
+            row: None,
+            builder: RowBuilder::new(width),
+            done: false,
+        }
     }
 }
 
@@ -276,7 +301,13 @@ impl<RS: std::io::Read + std::io::Seek> Iterator for XlsxRows<'_, '_, RS> {
                 Err(e) => {
                     self.done = true;
                     let line = u64::from(self.row.unwrap_or(0)) + 1;
-                    return Some(Err((line, RowProblem::new(codes::ROW_UNREADABLE, format!("the sheet cannot be read from here on: {e}")))));
+                    return Some(Err((
+                        line,
+                        RowProblem::new(
+                            codes::ROW_UNREADABLE,
+                            format!("the sheet cannot be read from here on: {e}"),
+                        ),
+                    )));
                 }
             }
         }

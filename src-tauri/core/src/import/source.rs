@@ -24,7 +24,16 @@ const AUTOTASK_COMPANIES: Preset = Preset {
     source: Source::Autotask,
     kind: Kind::Companies,
     columns: &[
-        (ExternalId, &["organization id", "company id", "id", "external id", "number"]),
+        (
+            ExternalId,
+            &[
+                "organization id",
+                "company id",
+                "id",
+                "external id",
+                "number",
+            ],
+        ),
         (Name, &["name", "organization name", "company name"]),
         (Phone, &["phone"]),
         (Tier, &["classification", "tier"]),
@@ -43,14 +52,31 @@ const AUTOTASK_CONTACTS: Preset = Preset {
         (LastName, &["last name"]),
         (Name, &["name", "full name"]),
         (CompanyExternalId, &["organization id", "company id"]),
-        (CompanyName, &["organization name", "organization", "company name", "company"]),
+        (
+            CompanyName,
+            &[
+                "organization name",
+                "organization",
+                "company name",
+                "company",
+            ],
+        ),
         (Email, &["email address", "email", "e mail"]),
         (Phone, &["phone", "mobile phone"]),
         (Upn, &["upn", "user principal name"]),
         (Active, &["active"]),
-        (TerminatedOn, &["termination date", "terminated on", "end date"]),
+        (
+            TerminatedOn,
+            &["termination date", "terminated on", "end date"],
+        ),
     ],
-    signature: &["Organization ID", "Organization Name", "Contact ID", "Email Address", "Address 1"],
+    signature: &[
+        "Organization ID",
+        "Organization Name",
+        "Contact ID",
+        "Email Address",
+        "Address 1",
+    ],
 };
 
 const CONNECTWISE_COMPANIES: Preset = Preset {
@@ -88,7 +114,15 @@ const CONNECTWISE_ASSETS: Preset = Preset {
     source: Source::ConnectWise,
     kind: Kind::Assets,
     columns: &[
-        (ExternalId, &["configuration id", "configuration recid", "id", "tag number"]),
+        (
+            ExternalId,
+            &[
+                "configuration id",
+                "configuration recid",
+                "id",
+                "tag number",
+            ],
+        ),
         (Hostname, &["configuration name", "name"]),
         (AssetKind, &["configuration type", "type"]),
         (Serial, &["serial number"]),
@@ -96,7 +130,12 @@ const CONNECTWISE_ASSETS: Preset = Preset {
         (CompanyName, &["company", "company name"]),
         (RmmId, &["device identifier"]),
     ],
-    signature: &["Tag Number", "Configuration Type", "Company Identifier", "Device Identifier"],
+    signature: &[
+        "Tag Number",
+        "Configuration Type",
+        "Company Identifier",
+        "Device Identifier",
+    ],
 };
 
 const HALO_COMPANIES: Preset = Preset {
@@ -156,7 +195,11 @@ const ITGLUE_COMPANIES: Preset = Preset {
         (Active, &["organization status name", "organization status"]),
         (Phone, &["primary phone", "phone"]),
     ],
-    signature: &["organization_type_name", "organization_status_name", "short_name"],
+    signature: &[
+        "organization_type_name",
+        "organization_status_name",
+        "short_name",
+    ],
 };
 
 const ITGLUE_CONTACTS: Preset = Preset {
@@ -169,10 +212,21 @@ const ITGLUE_CONTACTS: Preset = Preset {
         (Name, &["name"]),
         (CompanyExternalId, &["organization id"]),
         (CompanyName, &["organization name", "organization"]),
-        (Email, &["primary email", "contact emails", "emails", "email"]),
-        (Phone, &["primary phone", "contact phones", "phones", "phone"]),
+        (
+            Email,
+            &["primary email", "contact emails", "emails", "email"],
+        ),
+        (
+            Phone,
+            &["primary phone", "contact phones", "phones", "phone"],
+        ),
     ],
-    signature: &["organization_id", "organization_name", "contact_type_name", "contact_emails"],
+    signature: &[
+        "organization_id",
+        "organization_name",
+        "contact_type_name",
+        "contact_emails",
+    ],
 };
 
 const ITGLUE_ASSETS: Preset = Preset {
@@ -181,13 +235,20 @@ const ITGLUE_ASSETS: Preset = Preset {
     columns: &[
         (ExternalId, &["id"]),
         (Hostname, &["hostname", "name"]),
-        (AssetKind, &["configuration type name", "configuration type"]),
+        (
+            AssetKind,
+            &["configuration type name", "configuration type"],
+        ),
         (Serial, &["serial number"]),
         (CompanyExternalId, &["organization id"]),
         (CompanyName, &["organization name", "organization"]),
         (RmmId, &["asset tag"]),
     ],
-    signature: &["configuration_type_name", "organization_id", "serial_number"],
+    signature: &[
+        "configuration_type_name",
+        "organization_id",
+        "serial_number",
+    ],
 };
 
 const HUDU_COMPANIES: Preset = Preset {
@@ -228,7 +289,12 @@ const NINJAONE_ASSETS: Preset = Preset {
         (CompanyName, &["organization", "organization name"]),
         (RmmUrl, &["device link", "url"]),
     ],
-    signature: &["System Name", "Display Name", "Last LoggedIn User", "Node Class"],
+    signature: &[
+        "System Name",
+        "Display Name",
+        "Last LoggedIn User",
+        "Node Class",
+    ],
 };
 
 const DATTO_ASSETS: Preset = Preset {
@@ -250,8 +316,21 @@ const CSV_COMPANIES: Preset = Preset {
     source: Source::Csv,
     kind: Kind::Companies,
     columns: &[
-        (ExternalId, &["external id", "id", "company id", "account id"]),
-        (Name, &["name", "company", "company name", "client", "client name", "organization"]),
+        (
+            ExternalId,
+            &["external id", "id", "company id", "account id"],
+        ),
+        (
+            Name,
+            &[
+                "name",
+                "company",
+                "company name",
+                "client",
+                "client name",
+                "organization",
+            ],
+        ),
         (Phone, &["phone", "phone number"]),
         (Tier, &["tier", "service tier", "sla tier"]),
         (TimeZone, &["time zone", "timezone", "tz"]),
@@ -270,14 +349,25 @@ const CSV_CONTACTS: Preset = Preset {
         (FirstName, &["first name", "given name"]),
         (LastName, &["last name", "surname", "family name"]),
         (CompanyExternalId, &["company external id", "company id"]),
-        (CompanyName, &["company name", "company", "client", "organization"]),
+        (
+            CompanyName,
+            &["company name", "company", "client", "organization"],
+        ),
         (Email, &["email", "e mail", "email address", "mail"]),
         (Phone, &["phone", "phone number", "telephone"]),
         (Upn, &["upn", "user principal name", "login"]),
         (Authorized, &["authorized", "authorised"]),
         (Active, &["active", "status"]),
         (Inactive, &["inactive"]),
-        (TerminatedOn, &["terminated on", "termination date", "terminated", "leaver date"]),
+        (
+            TerminatedOn,
+            &[
+                "terminated on",
+                "termination date",
+                "terminated",
+                "leaver date",
+            ],
+        ),
     ],
     signature: &[],
 };
@@ -287,11 +377,23 @@ const CSV_ASSETS: Preset = Preset {
     kind: Kind::Assets,
     columns: &[
         (ExternalId, &["external id", "id", "asset id"]),
-        (Hostname, &["hostname", "host name", "computer name", "device name", "name"]),
+        (
+            Hostname,
+            &[
+                "hostname",
+                "host name",
+                "computer name",
+                "device name",
+                "name",
+            ],
+        ),
         (AssetKind, &["asset kind", "kind", "type", "device type"]),
         (Serial, &["serial", "serial number"]),
         (CompanyExternalId, &["company external id", "company id"]),
-        (CompanyName, &["company name", "company", "client", "organization", "site"]),
+        (
+            CompanyName,
+            &["company name", "company", "client", "organization", "site"],
+        ),
         (AssignedUpn, &["assigned upn", "user", "assigned to"]),
         (RmmId, &["rmm id", "device id"]),
         (RmmUrl, &["rmm url", "url", "link"]),
@@ -307,7 +409,10 @@ const CSV_RUNBOOKS: Preset = Preset {
         (Title, &["title", "name", "subject"]),
         (Body, &["body", "text", "content", "article"]),
         (CompanyExternalId, &["company external id", "company id"]),
-        (CompanyName, &["company name", "company", "client", "organization"]),
+        (
+            CompanyName,
+            &["company name", "company", "client", "organization"],
+        ),
     ],
     signature: &[],
 };
@@ -354,13 +459,21 @@ pub(crate) fn preset(source: Source, kind: Kind) -> &'static Preset {
     PRESETS
         .iter()
         .find(|p| p.source == source && p.kind == kind)
-        .or_else(|| PRESETS.iter().find(|p| p.source == Source::Csv && p.kind == kind))
+        .or_else(|| {
+            PRESETS
+                .iter()
+                .find(|p| p.source == Source::Csv && p.kind == kind)
+        })
         .unwrap_or(&CSV_COMPANIES)
 }
 
 /// A header compared loosely: lower case, `_` and `-` as spaces, runs of spaces as one.
 pub(crate) fn loose(header: &str) -> String {
-    let lowered = header.trim().trim_end_matches(':').to_lowercase().replace(['_', '-', '.'], " ");
+    let lowered = header
+        .trim()
+        .trim_end_matches(':')
+        .to_lowercase()
+        .replace(['_', '-', '.'], " ");
     lowered.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -382,13 +495,35 @@ fn kind_from_name(file_name: &str) -> Option<Kind> {
 }
 
 /// How well a preset fits the headers: each column it would fill counts 2 (its first-choice
-/// name 1 more), each signature column 3, the file's name agreeing on the kind 2.
-fn score(preset: &Preset, headers: &[String], loose_headers: &[String], name_kind: Option<Kind>) -> (usize, usize) {
+/// name 1 more), each signature column 3, the file's (or sheet's) name agreeing on the kind 2;
+/// no column for the kind's name (company name, contact name, hostname, title) costs 4.
+fn score(
+    preset: &Preset,
+    headers: &[String],
+    loose_headers: &[String],
+    name_kind: Option<Kind>,
+) -> (usize, usize) {
     let mut total = 0;
-    for (_, names) in preset.columns {
-        if let Some(rank) = names.iter().position(|n| loose_headers.iter().any(|h| h == n)) {
+    let mut matched = Vec::new();
+    for (field, names) in preset.columns {
+        if let Some(rank) = names
+            .iter()
+            .position(|n| loose_headers.iter().any(|h| h == n))
+        {
             total += if rank == 0 { 3 } else { 2 };
+            matched.push(*field);
         }
+    }
+    // A kind whose name-like column is not there is an unlikely reading of the file.
+    let has = |fields: &[Field]| fields.iter().any(|f| matched.contains(f));
+    let named = match preset.kind {
+        Kind::Companies => has(&[Name]),
+        Kind::Contacts => has(&[Name, FirstName, LastName]),
+        Kind::Assets => has(&[Hostname]),
+        Kind::Runbooks => has(&[Title]),
+    };
+    if !named {
+        total = total.saturating_sub(4);
     }
     let signatures = preset
         .signature
@@ -402,7 +537,8 @@ fn score(preset: &Preset, headers: &[String], loose_headers: &[String], name_kin
     (total, signatures)
 }
 
-/// The source and kind of a table from its headers (and its file's name), within what the
+/// The source and kind of a table from its headers (and `name`: the file's name, with the
+/// sheet's or entry's name after it), within what the
 /// caller fixed. A tool is only chosen when at least one of its signature columns is there;
 /// otherwise the file is a generic CSV.
 pub(crate) fn detect(
@@ -447,31 +583,130 @@ mod tests {
     #[test]
     fn each_tool_is_recognized_by_its_own_columns() {
         let cases: &[(&[&str], Source, Kind)] = &[
-            (&["Contact ID", "First Name", "Last Name", "Organization ID", "Organization Name", "Email Address", "Active"], Source::Autotask, Kind::Contacts),
-            (&["Name", "Number", "Phone", "Address 1", "Classification"], Source::Autotask, Kind::Companies),
-            (&["Company Identifier", "Company", "Status", "Phone"], Source::ConnectWise, Kind::Companies),
-            (&["Configuration Name", "Configuration Type", "Company Identifier", "Serial Number", "Tag Number"], Source::ConnectWise, Kind::Assets),
-            (&["ID", "Name", "Client Name", "Email Address", "Network Login", "Inactive"], Source::Halo, Kind::Contacts),
-            (&["id", "first_name", "last_name", "organization_id", "organization_name", "contact_emails"], Source::ItGlue, Kind::Contacts),
-            (&["Hostname", "Site Name", "Site UID", "Device UID", "Device Type", "Serial Number"], Source::Datto, Kind::Assets),
-            (&["ID", "System Name", "Display Name", "Organization", "Role", "Serial Number"], Source::NinjaOne, Kind::Assets),
-            (&["id", "name", "company_name", "asset_layout", "primary_serial"], Source::Hudu, Kind::Assets),
+            (
+                &[
+                    "Contact ID",
+                    "First Name",
+                    "Last Name",
+                    "Organization ID",
+                    "Organization Name",
+                    "Email Address",
+                    "Active",
+                ],
+                Source::Autotask,
+                Kind::Contacts,
+            ),
+            (
+                &["Name", "Number", "Phone", "Address 1", "Classification"],
+                Source::Autotask,
+                Kind::Companies,
+            ),
+            (
+                &["Company Identifier", "Company", "Status", "Phone"],
+                Source::ConnectWise,
+                Kind::Companies,
+            ),
+            (
+                &[
+                    "Configuration Name",
+                    "Configuration Type",
+                    "Company Identifier",
+                    "Serial Number",
+                    "Tag Number",
+                ],
+                Source::ConnectWise,
+                Kind::Assets,
+            ),
+            (
+                &[
+                    "ID",
+                    "Name",
+                    "Client Name",
+                    "Email Address",
+                    "Network Login",
+                    "Inactive",
+                ],
+                Source::Halo,
+                Kind::Contacts,
+            ),
+            (
+                &[
+                    "id",
+                    "first_name",
+                    "last_name",
+                    "organization_id",
+                    "organization_name",
+                    "contact_emails",
+                ],
+                Source::ItGlue,
+                Kind::Contacts,
+            ),
+            (
+                &[
+                    "Hostname",
+                    "Site Name",
+                    "Site UID",
+                    "Device UID",
+                    "Device Type",
+                    "Serial Number",
+                ],
+                Source::Datto,
+                Kind::Assets,
+            ),
+            (
+                &[
+                    "ID",
+                    "System Name",
+                    "Display Name",
+                    "Organization",
+                    "Role",
+                    "Serial Number",
+                ],
+                Source::NinjaOne,
+                Kind::Assets,
+            ),
+            (
+                &[
+                    "id",
+                    "name",
+                    "company_name",
+                    "asset_layout",
+                    "primary_serial",
+                ],
+                Source::Hudu,
+                Kind::Assets,
+            ),
         ];
         for (list, source, kind) in cases {
-            assert_eq!(detect(&headers(list), "export.csv", None, None), (*source, *kind), "{list:?}");
+            assert_eq!(
+                detect(&headers(list), "export.csv", None, None),
+                (*source, *kind),
+                "{list:?}"
+            );
         }
     }
 
     #[test]
     fn without_a_signature_column_a_file_is_a_generic_csv() {
-        let got = detect(&headers(&["name", "email", "company", "phone"]), "people.csv", None, None);
+        let got = detect(
+            &headers(&["name", "email", "company", "phone"]),
+            "people.csv",
+            None,
+            None,
+        );
         assert_eq!(got, (Source::Csv, Kind::Contacts));
     }
 
     #[test]
     fn the_caller_can_fix_source_and_kind() {
         let h = headers(&["Name", "Phone"]);
-        assert_eq!(detect(&h, "x.csv", Some(Source::Halo), Some(Kind::Companies)), (Source::Halo, Kind::Companies));
-        assert_eq!(detect(&h, "x.csv", None, Some(Kind::Contacts)).1, Kind::Contacts);
+        assert_eq!(
+            detect(&h, "x.csv", Some(Source::Halo), Some(Kind::Companies)),
+            (Source::Halo, Kind::Companies)
+        );
+        assert_eq!(
+            detect(&h, "x.csv", None, Some(Kind::Contacts)).1,
+            Kind::Contacts
+        );
     }
 }

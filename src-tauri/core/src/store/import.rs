@@ -1137,7 +1137,7 @@ fn feed(
     for row in rows {
         engine.row(row?)?;
         done += 1;
-        if done % PROGRESS_EVERY == 0 && !progress(report(done)) {
+        if done.is_multiple_of(PROGRESS_EVERY) && !progress(report(done)) {
             return Err(Error::ImportCancelled);
         }
     }

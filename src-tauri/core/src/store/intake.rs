@@ -9,13 +9,21 @@ use chrono::{DateTime, Utc};
 
 impl Store {
     /// What "Open ticket" would refuse with these intake values, and the priority it would store,
-    /// for a ticket opened now on the template new tickets get.
+    /// for `ticket` (on the template version it pinned) or, without one, for a ticket started now
+    /// on the template new tickets get.
     pub fn preview_intake(
         &self,
+        ticket: Option<i64>,
         steps: &[IntakeStep],
         now: DateTime<Utc>,
     ) -> Result<IntakePreview> {
-        let tmpl = self.published_template()?;
+        let tmpl = match ticket {
+            Some(id) => {
+                let t = self.ticket(id)?;
+                self.template(&t.template_key, t.template_version)?
+            }
+            None => self.published_template()?,
+        };
         let lookup = self.lookup();
         let ctx = Ctx {
             now,

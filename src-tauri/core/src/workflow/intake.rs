@@ -88,6 +88,10 @@ pub fn intake_preview(tmpl: &Template, submitted: &[IntakeStep], ctx: &Ctx) -> I
     let intake = tmpl.phases.iter().filter(|p| p.key == "intake");
     for step in intake.flat_map(|p| p.steps.iter()) {
         let mut vals: Values = values_of(&step.key);
+        if !step.required && vals.is_empty() {
+            // An optional step left alone is not part of opening the ticket.
+            continue;
+        }
         if step.gate == Gate::SetPriority {
             match priority_decision(&vals, ctx.lookup) {
                 Ok((_, _, decision)) => {
