@@ -21,6 +21,7 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
     builder
         .manage(state)
         .manage(window_close::Closing::default())
+        .manage(commands::import::ImportEnv::default())
         .plugin(tauri_plugin_dialog::init())
         .on_window_event(window_close::on_window_event)
         .invoke_handler(tauri::generate_handler![
@@ -90,6 +91,15 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::reports::print_report,
             commands::reports::batch_export,
             commands::reports::cancel_batch_export,
+            commands::import::import_inspect,
+            commands::import::import_preview,
+            commands::import::import_plan,
+            commands::import::import_run,
+            commands::import::import_cancel,
+            commands::import::import_batches,
+            commands::import::import_undo,
+            commands::import::import_write_errors,
+            commands::import::export_records,
             commands::reports::get_report_settings,
             commands::reports::set_paper_size,
             commands::reports::set_msp_name,

@@ -5,6 +5,7 @@ pub mod diagnostics;
 pub mod directory;
 pub mod fields;
 pub mod handover;
+pub mod import;
 pub mod mail;
 pub mod qbr;
 pub mod queue;

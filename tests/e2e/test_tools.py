@@ -128,6 +128,8 @@ def test_the_remote_session_button_opens_the_companys_link_for_the_tickets_asset
     button.click()
     page.wait("step-tool-opened")
     page.d.execute_script("arguments[0].scrollIntoView({block: 'start'})", ticket.step(6))
+    # Bringing a step into view scrolls the checklist, never the window: the header stays.
+    assert page.d.execute_script("return document.scrollingElement.scrollTop") == 0
     page.screenshot(shots / "tools-step-buttons.png")
     want = f"https://tailspin.screenconnect.com/Host#Access/All%20Machines//{HOSTNAME}"
     page.until(lambda: opened.exists(), message="no link reached the opener")

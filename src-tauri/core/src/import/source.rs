@@ -503,7 +503,7 @@ fn score(
     loose_headers: &[String],
     name_kind: Option<Kind>,
 ) -> (usize, usize) {
-    let mut total = 0;
+    let mut total: usize = 0;
     let mut matched = Vec::new();
     for (field, names) in preset.columns {
         if let Some(rank) = names
