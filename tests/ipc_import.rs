@@ -242,7 +242,7 @@ fn dry_run_then_import_then_undo_with_an_error_file() {
         let text = std::fs::read_to_string(f.as_str().unwrap()).unwrap();
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let header = reader.headers().unwrap().clone();
-        assert_eq!(header.iter().last(), Some("error"));
+        assert_eq!(header.iter().next_back(), Some("error"));
         for rec in reader.records() {
             let rec = rec.unwrap();
             assert_eq!(rec.len(), header.len());
@@ -316,17 +316,73 @@ fn dry_run_then_import_then_undo_with_an_error_file() {
     assert!(!code(invoke(&w, "import_undo", json!({"batch": batch}))).is_empty());
 }
 
+/// An empty desk whose first progress message holds the import until `release` is sent.
+fn desk_held() -> (
+    tauri::App<Mock>,
+    WebviewWindow<Mock>,
+    std::sync::mpsc::Receiver<()>,
+    std::sync::mpsc::SyncSender<()>,
+) {
+    let (arrived_tx, arrived) = std::sync::mpsc::sync_channel::<()>(1);
+    let (release, release_rx) = std::sync::mpsc::sync_channel::<()>(1);
+    let release_rx = Mutex::new(Some(release_rx));
+    let builder = mock_builder().channel_interceptor(move |_, _, _, _| {
+        // Only the first message is held; later ones pass.
+        if let Some(rx) = release_rx.lock().unwrap().take() {
+            let _ = arrived_tx.send(());
+            let _ = rx.recv();
+        }
+        true
+    });
+    let app = ticketflow_lib::configure(builder, state())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let w = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    set_up(&w);
+    (app, w, arrived, release)
+}
+
 #[test]
-fn cancel_only_answers_true_while_an_import_runs() {
-    let (_app, w) = desk();
+fn a_cancelled_import_writes_nothing_and_cancel_says_whether_one_ran() {
+    let (_app, w, arrived, release) = desk_held();
     assert_eq!(
         invoke(&w, "import_cancel", json!({})).unwrap(),
         json!(false)
     );
-    // A cancel before a run does not stop the next run: the flag is reset when one starts.
-    let tables = inspect(&w, &autotask());
+    // Enough rows for progress reports (one per 1,000 rows).
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("companies.csv");
+    let mut text = String::from("name,tier\r\n");
+    for i in 0..5000 {
+        text.push_str(&format!("Client {i:05},silver\r\n"));
+    }
+    std::fs::write(&big, text).unwrap();
+    let tables = inspect(&w, &[big.display().to_string()]);
+    let w2 = w.clone();
+    let args = run_args(&tables);
+    let run = std::thread::spawn(move || invoke(&w2, "import_run", args));
+    arrived
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("a progress report");
+    // While it runs, a second import is refused and cancel answers true.
+    assert_eq!(
+        code(invoke(&w, "import_plan", run_args(&tables))),
+        "INVALID_INPUT"
+    );
+    assert_eq!(invoke(&w, "import_cancel", json!({})).unwrap(), json!(true));
+    release.send(()).unwrap();
+    assert_eq!(code(run.join().unwrap()), "IMPORT_CANCELLED");
+    assert_eq!(invoke(&w, "list_companies", json!({})).unwrap(), json!([]));
+    assert_eq!(invoke(&w, "import_batches", json!({})).unwrap(), json!([]));
+    // The next run starts afresh: the cancel does not linger.
+    assert_eq!(
+        invoke(&w, "import_cancel", json!({})).unwrap(),
+        json!(false)
+    );
     let done = invoke(&w, "import_run", run_args(&tables)).unwrap();
-    assert!(done["batch_id"].is_i64());
+    assert_eq!(done["counts"]["created"], 5000);
 }
 
 #[test]

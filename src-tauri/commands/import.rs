@@ -279,11 +279,9 @@ fn with_progress(
     ) -> Result<ImportReport, ErrorPayload>,
 ) -> Result<ImportReport, ErrorPayload> {
     let _running = env.claim()?;
-    let (used, request, mut rows) =
-        guarded(|| request_of(tables, mode, default_tier)).map_err(|e| {
-            *env.last.lock().unwrap_or_else(PoisonError::into_inner) = None;
-            e
-        })?;
+    // A failed or cancelled run leaves no error file behind from an earlier one.
+    *env.last.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    let (used, request, mut rows) = guarded(|| request_of(tables, mode, default_tier))?;
     let cancel = Arc::clone(&env.cancel);
     let mut progress = |p: ImportProgress| {
         // A window that went away stops listening; the import still finishes.

@@ -602,3 +602,52 @@ fn a_workbook_gives_one_plan_per_sheet_and_values_past_the_last_header_are_probl
     assert_eq!(problem(&rows[1]).0, codes::ROW_SHAPE);
     assert!(!company(&rows[2]).active);
 }
+
+/// Reads everything `inspect` finds in `path`; what matters is that nothing panics and every
+/// error is one of the import's coded errors (or an I/O error).
+fn read_everything(path: &Path) {
+    match inspect(path, None, None, &[]) {
+        Ok(plans) => {
+            for plan in plans {
+                let _ = preview(path, &plan, 5).unwrap();
+                if let Ok(rows) = rows(path, &plan) {
+                    for row in rows {
+                        if let Err(p) = &row.record {
+                            assert!(p.code.starts_with("IMPORT_"), "{p:?}");
+                        }
+                    }
+                }
+            }
+        }
+        Err(e) => assert!(
+            e.code().starts_with("IMPORT_") || e.code() == "IO_ERROR",
+            "{}: {e}",
+            e.code()
+        ),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4096)) {
+        let (_dir, path) = temp_file("any.csv", &bytes);
+        read_everything(&path);
+    }
+
+    #[test]
+    fn damaged_itglue_and_xlsx_files_never_panic(
+        which in 0usize..2,
+        flips in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 1..8),
+    ) {
+        let name = ["itglue/export.zip", "halo/users.xlsx"][which];
+        let mut bytes = std::fs::read(fixture(name)).unwrap();
+        for (at, value) in flips {
+            let at = at % bytes.len();
+            bytes[at] = value;
+        }
+        let (_dir, path) = temp_file(name.rsplit('/').next().unwrap(), &bytes);
+        read_everything(&path);
+    }
+}

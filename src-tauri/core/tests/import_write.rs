@@ -915,3 +915,49 @@ fn exports_keep_to_the_client_and_the_days_asked_for() {
         .unwrap_err();
     assert_eq!(e.code(), "NOT_FOUND");
 }
+
+/// A file with one id (or one natural key) on two rows: the first row writes the record, the
+/// second is refused naming why, so the file's later row never silently overwrites the earlier.
+#[test]
+fn a_second_row_for_the_same_record_is_refused_not_merged() {
+    let (_dir, path, mut desk) = desk();
+    let rows = vec![
+        company(Some("C-1"), "Wingtip Import Test GmbH"),
+        Incoming::Contact(contact(
+            Some("P-7"),
+            of(Some("C-1"), None),
+            "Jana Müller",
+            Some("jana@fabrikam.example"),
+        )),
+        Incoming::Contact(contact(
+            Some("P-7"),
+            of(Some("C-1"), None),
+            "Jana Mueller-Schmidt",
+            Some("jana.ms@fabrikam.example"),
+        )),
+        asset(None, of(Some("C-1"), None), "FAB-PC-01"),
+        asset(None, of(Some("C-1"), None), "fab-pc-01"),
+    ];
+    let dry = plan(&desk.store, ImportMode::Both, rows.clone());
+    let r = run(&mut desk.store, ImportMode::Both, rows).unwrap();
+    assert_eq!(
+        dry.counts, r.counts,
+        "the dry run counts what the commit does"
+    );
+    assert_eq!((r.counts.created, r.counts.refused), (3, 2), "{r:?}");
+    let codes: Vec<(u64, &str)> = r
+        .refused
+        .iter()
+        .map(|x| (x.line, x.code.as_str()))
+        .collect();
+    assert_eq!(codes, vec![(4, "DUPLICATE_ROW"), (6, "DUPLICATE_ROW")]);
+    let name: String = Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "SELECT name FROM contacts WHERE email = 'jana@fabrikam.example'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(name, "Jana Müller", "the first row's values stand");
+}

@@ -57,7 +57,10 @@ fn open_with(
             v.entry("priority".into()).or_insert(json!(shown));
         }
         let t = d.store.ticket(id).unwrap();
-        let tmpl = d.store.template(&t.template_key, t.template_version).unwrap();
+        let tmpl = d
+            .store
+            .template(&t.template_key, t.template_version)
+            .unwrap();
         let n = tmpl.number_of(&s.key).unwrap();
         d.step(id, n, Value::Object(v.into_iter().collect()))
             .unwrap();
@@ -317,7 +320,12 @@ fn a_desk_intake_step_is_previewed_and_a_ticket_keeps_its_version() {
     let before = d.new_ticket();
     let now = d.now;
     d.store
-        .publish_imported_template(&renumbered_template(), "site access at intake", "admin", now)
+        .publish_imported_template(
+            &renumbered_template(),
+            "site access at intake",
+            "admin",
+            now,
+        )
         .unwrap();
     let (caller, asset) = (d.caller.id, d.asset.id);
     let steps = intake(

@@ -826,3 +826,116 @@ export function chooseTemplateImportFile(): Promise<string | null> {
     return typeof picked === "string" ? picked : null;
   });
 }
+
+// -- Import and export (issue 16) ----------------------------------------------------------------
+
+/** One table of a chosen file and how the core will read it (a shell type, not generated). */
+export type ImportTable = { path: string; plan: import("./bindings").ImportPlan };
+
+/** The native open dialog for files to import (CSV, XLSX, XLS, an IT Glue ZIP); [] when cancelled. */
+export function chooseImportFiles(): Promise<string[]> {
+  return dialog(async () => {
+    const picked = await openDialog({
+      title: "Import files",
+      multiple: true,
+      directory: false,
+      filters: [
+        { name: "CSV, workbook or IT Glue export", extensions: ["csv", "txt", "xlsx", "xls", "zip"] },
+      ],
+    });
+    if (picked === null) return [];
+    return (Array.isArray(picked) ? picked : [picked]).filter((p) => typeof p === "string");
+  });
+}
+
+/** The native save dialog for a `.csv` or `.xlsx` file, proposing `defaultName`; null when cancelled. */
+export function chooseSpreadsheetFile(
+  title: string,
+  defaultName: string,
+  format: import("./bindings").ExportFormat,
+): Promise<string | null> {
+  return dialog(() =>
+    saveDialog({
+      title,
+      defaultPath: defaultName,
+      filters:
+        format === "xlsx"
+          ? [{ name: "Excel workbook", extensions: ["xlsx"] }]
+          : [{ name: "CSV file", extensions: ["csv"] }],
+    }),
+  );
+}
+
+/** What each file holds: one plan per table, companies first; `overrides` re-map columns. */
+export function importInspect(
+  paths: string[],
+  overrides: import("./bindings").ImportColumnMap[] = [],
+  source: import("./bindings").ImportSource | null = null,
+  kind: import("./bindings").ImportKind | null = null,
+): Promise<ImportTable[]> {
+  return call<ImportTable[]>("import_inspect", { paths, source, kind, overrides });
+}
+
+/** The first `rows` rows of a table as they will be stored (or why each cannot be). */
+export function importPreview(
+  table: ImportTable,
+  rows: number,
+): Promise<import("./bindings").ImportPreviewRow[]> {
+  return call("import_preview", { path: table.path, plan: table.plan, rows });
+}
+
+type ImportArgs = {
+  tables: ImportTable[];
+  mode: import("./bindings").ImportMode;
+  defaultTier: import("./bindings").Tier;
+};
+
+/** The dry run: counts a commit would create, update, skip and refuse. Nothing is written. */
+export function importPlan(
+  args: ImportArgs,
+  onProgress: (p: import("./bindings").ImportProgress) => void,
+): Promise<import("./bindings").ImportReport> {
+  const channel = new Channel<import("./bindings").ImportProgress>(onProgress);
+  return call("import_plan", { ...args, onProgress: channel });
+}
+
+/** The import as one batch; `onProgress` hears every 1,000 rows. */
+export function importRun(
+  args: ImportArgs,
+  onProgress: (p: import("./bindings").ImportProgress) => void,
+): Promise<import("./bindings").ImportReport> {
+  const channel = new Channel<import("./bindings").ImportProgress>(onProgress);
+  return call("import_run", { ...args, onProgress: channel });
+}
+
+/** Stops the running import or dry run (nothing is written); false when none was running. */
+export function importCancel(): Promise<boolean> {
+  return call<boolean>("import_cancel", {});
+}
+
+/** Every import batch, newest first. */
+export function importBatches(): Promise<import("./bindings").ImportBatch[]> {
+  return call("import_batches", {});
+}
+
+/** "Undo this import": what was removed, restored, and kept (with why). */
+export function importUndo(batch: number): Promise<import("./bindings").UndoReport> {
+  return call("import_undo", { batch });
+}
+
+/** Writes the last dry run's or import's refused rows (input cells + `error`); the files written. */
+export function importWriteErrors(path: string): Promise<string[]> {
+  return call<string[]>("import_write_errors", { path });
+}
+
+/** Exports every record of `kind` (optionally one client's, and days `from`–`to`) to `path`. */
+export function exportRecords(args: {
+  kind: import("./bindings").ExportKind;
+  companyId: number | null;
+  from: string | null;
+  to: string | null;
+  format: import("./bindings").ExportFormat;
+  path: string;
+}): Promise<import("./bindings").ExportSummary> {
+  return call("export_records", args);
+}

@@ -17,6 +17,7 @@ describe("parseRoute", () => {
     ["#/runbooks/x", { name: "runbooks", entryId: null }],
     ["#/technicians", { name: "technicians" }],
     ["#/templates", { name: "templates" }],
+    ["#/import", { name: "import" }],
     ["#/ticket/abc", { name: "queue" }],
     ["#/ticket/0", { name: "queue" }],
     ["#/nowhere", { name: "queue" }],
@@ -37,6 +38,7 @@ describe("parseRoute", () => {
       { name: "runbooks", entryId: 5 },
       { name: "technicians" },
       { name: "templates" },
+      { name: "import" },
     ];
     for (const route of routes) expect(parseRoute(routeHash(route))).toEqual(route);
   });

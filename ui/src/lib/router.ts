@@ -1,7 +1,7 @@
 // Screens are addressed by the URL hash, so a route survives a reload and the window tests (or a
 // screenshot) can open a screen directly: #/ (queue), #/intake, #/intake/12, #/ticket/12,
 // #/directory, #/directory/3, #/reports, #/search, #/runbooks, #/runbooks/7, #/technicians,
-// #/templates.
+// #/templates, #/import.
 
 export type Route =
   | { name: "queue" }
@@ -12,6 +12,7 @@ export type Route =
   | { name: "search" }
   | { name: "technicians" }
   | { name: "templates" }
+  | { name: "import" }
   | { name: "runbooks"; entryId: number | null };
 
 function id(text: string | undefined): number | null {
@@ -39,6 +40,8 @@ export function parseRoute(hash: string): Route {
       return { name: "technicians" };
     case "templates":
       return { name: "templates" };
+    case "import":
+      return { name: "import" };
     case "runbooks":
       return { name: "runbooks", entryId: id(arg) };
     default:
@@ -64,6 +67,8 @@ export function routeHash(route: Route): string {
       return "#/technicians";
     case "templates":
       return "#/templates";
+    case "import":
+      return "#/import";
     case "runbooks":
       return route.entryId === null ? "#/runbooks" : `#/runbooks/${route.entryId}`;
   }

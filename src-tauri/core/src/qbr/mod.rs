@@ -16,9 +16,9 @@ mod stats;
 mod text;
 
 pub use csv::tickets_csv;
+pub(crate) use facts::LIVE_STEPS;
 pub use figures::compute;
 pub use input::{LiveTicket, QbrInput, SealedFigures, SealedTicket};
-pub(crate) use facts::LIVE_STEPS;
 pub use period::{
     presets, presets_at, previous, quarter_start, QbrComparison, QbrPeriod, QbrPresets,
 };

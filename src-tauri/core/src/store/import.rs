@@ -679,6 +679,34 @@ impl<'c> Engine<'c> {
         Ok(())
     }
 
+    /// What becomes of a row before anything is written: refused when an earlier row of this
+    /// import already wrote (or matched) the same record — a file with a duplicate id or key
+    /// would otherwise have its second row silently overwrite the first —, else what the mode
+    /// makes of the match. `None`: go on and write.
+    fn settle(&self, kind: RecordKind, found: Option<(i64, bool)>) -> Result<Option<Row>> {
+        if let Some((id, _)) = found {
+            let seen: bool = self
+                .conn
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM import_changes
+                                    WHERE kind = ?1 AND record_id = ?2 AND batch_id = ?3)
+                         OR EXISTS (SELECT 1 FROM external_ids
+                                    WHERE kind = ?1 AND record_id = ?2 AND batch_id = ?3)",
+                )?
+                .query_row(params![kind.as_str(), id, self.batch_id], |r| r.get(0))?;
+            if seen {
+                return Ok(Some(Err(RowProblem::new(
+                    "DUPLICATE_ROW",
+                    format!(
+                        "an earlier row of this import already holds this {} (same id or key): keep one row per record and import again",
+                        kind.as_str()
+                    ),
+                ))));
+            }
+        }
+        Ok(self.decide(found).map(Ok))
+    }
+
     /// What the mode makes of a match (or of no match), before anything is written.
     fn decide(&self, found: Option<(i64, bool)>) -> Option<Did> {
         match (found, self.mode) {
@@ -751,8 +779,8 @@ impl<'c> Engine<'c> {
         let name = c.name.trim();
         let ext = given(&c.external_id);
         let found = self.find(RecordKind::Company, ext, || self.company_named(name))?;
-        if let Some(did) = self.decide(found) {
-            return Ok(Ok(did));
+        if let Some(row) = self.settle(RecordKind::Company, found)? {
+            return Ok(row);
         }
         // Any company of that name other than the one matched: the name is taken.
         let holder = self.company_named(name)?;
@@ -870,8 +898,8 @@ impl<'c> Engine<'c> {
             };
             Ok(found.optional()?)
         })?;
-        if let Some(did) = self.decide(found) {
-            return Ok(Ok(did));
+        if let Some(row) = self.settle(RecordKind::Contact, found)? {
+            return Ok(row);
         }
         match found {
             None => {
@@ -960,8 +988,8 @@ impl<'c> Engine<'c> {
                 .query_row(params![company_id, hostname], |r| r.get("id"))
                 .optional()?)
         })?;
-        if let Some(did) = self.decide(found) {
-            return Ok(Ok(did));
+        if let Some(row) = self.settle(RecordKind::Asset, found)? {
+            return Ok(row);
         }
         match found {
             None => {
@@ -1050,8 +1078,8 @@ impl<'c> Engine<'c> {
                 .query_row(params![company_id, title], |r| r.get("id"))
                 .optional()?)
         })?;
-        if let Some(did) = self.decide(found) {
-            return Ok(Ok(did));
+        if let Some(row) = self.settle(RecordKind::Runbook, found)? {
+            return Ok(row);
         }
         match found {
             None => {

@@ -14,8 +14,7 @@ use crate::template::diff::{diff, TemplateChange};
 use crate::template::exchange::{from_bytes, MAX_FILE_BYTES};
 use crate::template::versions::{
     as_version, check_note, check_publishable, problems, protected_steps, same_content, step_count,
-    TemplateDraft,
-    TemplateOverview, TemplateVersionInfo, DESK_TEMPLATE_KEY,
+    TemplateDraft, TemplateOverview, TemplateVersionInfo, DESK_TEMPLATE_KEY,
 };
 use crate::template::Template;
 use crate::workflow::Change;

@@ -4,7 +4,9 @@ use super::{Change, Ctx};
 use crate::error::{Error, Result};
 use crate::priority::{Impact, Priority, PriorityDecision, Urgency};
 use crate::sla::{evaluate, Pause, SlaState, SlaStatus, Timer};
-use crate::template::{builtin as b, custom_stage_of, Condition, CustomStage, Gate, Step, Template};
+use crate::template::{
+    builtin as b, custom_stage_of, Condition, CustomStage, Gate, Step, Template,
+};
 use crate::ticket::{StepRecord, Ticket, TicketStatus, Values};
 use crate::workflow::Lookup;
 use serde::Serialize;
