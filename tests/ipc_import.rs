@@ -154,7 +154,7 @@ fn the_source_is_recognized_and_an_edited_mapping_is_the_cores_own() {
     .unwrap();
     let rows = preview.as_array().unwrap();
     assert_eq!(rows.len(), 3);
-    assert_eq!(rows[0]["record"]["kind"], "contact");
+    assert_eq!(rows[0]["record"]["record"], "contact");
     assert_eq!(rows[0]["record"]["name"], "Dana Reyes");
     assert_eq!(rows[0]["record"]["phone"], Value::Null);
     // Lee Park is inactive in Autotask: not authorized in the desk.

@@ -130,6 +130,22 @@ def test_autotask_files_are_mapped_previewed_dry_run_imported_undone_and_exporte
         [p.get_attribute("data-code") for p in problems]
     page.screenshot(shots / "import-mapping-preview-1024x700.png")
 
+    # -- A required field left without a column is flagged, and nothing can run until mapped -----
+    table_tab(page, "companies").click()
+    page.until(lambda: page.find("import-kind").get_attribute("data-kind") == "companies")
+    Select(page.find("import-map-field", map_row(page, "Name"))).select_by_value("")
+    page.until(lambda: [li.get_attribute("data-field") for li in
+                        page.find("import-missing").find_elements("css selector", "li")] == ["name"],
+               message=lambda: page.errors())
+    assert table_tab(page, "companies").get_attribute("data-ready") == "false"
+    assert not page.find("import-start").is_enabled()
+    assert not page.find("import-dry-run").is_enabled()
+    Select(page.find("import-map-field", map_row(page, "Name"))).select_by_value("name")
+    page.until(lambda: not page.find_all("import-missing"), message=lambda: page.errors())
+    page.wait_enabled("import-start")
+    table_tab(page, "contacts").click()
+    page.until(lambda: "Phone" in [page.text(c) for c in page.find_all("import-unknown-column")])
+
     # -- Dry run: counts and refused rows, nothing written -----------------------------------------
     page.click("import-dry-run")
     page.until(lambda: page.find_all("import-counts"), timeout=60,

@@ -1339,7 +1339,7 @@ export type ImportRunbook = { source: ImportSource, external_id: string | null,
  */
 company_external_id: string | null, company_name: string | null, title: string, body: string, };
 
-export type ImportRecord = { "kind": "company" } & ImportCompany | { "kind": "contact" } & ImportContact | { "kind": "asset" } & ImportAsset | { "kind": "runbook" } & ImportRunbook;
+export type ImportRecord = { "record": "company" } & ImportCompany | { "record": "contact" } & ImportContact | { "record": "asset" } & ImportAsset | { "record": "runbook" } & ImportRunbook;
 
 export type ImportPreviewRow = { line: number, raw: Array<string>, record: ImportRecord | null, problem: ImportRowProblem | null, };
 

@@ -64,7 +64,7 @@ describe("mapping", () => {
 describe("preview rows", () => {
   it("shows a contact as stored, cell for cell with the columns", () => {
     const record = {
-      kind: "contact",
+      record: "contact",
       source: "autotask",
       external_id: "203",
       company_external_id: "AT-1001",
@@ -82,8 +82,9 @@ describe("preview rows", () => {
   });
 
   it("goes by the table's kind: an asset's own kind overwrites the record's tag", () => {
-    // What the core sends for an asset: its `kind` is the device type, not "asset".
+    // What the core sends for an asset: tagged `record`, its own `kind` the device type.
     const record = {
+      record: "asset",
       kind: "workstation",
       source: "csv",
       external_id: null,
@@ -100,7 +101,7 @@ describe("preview rows", () => {
 
   it("shortens a long runbook text and names a desk-wide entry", () => {
     const record = {
-      kind: "runbook",
+      record: "runbook",
       source: "itglue",
       external_id: null,
       company_external_id: null,

@@ -165,7 +165,7 @@ export function storedRow(kind: ImportKind, record: ImportRecord): string[] {
       return [
         r.hostname,
         t(r.company_name ?? r.company_external_id),
-        r.kind === "asset" ? "" : t(r.kind),
+        t(r.kind),
         t(r.serial),
         t(r.rmm_url),
       ];

@@ -427,8 +427,9 @@ pub struct RunbookIn {
 }
 
 /// One row, normalized into what the desk stores.
+/// Tagged `record`, not `kind`: an asset has a `kind` of its own (the device type).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "record", rename_all = "snake_case")]
 #[ts(rename = "ImportRecord")]
 pub enum Record {
     Company(CompanyIn),
