@@ -118,16 +118,21 @@ fn inspect_all(
             format!("choose from 1 to {FILES_MAX} files to import"),
         ));
     }
-    let mut tables = Vec::new();
-    for path in paths {
-        let p = chosen_input(path)?;
-        for plan in import::inspect(&p, source, kind, overrides)? {
-            tables.push(ImportTable {
-                path: path.clone(),
+    let checked = paths
+        .iter()
+        .map(|p| chosen_input(p))
+        .collect::<ticketflow_core::Result<Vec<PathBuf>>>()?;
+    // A mapping applies to every file with its column (refused only when no file has it).
+    let mut tables: Vec<ImportTable> = import::inspect_all(&checked, source, kind, overrides)?
+        .into_iter()
+        .map(|(p, plan)| {
+            let i = checked.iter().position(|c| *c == p).unwrap_or_default();
+            ImportTable {
+                path: paths[i].clone(),
                 plan,
-            });
-        }
-    }
+            }
+        })
+        .collect();
     tables.sort_by_key(|t| Kind::ALL.iter().position(|k| *k == t.plan.kind));
     Ok(tables)
 }

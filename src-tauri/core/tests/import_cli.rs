@@ -297,3 +297,24 @@ fn exports_open_as_csv_and_xlsx() {
     assert_eq!(r.code, 3);
     assert!(r.stderr.contains(".csv or .xlsx"), "{}", r.stderr);
 }
+
+/// `--map` names a column of one file among several: it applies where the column is, and only a
+/// column no file has is refused.
+#[test]
+fn a_map_for_one_of_several_files_applies_where_its_column_is() {
+    let desk = CliDesk::new();
+    let companies = desk.file("companies.csv", COMPANIES);
+    let contacts = desk.file("contacts.csv", CONTACTS);
+    let (c, p) = (companies.to_str().unwrap(), contacts.to_str().unwrap());
+    // `authorized` is only in the contacts file: the map leaves it out there, and the companies
+    // file, which has no such column, is read as it is.
+    let r = desk.run(&["import", c, p, "--map", "authorized=-", "--dry-run"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = desk.run(&["import", c, p, "--map", "no_such_column=-", "--dry-run"]);
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("no column \"no_such_column\""),
+        "{}",
+        r.stderr
+    );
+}

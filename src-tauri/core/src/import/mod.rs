@@ -22,7 +22,7 @@ use crate::directory::Tier;
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use map::parse_override;
 pub use normalize::DateOrder;
@@ -550,6 +550,53 @@ pub fn inspect(
     kind: Option<Kind>,
     overrides: &[(String, String)],
 ) -> Result<Vec<Plan>> {
+    let mut used = vec![false; overrides.len()];
+    let plans = plans_of(path, source, kind, overrides, &mut used)?;
+    unused_override(&file_name(path), overrides, &used)?;
+    Ok(plans)
+}
+
+/// [`inspect`] for several files at once: each `--map` applies to every file that has its
+/// column, and is refused only when no file has it (a map meant for the contacts file does not
+/// make the companies file fail).
+pub fn inspect_all(
+    paths: &[PathBuf],
+    source: Option<Source>,
+    kind: Option<Kind>,
+    overrides: &[(String, String)],
+) -> Result<Vec<(PathBuf, Plan)>> {
+    let mut used = vec![false; overrides.len()];
+    let mut out = Vec::new();
+    for path in paths {
+        for plan in plans_of(path, source, kind, overrides, &mut used)? {
+            out.push((path.clone(), plan));
+        }
+    }
+    let names: Vec<String> = paths.iter().map(|p| file_name(p)).collect();
+    unused_override(&names.join(", "), overrides, &used)?;
+    Ok(out)
+}
+
+fn unused_override(names: &str, overrides: &[(String, String)], used: &[bool]) -> Result<()> {
+    match used.iter().position(|used| !used) {
+        Some(i) => Err(import_error(
+            codes::MAP_INVALID,
+            format!(
+                "--map {}={}: {names} has no column {:?}; the columns are listed by `import --dry-run`",
+                overrides[i].0, overrides[i].1, overrides[i].0
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn plans_of(
+    path: &Path,
+    source: Option<Source>,
+    kind: Option<Kind>,
+    overrides: &[(String, String)],
+    used_overrides: &mut [bool],
+) -> Result<Vec<Plan>> {
     let name = file_name(path);
     let heads = match container(path)? {
         Container::Text => vec![csv_file::head(path, SAMPLE_ROWS)?],
@@ -563,7 +610,6 @@ pub fn inspect(
         }
     };
     let mut plans = Vec::new();
-    let mut used_overrides = vec![false; overrides.len()];
     for head in heads {
         let guessed = match head.known {
             Some(known) => {
@@ -586,7 +632,7 @@ pub fn inspect(
         };
         let (source, kind) = guessed;
         let columns = map::columns(source, kind, &head.headers);
-        let columns = map::apply_overrides(columns, overrides, &mut used_overrides)?;
+        let columns = map::apply_overrides(columns, overrides, used_overrides)?;
         let unknown = map::unknown(&columns);
         let missing_required = map::missing_required(kind, &columns);
         let date_order = normalize::guess_date_order(&columns, &head.sample);
@@ -603,15 +649,6 @@ pub fn inspect(
             date_order,
             default_tier: None,
         });
-    }
-    if let Some(i) = used_overrides.iter().position(|used| !used) {
-        return Err(import_error(
-            codes::MAP_INVALID,
-            format!(
-                "--map {}={}: {name} has no column {:?}; the columns are listed by `import --dry-run`",
-                overrides[i].0, overrides[i].1, overrides[i].0
-            ),
-        ));
     }
     if plans.is_empty() {
         return Err(import_error(

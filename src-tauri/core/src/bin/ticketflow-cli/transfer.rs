@@ -72,11 +72,9 @@ pub fn import(store: &mut Store, a: ImportArgs) -> Result<ExitCode> {
         .collect::<Result<Vec<_>>>()?;
     // Every table of every file, companies first so that contacts and assets find them.
     let mut tables: Vec<(PathBuf, Plan)> = Vec::new();
-    for path in &a.files {
-        for mut plan in import::inspect(path, source, kind, &overrides)? {
-            plan.default_tier = Some(default_tier);
-            tables.push((path.clone(), plan));
-        }
+    for (path, mut plan) in import::inspect_all(&a.files, source, kind, &overrides)? {
+        plan.default_tier = Some(default_tier);
+        tables.push((path, plan));
     }
     tables.sort_by_key(|(_, p)| Kind::ALL.iter().position(|k| *k == p.kind));
     let sources: Vec<&str> = tables.iter().map(|(_, p)| p.source.as_str()).collect();
