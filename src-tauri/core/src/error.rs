@@ -129,7 +129,7 @@ pub enum Error {
     ToolUrlInvalid(String),
     #[error("this tool cannot be opened for the ticket: {0}")]
     ToolUnavailable(String),
-    #[error("the template cannot be published: {}", crate::template::versions::describe(.0))]
+    #[error("the template is refused: {}", crate::template::versions::describe(.0))]
     TemplateInvalid(Vec<crate::template::validate::TemplateProblem>),
     #[error("there is no template draft: start one (Templates, Edit) or import a file first")]
     NoTemplateDraft,
