@@ -165,27 +165,6 @@ fn reread(table: &ImportTable) -> ticketflow_core::Result<(PathBuf, Plan)> {
     Ok((path, plan))
 }
 
-/// Lines in a text file (a row estimate for the ETA); `None` for a workbook or archive.
-fn lines_in(path: &Path) -> Option<u64> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).ok()?;
-    let mut buf = vec![0u8; 1 << 16];
-    let mut lines = 0u64;
-    let mut first = true;
-    loop {
-        let n = f.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        if first && (buf[..n].starts_with(b"PK") || buf[..n].starts_with(&[0xD0, 0xCF])) {
-            return None;
-        }
-        first = false;
-        lines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
-    }
-    Some(lines.saturating_sub(1))
-}
-
 type RowStream = Box<dyn Iterator<Item = ticketflow_core::Result<IncomingRow>>>;
 
 /// The request and its rows for `tables` (re-read), checked to come from one system.
@@ -219,7 +198,7 @@ fn request_of(
             f.name = format!("{}:{part}", f.name);
         }
         files.push(f);
-        total = total.zip(lines_in(path)).map(|(t, n)| t + n);
+        total = total.zip(import::rows_estimate(path)).map(|(t, n)| t + n);
         let rows = import::rows(path, plan)?;
         streams.push(Box::new(
             rows.map(move |r| Ok(IncomingRow::from_read(i, r))),

@@ -37,27 +37,6 @@ fn record_kind(k: Kind) -> RecordKind {
     }
 }
 
-/// Lines in a text file (a row estimate for the ETA); `None` for a workbook or archive.
-fn lines_in(path: &Path) -> Option<u64> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).ok()?;
-    let mut buf = vec![0u8; 1 << 16];
-    let mut lines = 0u64;
-    let mut first = true;
-    loop {
-        let n = f.read(&mut buf).ok()?;
-        if n == 0 {
-            break;
-        }
-        if first && (buf[..n].starts_with(b"PK") || buf[..n].starts_with(&[0xD0, 0xCF])) {
-            return None;
-        }
-        first = false;
-        lines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
-    }
-    Some(lines.saturating_sub(1))
-}
-
 pub fn import(store: &mut Store, a: ImportArgs) -> Result<ExitCode> {
     let default_tier: Tier = a
         .default_tier
@@ -95,7 +74,7 @@ pub fn import(store: &mut Store, a: ImportArgs) -> Result<ExitCode> {
             f.name = format!("{}:{part}", f.name);
         }
         files.push(f);
-        total = total.zip(lines_in(path)).map(|(t, n)| t + n);
+        total = total.zip(import::rows_estimate(path)).map(|(t, n)| t + n);
     }
     for (path, plan) in &tables {
         let kind = record_kind(plan.kind);
