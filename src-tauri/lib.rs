@@ -44,6 +44,7 @@ pub fn configure<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R>
             commands::directory::list_incidents,
             commands::directory::list_companies,
             commands::directory::save_company,
+            commands::directory::set_company_active,
             commands::directory::list_contacts,
             commands::directory::save_contact,
             commands::directory::list_assets,

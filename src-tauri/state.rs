@@ -94,6 +94,29 @@ impl AppState {
         })
     }
 
+    /// [`AppState::with_store`] on a connection of its own, for long work (an import, its dry run,
+    /// its undo): the shared store is locked only to open that connection, so the window's reads
+    /// keep answering meanwhile (WAL), and its writes are `IMPORT_RUNNING` at once until `f` ends
+    /// instead of waiting out the busy timeout behind `f`'s transaction. An in-memory store has no
+    /// file to share: `f` runs on it under the lock, as [`AppState::with_store`] does.
+    pub(crate) fn with_own_connection<T>(
+        &self,
+        f: impl FnOnce(&mut Store, DateTime<Utc>) -> ticketflow_core::Result<T>,
+    ) -> Result<T, ErrorPayload> {
+        let opened = self.with_store(|store, _| {
+            Ok(store
+                .open_another()?
+                .map(|other| (other, store.hold_writes())))
+        })?;
+        match opened {
+            Some((mut other, _held)) => {
+                let now = self.clock.now();
+                guarded(|| f(&mut other, now))
+            }
+            None => self.with_store(f),
+        }
+    }
+
     /// Whether a hand-over is under way (a store that cannot answer is taken as not: it holds
     /// nothing to protect, and the window must stay closable).
     pub(crate) fn in_handover(&self) -> bool {

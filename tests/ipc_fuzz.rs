@@ -46,6 +46,7 @@ const COMMANDS: &[(&str, &[&str])] = &[
     ("list_incidents", &[]),
     ("list_companies", &[]),
     ("save_company", &["id", "input"]),
+    ("set_company_active", &["id", "active"]),
     ("list_contacts", &["companyId"]),
     ("save_contact", &["id", "input"]),
     ("list_assets", &["companyId"]),

@@ -28,10 +28,27 @@ fn fixture(rel: &str) -> String {
 
 fn state() -> AppState {
     let store = Store::open_in_memory().expect("in-memory store");
+    state_over(store)
+}
+
+fn state_over(store: Store) -> AppState {
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
     ));
     AppState::new(store, clock)
+}
+
+/// The app over a desk in a file, as the real app has it: imports then run on a connection of
+/// their own (an in-memory desk has no file to share, and imports run on its one connection).
+struct FileDesk {
+    _app: tauri::App<Mock>,
+    _dir: tempfile::TempDir,
+}
+
+fn file_state() -> (AppState, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("ticketflow.db")).expect("a desk in a file");
+    (state_over(store), dir)
 }
 
 fn set_up(w: &WebviewWindow<Mock>) {
@@ -57,12 +74,8 @@ fn desk() -> (tauri::App<Mock>, WebviewWindow<Mock>) {
     (app, w)
 }
 
-/// An empty, set-up desk whose channel messages are collected.
-fn desk_heard() -> (
-    tauri::App<Mock>,
-    WebviewWindow<Mock>,
-    Arc<Mutex<Vec<Value>>>,
-) {
+/// An empty, set-up desk (in a file) whose channel messages are collected.
+fn desk_heard() -> (FileDesk, WebviewWindow<Mock>, Arc<Mutex<Vec<Value>>>) {
     let heard = Arc::new(Mutex::new(Vec::new()));
     let tap = Arc::clone(&heard);
     let builder = mock_builder().channel_interceptor(move |_, _, _, body| {
@@ -73,14 +86,22 @@ fn desk_heard() -> (
         }
         true
     });
-    let app = ticketflow_lib::configure(builder, state())
+    let (state, dir) = file_state();
+    let app = ticketflow_lib::configure(builder, state)
         .build(mock_context(noop_assets()))
         .unwrap();
     let w = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
     set_up(&w);
-    (app, w, heard)
+    (
+        FileDesk {
+            _app: app,
+            _dir: dir,
+        },
+        w,
+        heard,
+    )
 }
 
 fn inspect(w: &WebviewWindow<Mock>, paths: &[String]) -> Vec<Value> {
@@ -316,9 +337,10 @@ fn dry_run_then_import_then_undo_with_an_error_file() {
     assert!(!code(invoke(&w, "import_undo", json!({"batch": batch}))).is_empty());
 }
 
-/// An empty desk whose first progress message holds the import until `release` is sent.
+/// An empty desk (in a file) whose first progress message holds the import until `release` is
+/// sent.
 fn desk_held() -> (
-    tauri::App<Mock>,
+    FileDesk,
     WebviewWindow<Mock>,
     std::sync::mpsc::Receiver<()>,
     std::sync::mpsc::SyncSender<()>,
@@ -334,14 +356,124 @@ fn desk_held() -> (
         }
         true
     });
-    let app = ticketflow_lib::configure(builder, state())
+    let (state, dir) = file_state();
+    let app = ticketflow_lib::configure(builder, state)
         .build(mock_context(noop_assets()))
         .unwrap();
     let w = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
     set_up(&w);
-    (app, w, arrived, release)
+    (
+        FileDesk {
+            _app: app,
+            _dir: dir,
+        },
+        w,
+        arrived,
+        release,
+    )
+}
+
+/// A companies file with `n` rows: enough rows for progress reports (one per 1,000 rows).
+fn many_companies(dir: &std::path::Path, n: usize) -> String {
+    let big = dir.join("companies.csv");
+    let mut text = String::from("name,tier\r\n");
+    for i in 0..n {
+        text.push_str(&format!("Client {i:05},silver\r\n"));
+    }
+    std::fs::write(&big, text).unwrap();
+    big.display().to_string()
+}
+
+/// `cmd`'s answer, asked from another thread: a call stuck behind the held import fails the test
+/// (after a minute) instead of hanging it. Not a timing assertion: an answer only has to come.
+fn answers(w: &WebviewWindow<Mock>, cmd: &'static str, args: Value) -> Result<Value, Value> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let w = w.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(invoke(&w, cmd, args));
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap_or_else(|_| panic!("{cmd} waited behind the running import"))
+}
+
+fn company(name: &str) -> Value {
+    json!({"id": null, "input": {"name": name, "tier": "gold", "calendar": {"kind": "always_on"}}})
+}
+
+fn names(companies: &Value) -> Vec<String> {
+    let mut names: Vec<String> = companies
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_window_reads_while_an_import_runs_and_its_writes_are_refused_by_code() {
+    let (_desk, w, arrived, release) = desk_held();
+    invoke(&w, "save_company", company("Contoso")).unwrap();
+    let ticket = invoke(&w, "create_ticket", json!({})).unwrap();
+    let ticket_id = ticket["ticket"]["id"].as_i64().expect("a ticket id");
+    let dir = tempfile::tempdir().unwrap();
+    let tables = inspect(&w, &[many_companies(dir.path(), 5000)]);
+    let w2 = w.clone();
+    let args = run_args(&tables);
+    let run = std::thread::spawn(move || invoke(&w2, "import_run", args));
+    // The import is held inside its transaction, 1,000 rows written.
+    arrived
+        .recv_timeout(std::time::Duration::from_secs(120))
+        .expect("a progress report");
+
+    // The window's reads answer, from the desk as it was: the import is one transaction, and
+    // none of its rows shows before it commits.
+    let companies = answers(&w, "list_companies", json!({})).unwrap();
+    assert_eq!(names(&companies), vec!["Contoso"]);
+    let queue = answers(&w, "list_queue", json!({"query": {}})).unwrap();
+    assert!(
+        queue
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"].as_i64() == Some(ticket_id)),
+        "{queue}"
+    );
+    let view = answers(&w, "get_ticket", json!({"id": ticket_id})).unwrap();
+    assert_eq!(view["ticket"]["id"].as_i64(), Some(ticket_id));
+    assert_eq!(answers(&w, "import_batches", json!({})).unwrap(), json!([]));
+    // A write is refused at once, by code, and writes nothing.
+    assert_eq!(
+        code(answers(&w, "save_company", company("Fabrikam"))),
+        "IMPORT_RUNNING"
+    );
+    assert_eq!(
+        code(answers(&w, "discard_ticket", json!({"id": ticket_id}))),
+        "IMPORT_RUNNING"
+    );
+
+    release.send(()).unwrap();
+    let done = run.join().unwrap().expect("the import completes");
+    assert_eq!(done["counts"]["created"], 5000);
+    let companies = invoke(&w, "list_companies", json!({})).unwrap();
+    assert_eq!(companies.as_array().unwrap().len(), 5001);
+    assert!(!names(&companies).contains(&"Fabrikam".to_string()));
+    invoke(&w, "get_ticket", json!({"id": ticket_id})).expect("the draft was not discarded");
+    // The hold ends with the import: the same write goes through now.
+    invoke(&w, "save_company", company("Fabrikam")).unwrap();
+    let batch = done["batch_id"].as_i64().expect("a batch id");
+
+    // The undo runs on its own connection too, and lets go of the window's writes after.
+    let undo = invoke(&w, "import_undo", json!({"batch": batch})).unwrap();
+    assert_eq!(undo["removed"], 5000, "{undo}");
+    assert_eq!(
+        names(&invoke(&w, "list_companies", json!({})).unwrap()),
+        vec!["Contoso", "Fabrikam"]
+    );
+    invoke(&w, "save_company", company("Northwind")).unwrap();
 }
 
 #[test]
@@ -351,31 +483,30 @@ fn a_cancelled_import_writes_nothing_and_cancel_says_whether_one_ran() {
         invoke(&w, "import_cancel", json!({})).unwrap(),
         json!(false)
     );
-    // Enough rows for progress reports (one per 1,000 rows).
     let dir = tempfile::tempdir().unwrap();
-    let big = dir.path().join("companies.csv");
-    let mut text = String::from("name,tier\r\n");
-    for i in 0..5000 {
-        text.push_str(&format!("Client {i:05},silver\r\n"));
-    }
-    std::fs::write(&big, text).unwrap();
-    let tables = inspect(&w, &[big.display().to_string()]);
+    let tables = inspect(&w, &[many_companies(dir.path(), 5000)]);
     let w2 = w.clone();
     let args = run_args(&tables);
     let run = std::thread::spawn(move || invoke(&w2, "import_run", args));
     arrived
         .recv_timeout(std::time::Duration::from_secs(120))
         .expect("a progress report");
-    // While it runs, a second import is refused and cancel answers true.
+    // While it runs, a second import and an undo are refused and cancel answers true.
     assert_eq!(
         code(invoke(&w, "import_plan", run_args(&tables))),
-        "INVALID_INPUT"
+        "IMPORT_RUNNING"
+    );
+    assert_eq!(
+        code(invoke(&w, "import_undo", json!({"batch": 1}))),
+        "IMPORT_RUNNING"
     );
     assert_eq!(invoke(&w, "import_cancel", json!({})).unwrap(), json!(true));
     release.send(()).unwrap();
     assert_eq!(code(run.join().unwrap()), "IMPORT_CANCELLED");
     assert_eq!(invoke(&w, "list_companies", json!({})).unwrap(), json!([]));
     assert_eq!(invoke(&w, "import_batches", json!({})).unwrap(), json!([]));
+    // A cancel lets go of the window's writes too.
+    invoke(&w, "save_company", company("Contoso")).unwrap();
     // The next run starts afresh: the cancel does not linger.
     assert_eq!(
         invoke(&w, "import_cancel", json!({})).unwrap(),
@@ -383,6 +514,14 @@ fn a_cancelled_import_writes_nothing_and_cancel_says_whether_one_ran() {
     );
     let done = invoke(&w, "import_run", run_args(&tables)).unwrap();
     assert_eq!(done["counts"]["created"], 5000);
+    assert_eq!(
+        invoke(&w, "list_companies", json!({}))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        5001
+    );
 }
 
 #[test]

@@ -54,6 +54,20 @@ pub fn save_company(
     })
 }
 
+/// Deactivates a client (`active` false: its callers are refused at intake unless overridden
+/// with a reason) or reactivates it; saved as the current technician, audited.
+#[tauri::command(async)]
+pub fn set_company_active(
+    state: State<'_, AppState>,
+    id: i64,
+    active: bool,
+) -> Result<Company, ErrorPayload> {
+    state.with_store(|store, now| {
+        let actor = store.actor()?;
+        store.set_company_active(id, active, &actor, now)
+    })
+}
+
 #[tauri::command(async)]
 pub fn list_contacts(
     state: State<'_, AppState>,

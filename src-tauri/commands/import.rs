@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, Manager, Runtime, State};
 use ticketflow_core::directory::Tier;
 use ticketflow_core::error::{Error, ErrorPayload};
 use ticketflow_core::export::{
@@ -27,7 +27,7 @@ use ticketflow_core::store::{
 
 use crate::commands::reports::chosen_file;
 use crate::state::guarded;
-use crate::AppState;
+use crate::{AppState, INTERNAL_ERROR};
 
 /// Most rows a preview shows.
 const PREVIEW_MAX: usize = 50;
@@ -59,17 +59,14 @@ impl Drop for Running {
 }
 
 impl ImportEnv {
+    /// Takes the one slot for import work (a dry run, an import, an undo), or says it is taken.
     fn claim(&self) -> Result<Running, ErrorPayload> {
         if self
             .running
             .compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst)
             .is_err()
         {
-            return Err(Error::invalid(
-                "import",
-                "an import is already running; wait for it or cancel it",
-            )
-            .payload());
+            return Err(Error::ImportRunning.payload());
         }
         self.cancel.store(false, Ordering::SeqCst);
         Ok(Running(Arc::clone(&self.running)))
@@ -277,53 +274,77 @@ fn with_progress(
     Ok(report)
 }
 
+/// Runs `work` on a blocking thread rather than one of the async runtime's workers (a 300k-row
+/// import takes seconds, and this machine may have two of them).
+async fn on_blocking_thread<R: Runtime, T: Send + 'static>(
+    app: AppHandle<R>,
+    work: impl FnOnce(&AppState, &ImportEnv) -> Result<T, ErrorPayload> + Send + 'static,
+) -> Result<T, ErrorPayload> {
+    let job = tauri::async_runtime::spawn_blocking(move || {
+        work(&app.state::<AppState>(), &app.state::<ImportEnv>())
+    });
+    job.await.unwrap_or_else(|e| {
+        Err(ErrorPayload {
+            code: INTERNAL_ERROR.into(),
+            message: format!("the import stopped unexpectedly: {e}; nothing was written"),
+        })
+    })
+}
+
 /// The dry run: what a commit would create, update, skip and refuse (each refused row with its
-/// reason). Nothing is written.
-#[tauri::command(async)]
-pub fn import_plan(
-    state: State<'_, AppState>,
-    env: State<'_, ImportEnv>,
+/// reason). Nothing is written. It runs on a connection of its own (its transaction, rolled back
+/// at the end, would otherwise keep the window's reads waiting).
+#[tauri::command]
+pub async fn import_plan<R: Runtime>(
+    app: AppHandle<R>,
     tables: Vec<ImportTable>,
     mode: ImportMode,
     default_tier: Tier,
     on_progress: Channel<ImportProgress>,
 ) -> Result<ImportReport, ErrorPayload> {
-    with_progress(
-        &env,
-        &tables,
-        mode,
-        default_tier,
-        &on_progress,
-        |req, rows, progress| {
-            state.with_store(|store, _| store.plan_import(req, &mut **rows, progress))
-        },
-    )
+    on_blocking_thread(app, move |state, env| {
+        with_progress(
+            env,
+            &tables,
+            mode,
+            default_tier,
+            &on_progress,
+            |req, rows, progress| {
+                state.with_own_connection(|store, _| store.plan_import(req, &mut **rows, progress))
+            },
+        )
+    })
+    .await
 }
 
 /// Imports the tables as one batch (undone as one), as the current technician. Progress arrives
-/// on `on_progress`; [`import_cancel`] stops it and nothing is written.
-#[tauri::command(async)]
-pub fn import_run(
-    state: State<'_, AppState>,
-    env: State<'_, ImportEnv>,
+/// on `on_progress`; [`import_cancel`] stops it and nothing is written. It runs on a connection
+/// of its own, so the window's reads answer meanwhile; its writes are `IMPORT_RUNNING` until the
+/// import ends.
+#[tauri::command]
+pub async fn import_run<R: Runtime>(
+    app: AppHandle<R>,
     tables: Vec<ImportTable>,
     mode: ImportMode,
     default_tier: Tier,
     on_progress: Channel<ImportProgress>,
 ) -> Result<ImportReport, ErrorPayload> {
-    with_progress(
-        &env,
-        &tables,
-        mode,
-        default_tier,
-        &on_progress,
-        |req, rows, progress| {
-            state.with_store(|store, now| {
-                let actor = store.actor()?;
-                store.run_import(req, &mut **rows, &actor, now, progress)
-            })
-        },
-    )
+    on_blocking_thread(app, move |state, env| {
+        with_progress(
+            env,
+            &tables,
+            mode,
+            default_tier,
+            &on_progress,
+            |req, rows, progress| {
+                state.with_own_connection(|store, now| {
+                    let actor = store.actor()?;
+                    store.run_import(req, &mut **rows, &actor, now, progress)
+                })
+            },
+        )
+    })
+    .await
 }
 
 /// Asks the running import (or dry run) to stop; false when none is running.
@@ -344,12 +365,22 @@ pub fn import_batches(state: State<'_, AppState>) -> Result<Vec<ImportBatch>, Er
 
 /// "Undo this import": removes what the batch created and restores what it updated; records
 /// used since are kept, each with its reason.
-#[tauri::command(async)]
-pub fn import_undo(state: State<'_, AppState>, batch: i64) -> Result<UndoReport, ErrorPayload> {
-    state.with_store(|store, now| {
-        let actor = store.actor()?;
-        store.undo_import(batch, &actor, now)
+/// Like the import, it runs on a connection of its own (undoing 300k rows takes a while).
+#[tauri::command]
+pub async fn import_undo<R: Runtime>(
+    app: AppHandle<R>,
+    batch: i64,
+) -> Result<UndoReport, ErrorPayload> {
+    on_blocking_thread(app, move |state, env| {
+        // One import's work at a time: an undo during an import would wait behind its
+        // transaction, and the end of either would let the window write during the other.
+        let _running = env.claim()?;
+        state.with_own_connection(|store, now| {
+            let actor = store.actor()?;
+            store.undo_import(batch, &actor, now)
+        })
     })
+    .await
 }
 
 /// The refused rows of the last dry run or import as the input had them, plus an `error`

@@ -21,6 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "itglue",
         "utf16",
         "generic",
+        "hudu",
     ] {
         std::fs::create_dir_all(root.join(dir))?;
     }
@@ -42,7 +43,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Autotask contacts: Windows-1252 (Excel's plain "CSV" on a Western Windows), CRLF, with a
     // quoted newline inside the address, an inactive contact, a termination date (month/day),
-    // a duplicate Contact ID, a contact of an unknown organization and a broken e-mail address.
+    // a duplicate Contact ID, a contact of an unknown organization, a broken e-mail address and
+    // an active contact of the inactive company.
     let contacts = crlf(&[
         "Contact ID,External ID,First Name,Last Name,Organization ID,Organization Name,Email Address,Phone,Address 1,Active,Termination Date",
         "201,,Dana,Reyes,AT-1001,\"Acme Dental, LLC\",dana.reyes@acmedental.example,+1 555 0101,\"12 Main St\r\nSuite 4\",True,",
@@ -52,6 +54,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "202,,Jürgen,Müller,AT-1002,Müller Maschinenbau GmbH,juergen@mueller-mb.example,,,True,",
         "205,,Kim,Novak,AT-9999,Unknown Company Ltd,kim.novak@unknown.example,,,True,",
         "206,,Pat,Jones,AT-1001,\"Acme Dental, LLC\",pat.jones at acmedental,,,True,",
+        // Active herself, but her company is inactive (Old Client Inc): refused at intake.
+        "207,,Olga,Berg,AT-1003,Old Client Inc,olga.berg@oldclient.example,,,True,",
     ]);
     let (cp1252, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&contacts);
     assert!(!unmappable, "the contacts fixture must be Windows-1252");
@@ -111,6 +115,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     .join("\n")
         + "\n";
     write(&root.join("generic/assets.csv"), generic.as_bytes())?;
+
+    // A generic companies sheet with the clients' tool links (issue 15): PSA, remote access and
+    // documentation columns the preset knows, an "RMM Site URL" that needs --map ...=tool_rmm,
+    // a website that is no tool of the desk, and hostile links: a `javascript:` link and one
+    // with a user name and password in it, each of which must refuse its row.
+    let generic_companies = [
+        "Name,External ID,Tier,Time Zone,PSA URL,Remote Access URL,Documentation URL,RMM Site URL,Website",
+        "\"Acme Dental, LLC\",ACME,Gold,America/New_York,https://psa.msp.example/tickets/{psa_ticket},https://acme.screenconnect.example/Host#Access/All%20Machines//{hostname},https://docs.msp.example/a/acme-dental,https://rmm.msp.example/sites/acme/devices?q={hostname},https://acmedental.example",
+        "Evil Corp,EVIL,Silver,,JavaScript:alert(document.cookie),,,,",
+        "Creds Inc,CREDS,Bronze,,,https://admin:hunter2@remote.msp.example/host/{hostname},,,",
+        "Plain Client,PLAIN,Silver,,,,,https://rmm.msp.example/sites/plain,https://plain.example",
+    ]
+    .join("\n")
+        + "\n";
+    write(
+        &root.join("generic/companies.csv"),
+        generic_companies.as_bytes(),
+    )?;
+
+    // Hudu's companies: `full_url` is the company's page in Hudu, i.e. its documentation;
+    // `website` is the client's own site and stays unmapped.
+    let hudu_companies = [
+        "id,name,nickname,company_type,id_number,phone_number,website,archived,full_url",
+        "11,Acme Dental LLC,Acme,Customer,ACME-1,555-0100,https://acmedental.example,false,https://docs.msp.example/c/acme-dental-llc",
+        "12,Contoso Ltd,Contoso,Customer,CONT-1,,https://contoso.example,true,https://docs.msp.example/c/contoso-ltd",
+        "13,Fabrikam Inc,Fab,Customer,FAB-1,,,false,",
+    ]
+    .join("\n")
+        + "\n";
+    write(&root.join("hudu/companies.csv"), hudu_companies.as_bytes())?;
     println!("fixtures written to {}", root.display());
     Ok(())
 }

@@ -34,6 +34,40 @@ pub struct Company {
     pub tier: Tier,
     /// How this client's SLA clock counts time.
     pub calendar: Calendar,
+    /// A client the desk no longer serves (the source system's inactive flag, or set in
+    /// Directory): its callers are refused like non-authorized contacts until it is reactivated.
+    ///
+    /// Written only when false: a sealed closure record holds its company as serialized here and
+    /// is checked by serializing it again, so an active client must keep the form records sealed
+    /// before the flag existed have (and reading one without it means active).
+    #[serde(default = "active_by_default", skip_serializing_if = "is_active")]
+    pub active: bool,
+}
+
+fn active_by_default() -> bool {
+    true
+}
+
+fn is_active(active: &bool) -> bool {
+    *active
+}
+
+impl Company {
+    /// Why callers of this client may not proceed without an override, if anything.
+    pub fn refusal(&self) -> Option<String> {
+        (!self.active).then(|| {
+            format!(
+                "{} is an inactive client (reactivate it in Directory if the desk serves it again)",
+                self.name
+            )
+        })
+    }
+}
+
+/// Why a caller may not proceed without an override: the contact's own standing first (a
+/// termination is the more specific reason), then its client's.
+pub fn caller_refusal(contact: &Contact, company: &Company, today: NaiveDate) -> Option<String> {
+    contact.refusal(today).or_else(|| company.refusal())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -172,6 +206,46 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
         let later = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
         assert_eq!(contact(true, Some(later)).refusal(today), None);
+    }
+
+    fn company(active: bool) -> Company {
+        Company {
+            id: 1,
+            name: "Contoso".into(),
+            tier: Tier::Gold,
+            calendar: Calendar::AlwaysOn,
+            active,
+        }
+    }
+
+    #[test]
+    fn a_caller_of_an_inactive_client_is_refused_and_told_how_to_go_on() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        assert_eq!(
+            caller_refusal(&contact(true, None), &company(true), today),
+            None
+        );
+        let r = caller_refusal(&contact(true, None), &company(false), today).unwrap();
+        assert!(r.contains("Contoso is an inactive client"), "{r}");
+        assert!(r.contains("reactivate it in Directory"), "{r}");
+    }
+
+    #[test]
+    fn the_contacts_own_refusal_comes_before_the_clients() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let r = caller_refusal(&contact(true, Some(today)), &company(false), today).unwrap();
+        assert!(r.contains("terminated"), "{r}");
+    }
+
+    #[test]
+    fn an_active_company_keeps_the_form_sealed_records_have() {
+        let v = serde_json::to_value(company(true)).unwrap();
+        assert_eq!(v.get("active"), None, "{v}");
+        let c: Company = serde_json::from_value(v).unwrap();
+        assert!(c.active);
+        let v = serde_json::to_value(company(false)).unwrap();
+        assert_eq!(v["active"], false);
+        assert!(!serde_json::from_value::<Company>(v).unwrap().active);
     }
 
     #[test]

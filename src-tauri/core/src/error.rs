@@ -141,6 +141,11 @@ pub enum Error {
     ImportCancelled,
     #[error("this import cannot be undone: {0}")]
     ImportUndoBlocked(String),
+    /// A write from the window while this process imports (or undoes an import) on a connection
+    /// of its own: refused at once instead of waiting out the busy timeout behind the import's
+    /// transaction.
+    #[error("an import is running on this desk: this change was not saved; try again when the import ends (or cancel it on the Import screen)")]
+    ImportRunning,
     /// Mail to requesters (issue 18): `code` is one of `crate::mail::codes`, the message says
     /// what went wrong and what to do about it.
     #[error("{message}")]
@@ -212,6 +217,7 @@ impl Error {
             Error::TemplateUnchanged(_) => "TEMPLATE_UNCHANGED",
             Error::ImportCancelled => "IMPORT_CANCELLED",
             Error::ImportUndoBlocked(_) => "IMPORT_UNDO_BLOCKED",
+            Error::ImportRunning => "IMPORT_RUNNING",
             Error::Mail { code, .. } => code,
             Error::Import { code, .. } => code,
         }

@@ -258,7 +258,7 @@ impl Store {
             .map(|contact| {
                 let company = db.company(contact.company_id)?;
                 Ok(ContactHit {
-                    refusal: contact.refusal(today),
+                    refusal: crate::directory::caller_refusal(&contact, &company, today),
                     company: company.name,
                     tier: company.tier,
                     contact,

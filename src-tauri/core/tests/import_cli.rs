@@ -318,3 +318,141 @@ fn a_map_for_one_of_several_files_applies_where_its_column_is() {
         r.stderr
     );
 }
+
+#[test]
+fn an_autotask_xls_export_imports_with_its_companies() {
+    let desk = CliDesk::new();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let companies = fixtures.join("autotask/companies.csv");
+    let contacts = fixtures.join("autotask/contacts.xls");
+    let r = desk.run(&[
+        "import",
+        companies.to_str().unwrap(),
+        contacts.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // Companies: 4 of 6 (an unknown tier, an unknown zone); contacts: 5 of 6 (a bad address);
+    // the workbook's "Export Info" sheet is not read as a table.
+    assert!(
+        r.stdout
+            .contains("import batch 1: 9 created, 0 updated, 0 skipped, 3 refused"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(desk.count("SELECT count(*) FROM contacts"), 5);
+    assert_eq!(
+        desk.count(
+            "SELECT count(*) FROM contacts p JOIN companies c ON c.id = p.company_id
+             WHERE p.name = 'Jürgen Müller' AND c.name = 'Müller Maschinenbau GmbH'
+               AND p.phone IS NULL AND p.authorized = 1"
+        ),
+        1
+    );
+    assert_eq!(
+        desk.count("SELECT authorized FROM contacts WHERE name = 'Zoë Quinn'"),
+        0,
+        "the inactive row arrives not authorized"
+    );
+    assert_eq!(
+        desk.count(
+            "SELECT count(*) FROM contacts WHERE
+               (name = 'Sam Ortiz' AND terminated_on = '2026-03-15')
+               OR (name = 'Lee Park' AND terminated_on = '2026-04-30')"
+        ),
+        2
+    );
+    // The number-typed Contact IDs are the external ids a re-import matches on: it changes
+    // nothing.
+    let again = desk.run(&["import", contacts.to_str().unwrap()]);
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+    assert!(
+        again
+            .stdout
+            .contains("import batch 2: 0 created, 0 updated, 5 skipped, 1 refused"),
+        "{}",
+        again.stdout
+    );
+}
+
+/// The generic companies fixture: link columns, one that needs a `--map`, and hostile links.
+fn linked_companies() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/generic/companies.csv")
+}
+
+#[test]
+fn company_tool_links_come_in_with_a_map_and_go_out_in_the_export() {
+    let desk = CliDesk::new();
+    let file = linked_companies();
+    let file = file.to_str().unwrap();
+    let map = ["--map", "RMM Site URL=tool_rmm"];
+    let r = desk.run(&[&["import", file, "--dry-run"][..], &map].concat());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("tool links: 5 added, 0 changed, 0 unchanged (would be)"),
+        "{}",
+        r.stdout
+    );
+    // The javascript: link and the link with a password refuse their rows, saying which column.
+    let refusals: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains("IMPORT_TOOL_URL_INVALID"))
+        .collect();
+    assert_eq!(refusals.len(), 2, "{}", r.stdout);
+    assert!(
+        refusals[0].contains(":3:") && refusals[0].contains("PSA URL"),
+        "{refusals:?}"
+    );
+    assert!(
+        refusals[1].contains(":4:") && refusals[1].contains("Remote Access URL"),
+        "{refusals:?}"
+    );
+    assert_eq!(desk.count("SELECT count(*) FROM company_tools"), 0);
+    let r = desk.run(&[&["import", file][..], &map].concat());
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("tool links: 5 added"), "{}", r.stdout);
+    assert_eq!(
+        desk.count(
+            "SELECT count(*) FROM company_tools t JOIN companies c ON c.id = t.company_id
+             WHERE c.name = 'Plain Client' AND t.kind = 'rmm'
+               AND t.url_template = 'https://rmm.msp.example/sites/plain'"
+        ),
+        1
+    );
+    assert_eq!(
+        desk.count("SELECT count(*) FROM companies WHERE name IN ('Evil Corp', 'Creds Inc')"),
+        0
+    );
+    // Without the map the column is left out (and listed), not guessed.
+    let r = desk.run(&["import", file, "--dry-run"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("RMM Site URL"), "{}", r.stderr);
+    // The export writes one column per kind of tool, named as the import's fields.
+    let out = desk.home.path().join("companies-out.csv");
+    let r = desk.run(&[
+        "export",
+        "--kind",
+        "companies",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let mut read = csv::Reader::from_path(&out).unwrap();
+    let header: Vec<String> = read.headers().unwrap().iter().map(str::to_string).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let acme: Vec<String> = read
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+        .find(|r| r[col("name")] == "Acme Dental, LLC")
+        .unwrap();
+    assert_eq!(
+        acme[col("tool_rmm")],
+        "https://rmm.msp.example/sites/acme/devices?q={hostname}"
+    );
+    assert_eq!(
+        acme[col("tool_psa")],
+        "https://psa.msp.example/tickets/{psa_ticket}"
+    );
+    assert_eq!(acme[col("tool_edr")], "");
+}

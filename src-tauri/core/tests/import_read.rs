@@ -4,11 +4,13 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use ticketflow_core::directory::tools::{kind_str, TOOL_KINDS};
 use ticketflow_core::directory::Tier;
 use ticketflow_core::import::{
     codes, inspect, parse_override, preview, rows, AssetIn, CompanyIn, ContactIn, Field, Kind,
     Plan, Record, RowOutcome, RunbookIn, Source,
 };
+use ticketflow_core::template::ToolKind;
 
 fn fixture(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -115,7 +117,7 @@ fn autotask_companies_utf8_bom_crlf() {
         company(&rows[2]).time_zone.as_deref(),
         Some("America/Chicago")
     );
-    assert!(!company(&rows[2]).active);
+    assert_eq!(company(&rows[2]).active, Some(false));
     assert_eq!(problem(&rows[3]).0, codes::TIER_UNKNOWN);
     assert!(problem(&rows[3]).1.contains("Diamond"));
     assert_eq!(problem(&rows[4]).0, codes::TIME_ZONE_UNKNOWN);
@@ -158,7 +160,7 @@ fn autotask_contacts_windows_1252_with_the_ugly_parts() {
     assert_eq!(rows[0].raw[8], "12 Main St\r\nSuite 4");
     assert_eq!(rows[1].line, 4);
     let dana = contact(&rows[0]);
-    assert_eq!((dana.name.as_str(), dana.authorized), ("Dana Reyes", true));
+    assert_eq!((dana.name.as_str(), dana.authorized), ("Dana Reyes", Some(true)));
     assert_eq!(dana.company_external_id.as_deref(), Some("AT-1001"));
     let juergen = contact(&rows[1]);
     assert_eq!(juergen.name, "Jürgen Müller");
@@ -167,10 +169,10 @@ fn autotask_contacts_windows_1252_with_the_ugly_parts() {
         Some("Müller Maschinenbau GmbH")
     );
     // Active = False: not authorized.
-    assert!(!contact(&rows[2]).authorized);
+    assert_eq!(contact(&rows[2]).authorized, Some(false));
     // A termination date, month first as US exports write it.
     assert_eq!(contact(&rows[3]).terminated_on, Some(day(2026, 3, 15)));
-    assert!(contact(&rows[3]).authorized);
+    assert_eq!(contact(&rows[3]).authorized, Some(true));
     // The duplicate Contact ID and the unknown organization are read as they are: matching them
     // against the desk (and each other) is the write side's job.
     assert_eq!(contact(&rows[4]).external_id.as_deref(), Some("202"));
@@ -181,7 +183,12 @@ fn autotask_contacts_windows_1252_with_the_ugly_parts() {
     let (code, message) = problem(&rows[6]);
     assert_eq!((code, rows[6].line), (codes::EMAIL_INVALID, 9));
     assert!(message.contains("Email Address"), "{message}");
-    assert_eq!(rows.len(), 7);
+    // An active contact of the company the companies file marks inactive: her own flag is read
+    // as it is (the write side and the rules make her client's standing count).
+    let olga = contact(&rows[7]);
+    assert_eq!((olga.name.as_str(), olga.authorized), ("Olga Berg", Some(true)));
+    assert_eq!(olga.company_external_id.as_deref(), Some("AT-1003"));
+    assert_eq!(rows.len(), 8);
 }
 
 #[test]
@@ -204,7 +211,7 @@ fn connectwise_companies_status_and_windows_time_zones() {
         Some("America/New_York")
     );
     let contoso = company(&rows[1]);
-    assert!(!contoso.active);
+    assert_eq!(contoso.active, Some(false));
     assert_eq!(contoso.time_zone.as_deref(), Some("America/Los_Angeles"));
 }
 
@@ -268,14 +275,15 @@ fn halo_users_xlsx_inactive_and_excel_dates() {
     let alex = contact(&rows[0]);
     // A numeric id comes back as "1", not "1.0".
     assert_eq!(alex.external_id.as_deref(), Some("1"));
-    assert!(alex.authorized);
+    assert_eq!(alex.authorized, Some(true));
     let bea = contact(&rows[1]);
     assert_eq!(
         bea.company_name.as_deref(),
         Some("Müller Maschinenbau GmbH")
     );
-    assert!(
-        !bea.authorized,
+    assert_eq!(
+        bea.authorized,
+        Some(false),
         "Inactive = TRUE must arrive not authorized"
     );
     assert_eq!(contact(&rows[2]).terminated_on, Some(day(2026, 2, 28)));
@@ -301,7 +309,7 @@ fn itglue_zip_gives_one_plan_per_table_and_never_reads_passwords() {
 
     let orgs = all(&path, &plans[0]);
     assert_eq!(company(&orgs[0]).external_id.as_deref(), Some("1001"));
-    assert!(!company(&orgs[1]).active);
+    assert_eq!(company(&orgs[1]).active, Some(false));
 
     let contacts = all(&path, &plans[1]);
     // IT Glue lists several addresses in one cell: the first is kept.
@@ -396,6 +404,110 @@ fn generic_csv_assets() {
         (problem(&rows[2]).0, rows[2].line),
         (codes::VALUE_MISSING, 4)
     );
+}
+
+// --- companies' tool links (issue 15) -------------------------------------------------------
+
+fn links(c: &CompanyIn) -> Vec<(ToolKind, &str)> {
+    c.tools
+        .iter()
+        .map(|t| (t.kind, t.url_template.as_str()))
+        .collect()
+}
+
+#[test]
+fn generic_companies_carry_their_tool_links_and_hostile_links_refuse_the_row() {
+    let path = fixture("generic/companies.csv");
+    let plan = one_plan(&path);
+    assert_eq!((plan.source, plan.kind), (Source::Csv, Kind::Companies));
+    assert_eq!(field_of(&plan, "PSA URL"), Some(Field::ToolPsa));
+    assert_eq!(
+        field_of(&plan, "Remote Access URL"),
+        Some(Field::ToolRemoteSession)
+    );
+    assert_eq!(
+        field_of(&plan, "Documentation URL"),
+        Some(Field::ToolDocumentation)
+    );
+    // The client's website is no tool of the desk; the RMM column's name is not one the preset
+    // knows: both are listed, nothing is dropped unseen.
+    assert_eq!(plan.unknown, ["RMM Site URL", "Website"]);
+    let rows = all(&path, &plan);
+    assert_eq!(rows.len(), 4);
+    assert_eq!(
+        links(company(&rows[0])),
+        [
+            (
+                ToolKind::Psa,
+                "https://psa.msp.example/tickets/{psa_ticket}"
+            ),
+            (
+                ToolKind::RemoteSession,
+                "https://acme.screenconnect.example/Host#Access/All%20Machines//{hostname}"
+            ),
+            (
+                ToolKind::Documentation,
+                "https://docs.msp.example/a/acme-dental"
+            ),
+        ]
+    );
+    // A javascript: link (in any letter case) and a link with credentials refuse their rows,
+    // naming the column and what is wrong.
+    let (code, message) = problem(&rows[1]);
+    assert_eq!((code, rows[1].line), (codes::TOOL_URL_INVALID, 3));
+    assert!(message.contains("\"PSA URL\""), "{message}");
+    assert!(message.contains("https://"), "{message}");
+    let (code, message) = problem(&rows[2]);
+    assert_eq!((code, rows[2].line), (codes::TOOL_URL_INVALID, 4));
+    assert!(message.contains("\"Remote Access URL\""), "{message}");
+    assert!(message.contains("password"), "{message}");
+    assert!(company(&rows[3]).tools.is_empty());
+}
+
+#[test]
+fn a_map_puts_a_link_column_on_a_tool() {
+    let path = fixture("generic/companies.csv");
+    let map = vec![parse_override("RMM Site URL=tool_rmm").unwrap()];
+    let plan = inspect(&path, None, None, &map).unwrap().remove(0);
+    assert_eq!(field_of(&plan, "RMM Site URL"), Some(Field::ToolRmm));
+    assert_eq!(plan.unknown, ["Website"]);
+    let rows = all(&path, &plan);
+    assert!(links(company(&rows[0])).contains(&(
+        ToolKind::Rmm,
+        "https://rmm.msp.example/sites/acme/devices?q={hostname}"
+    )));
+    assert_eq!(
+        links(company(&rows[3])),
+        [(ToolKind::Rmm, "https://rmm.msp.example/sites/plain")]
+    );
+    // Each tool field is spelled `tool_` and the kind as the desk stores it (the export's
+    // column names), and every one of them is a field `--map` takes.
+    for kind in TOOL_KINDS {
+        let field = Field::for_tool(kind);
+        assert_eq!(field.as_str(), format!("tool_{}", kind_str(kind)));
+        assert_eq!(field.tool_kind(), Some(kind));
+        assert!(Field::ALL.contains(&field));
+    }
+    assert_eq!(Field::Name.tool_kind(), None);
+}
+
+#[test]
+fn hudu_companies_link_their_documentation_page_not_their_website() {
+    let path = fixture("hudu/companies.csv");
+    let plan = one_plan(&path);
+    assert_eq!((plan.source, plan.kind), (Source::Hudu, Kind::Companies));
+    assert_eq!(field_of(&plan, "full_url"), Some(Field::ToolDocumentation));
+    assert_eq!(field_of(&plan, "website"), None);
+    let rows = all(&path, &plan);
+    assert_eq!(
+        links(company(&rows[0])),
+        [(
+            ToolKind::Documentation,
+            "https://docs.msp.example/c/acme-dental-llc"
+        )]
+    );
+    assert_eq!(company(&rows[1]).active, Some(false));
+    assert!(company(&rows[2]).tools.is_empty());
 }
 
 #[test]
@@ -598,9 +710,9 @@ fn a_workbook_gives_one_plan_per_sheet_and_values_past_the_last_header_are_probl
     let rows = all(&path, plan);
     assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4, 5]);
     assert_eq!(company(&rows[0]).external_id.as_deref(), Some("7"));
-    assert!(company(&rows[0]).active);
+    assert_eq!(company(&rows[0]).active, Some(true));
     assert_eq!(problem(&rows[1]).0, codes::ROW_SHAPE);
-    assert!(!company(&rows[2]).active);
+    assert_eq!(company(&rows[2]).active, Some(false));
 }
 
 /// Reads everything `inspect` finds in `path`; what matters is that nothing panics and every
@@ -638,10 +750,10 @@ proptest::proptest! {
 
     #[test]
     fn damaged_itglue_and_xlsx_files_never_panic(
-        which in 0usize..2,
+        which in 0usize..3,
         flips in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 1..8),
     ) {
-        let name = ["itglue/export.zip", "halo/users.xlsx"][which];
+        let name = ["itglue/export.zip", "halo/users.xlsx", "autotask/contacts.xls"][which];
         let mut bytes = std::fs::read(fixture(name)).unwrap();
         for (at, value) in flips {
             let at = at % bytes.len();
@@ -650,4 +762,193 @@ proptest::proptest! {
         let (_dir, path) = temp_file(name.rsplit('/').next().unwrap(), &bytes);
         read_everything(&path);
     }
+}
+
+#[test]
+fn autotask_contacts_xls_numbers_dates_and_a_second_sheet() {
+    // Written by tests/fixtures/import/make_xls.py (xlwt): a real BIFF8 workbook.
+    let path = fixture("autotask/contacts.xls");
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]), "an OLE2 file");
+    // The "Export Info" sheet is report details, not a table: it gives no plan.
+    let plan = one_plan(&path);
+    assert_eq!((plan.source, plan.kind), (Source::Autotask, Kind::Contacts));
+    assert_eq!(plan.encoding, "xls");
+    assert_eq!(plan.part.as_deref(), Some("Contacts"));
+    assert_eq!(field_of(&plan, "Contact ID"), Some(Field::ExternalId));
+    assert_eq!(
+        field_of(&plan, "Organization ID"),
+        Some(Field::CompanyExternalId)
+    );
+    assert_eq!(
+        field_of(&plan, "Termination Date"),
+        Some(Field::TerminatedOn)
+    );
+    assert_eq!(plan.unknown, ["Address 1"]);
+    assert!(plan.missing_required.is_empty());
+
+    let rows = all(&path, &plan);
+    assert_eq!(
+        rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+        [2, 3, 4, 5, 6, 7]
+    );
+    // Number cells: 1001.0 is the id "1001", a large one is not written in exponent form.
+    let dana = contact(&rows[0]);
+    assert_eq!(rows[0].raw[0], "1001");
+    assert_eq!(dana.external_id.as_deref(), Some("1001"));
+    assert_eq!(dana.company_external_id.as_deref(), Some("AT-1001"));
+    assert_eq!((dana.name.as_str(), dana.authorized), ("Dana Reyes", Some(true)));
+    assert_eq!(dana.terminated_on, None);
+    // Non-ASCII text and an empty cell.
+    let juergen = contact(&rows[1]);
+    assert_eq!(juergen.name, "Jürgen Müller");
+    assert_eq!(
+        juergen.company_name.as_deref(),
+        Some("Müller Maschinenbau GmbH")
+    );
+    assert_eq!(rows[1].raw[7], "Hauptstraße 5");
+    assert_eq!(juergen.phone, None);
+    // Active is a boolean cell FALSE: the contact arrives not authorized.
+    let zoe = contact(&rows[2]);
+    assert_eq!(zoe.name, "Zoë Quinn");
+    assert_eq!(zoe.authorized, Some(false));
+    // Date cells are dates, with or without a time of day.
+    assert_eq!(contact(&rows[3]).terminated_on, Some(day(2026, 3, 15)));
+    let lee = contact(&rows[4]);
+    assert_eq!(lee.external_id.as_deref(), Some("29682885"));
+    assert_eq!(lee.terminated_on, Some(day(2026, 4, 30)));
+    let (code, message) = problem(&rows[5]);
+    assert_eq!(code, codes::EMAIL_INVALID);
+    assert!(message.contains("Email Address"), "{message}");
+}
+
+#[test]
+fn a_truncated_xls_is_refused_with_a_code_never_a_panic() {
+    let whole = std::fs::read(fixture("autotask/contacts.xls")).unwrap();
+    let outcome = |path: &Path| -> Vec<(u64, Vec<String>)> {
+        let plan = one_plan(path);
+        all(path, &plan)
+            .into_iter()
+            .map(|r| (r.line, r.raw))
+            .collect()
+    };
+    let expected = outcome(&fixture("autotask/contacts.xls"));
+    // Cut anywhere from the OLE2 signature on (inside the header, the sector table, the
+    // directory, the workbook stream, at a sector boundary or not): refused as damaged before
+    // the workbook parser runs, with what to do; unless all that is missing is the padding of
+    // the last sector (some writers leave it out), and then every row reads as from the whole.
+    let cuts = (8..whole.len())
+        .step_by(61)
+        .chain([512, 1024, whole.len() - 512, whole.len() - 1]);
+    let mut refused = 0;
+    for cut in cuts {
+        let (_dir, path) = temp_file("contacts.xls", &whole[..cut]);
+        match inspect(&path, None, None, &[]) {
+            Err(err) => {
+                assert_eq!(err.code(), codes::FILE_DAMAGED, "cut at {cut}: {err}");
+                let message = err.to_string();
+                assert!(message.contains("cut short"), "cut at {cut}: {message}");
+                assert!(message.contains("export it as CSV"), "{message}");
+                refused += 1;
+            }
+            Ok(_) => assert_eq!(outcome(&path), expected, "cut at {cut}"),
+        }
+    }
+    assert!(refused > 80, "{refused} cuts refused");
+}
+
+#[test]
+fn runbook_dates_are_read_and_bad_or_future_ones_refuse_the_row() {
+    let soon = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc3339();
+    let text = format!(
+        "title,body,created_at,updated_at\n\
+         Printers,Reset the spooler,2025-11-03T08:15:00.250000Z,2026-01-20T16:40:12.123456Z\n\
+         VPN,Split tunnel,03/04/2026,\n\
+         Wi-Fi,Guest network,,2026-02-01 10:30\n\
+         Backups,Nightly,someday,\n\
+         Mail,Relay,,2999-01-01\n\
+         Clock skew,Two hours ahead,,{soon}\n\
+         Reversed,Updated before created,2026-02-01,2026-01-01\n\
+         Undated,No dates,,\n"
+    );
+    let (_dir, path) = temp_file("runbooks.csv", text.as_bytes());
+    let plan = one_plan(&path);
+    assert_eq!((plan.source, plan.kind), (Source::Csv, Kind::Runbooks));
+    assert_eq!(field_of(&plan, "created_at"), Some(Field::CreatedAt));
+    assert_eq!(field_of(&plan, "updated_at"), Some(Field::UpdatedAt));
+    let rows = all(&path, &plan);
+    let at = |s: &str| -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339(s).unwrap().into()
+    };
+    // Ticketflow's own export: to the microsecond.
+    let printers = runbook(&rows[0]);
+    assert_eq!(
+        (printers.created_at, printers.updated_at),
+        (
+            Some(at("2025-11-03T08:15:00.25Z")),
+            Some(at("2026-01-20T16:40:12.123456Z"))
+        )
+    );
+    // A date alone is midnight UTC (month first: nothing in the file says otherwise); a date and
+    // time without a zone is UTC.
+    assert_eq!(
+        runbook(&rows[1]).created_at,
+        Some(at("2026-03-04T00:00:00Z"))
+    );
+    assert_eq!(runbook(&rows[1]).updated_at, None);
+    assert_eq!(
+        runbook(&rows[2]).updated_at,
+        Some(at("2026-02-01T10:30:00Z"))
+    );
+    let (code, message) = problem(&rows[3]);
+    assert_eq!(code, codes::DATE_INVALID);
+    assert!(
+        message.contains("\"created_at\"") && message.contains("someday"),
+        "{message}"
+    );
+    let (code, message) = problem(&rows[4]);
+    assert_eq!(code, codes::DATE_INVALID);
+    assert!(message.contains("in the future"), "{message}");
+    // Within a day ahead (a zone, a skewed clock): taken as the import's time, never later.
+    let skewed = runbook(&rows[5]).updated_at.unwrap();
+    assert!(skewed <= chrono::Utc::now(), "{skewed}");
+    assert!(
+        skewed > chrono::Utc::now() - chrono::Duration::minutes(5),
+        "{skewed}"
+    );
+    let (code, message) = problem(&rows[6]);
+    assert_eq!(code, codes::DATE_INVALID);
+    assert!(
+        message.contains("before the entry was created"),
+        "{message}"
+    );
+    assert_eq!(
+        (runbook(&rows[7]).created_at, runbook(&rows[7]).updated_at),
+        (None, None)
+    );
+    assert_eq!(rows.len(), 8);
+}
+
+#[test]
+fn a_workbook_with_an_oversized_shared_string_table_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("users.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Client Name").unwrap();
+    sheet.write_string(1, 0, "Acme").unwrap();
+    book.save(&path).unwrap();
+    assert_eq!(one_plan(&path).headers, ["Client Name"]);
+    // The table declares 200 MB (the whole archive stays under the ZIP limit): the whole table
+    // would be held in memory, so the workbook is refused and CSV suggested.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let name = b"xl/sharedStrings.xml";
+    let central = (0..bytes.len() - 46)
+        .find(|&i| bytes[i..].starts_with(b"PK\x01\x02") && bytes[i + 46..].starts_with(name))
+        .unwrap();
+    bytes[central + 24..central + 28].copy_from_slice(&(200u32 << 20).to_le_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let err = inspect(&path, None, None, &[]).unwrap_err();
+    assert_eq!(err.code(), codes::TOO_LARGE, "{err}");
+    assert!(err.to_string().contains("export it as CSV"), "{err}");
 }

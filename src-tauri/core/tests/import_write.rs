@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use common::{Desk, TECH};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
+use ticketflow_core::directory::tools::CompanyTool;
 use ticketflow_core::directory::Tier;
 use ticketflow_core::export::{write_export, ExportFilter, ExportKind};
 use ticketflow_core::store::{
@@ -14,6 +15,7 @@ use ticketflow_core::store::{
     IncomingAsset, IncomingCompany, IncomingContact, IncomingRow, IncomingRunbook, RowProblem,
     Store,
 };
+use ticketflow_core::template::ToolKind;
 use ticketflow_core::Result;
 
 const SOURCE: &str = "connectwise";
@@ -38,7 +40,17 @@ fn company(ext: Option<&str>, name: &str) -> Incoming {
         tier: None,
         time_zone: Some("Europe/Paris".into()),
         calendar: None,
+        active: Some(true),
+        tools: Vec::new(),
     })
+}
+
+/// A company the source marks inactive.
+fn inactive(ext: Option<&str>, name: &str) -> Incoming {
+    match company(ext, name) {
+        Incoming::Company(c) => Incoming::Company(IncomingCompany { active: Some(false), ..c }),
+        _ => unreachable!("company() makes a company"),
+    }
 }
 
 fn of(company_ext: Option<&str>, company_name: Option<&str>) -> CompanyRef {
@@ -61,7 +73,7 @@ fn contact(
         email: email.map(str::to_string),
         phone: None,
         upn: None,
-        authorized: true,
+        authorized: Some(true),
         terminated_on: None,
     }
 }
@@ -116,6 +128,10 @@ fn plan(store: &Store, mode: ImportMode, records: Vec<Incoming>) -> ImportReport
 
 fn now() -> DateTime<Utc> {
     common::monday_morning()
+}
+
+fn at(rfc3339: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(rfc3339).unwrap().into()
 }
 
 /// A desk in a file (so a second connection can read every table as it is on disk).
@@ -202,6 +218,8 @@ fn mixed(desk: &Desk) -> Vec<Incoming> {
             company: Some(of(Some("CW-1"), None)),
             title: "VPN".into(),
             body: "Split tunnel".into(),
+            created_at: None,
+            updated_at: None,
         }),
     ]
 }
@@ -465,7 +483,7 @@ fn terminated_and_inactive_contacts_arrive_so() {
         ImportMode::Both,
         vec![
             Incoming::Contact(IncomingContact {
-                authorized: false,
+                authorized: Some(false),
                 ..contact(
                     Some("P-7"),
                     of(None, Some("Contoso Legal")),
@@ -474,7 +492,7 @@ fn terminated_and_inactive_contacts_arrive_so() {
                 )
             }),
             Incoming::Contact(IncomingContact {
-                authorized: false,
+                authorized: Some(false),
                 terminated_on: Some(left),
                 ..contact(
                     Some("P-8"),
@@ -485,7 +503,7 @@ fn terminated_and_inactive_contacts_arrive_so() {
             }),
             // The desk's authorized caller, now marked inactive in the PSA.
             Incoming::Contact(IncomingContact {
-                authorized: false,
+                authorized: Some(false),
                 ..contact(
                     None,
                     of(None, Some("Contoso Legal")),
@@ -522,6 +540,186 @@ fn terminated_and_inactive_contacts_arrive_so() {
     assert_eq!(
         count(&path, "SELECT count(*) FROM contacts WHERE name = 'Gone Gary' AND terminated_on = '2026-02-01'"),
         1
+    );
+}
+
+#[test]
+fn a_client_the_source_marks_inactive_arrives_so_and_the_undo_gives_its_flag_back() {
+    let (_dir, path, mut desk) = desk();
+    let records = || {
+        vec![
+            // The desk's own client, now inactive in the PSA, and a new one that already was.
+            inactive(None, "Contoso Legal"),
+            inactive(Some("CW-9"), "Gone Client Ltd"),
+        ]
+    };
+    let dry = plan(&desk.store, ImportMode::Both, records());
+    assert_eq!((dry.counts.created, dry.counts.updated), (1, 1), "{dry:?}");
+    let done = run(&mut desk.store, ImportMode::Both, records()).unwrap();
+    assert_eq!(
+        (done.counts.created, done.counts.updated),
+        (1, 1),
+        "{done:?}"
+    );
+    let flag = |path: &Path, name: &str| {
+        count(
+            path,
+            &format!("SELECT active FROM companies WHERE name = '{name}'"),
+        )
+    };
+    assert_eq!(flag(&path, "Contoso Legal"), 0);
+    assert_eq!(flag(&path, "Gone Client Ltd"), 0);
+    // Its callers are refused at intake, saying why and how to go on.
+    let id = desk.new_ticket();
+    let caller = desk.caller.id;
+    let err = desk
+        .step(
+            id,
+            "verify_caller",
+            serde_json::json!({"contact": caller, "authorization": ticketflow_core::template::builtin::AUTHORIZED}),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "CALLER_NOT_AUTHORIZED");
+    assert!(
+        err.to_string()
+            .contains("Contoso Legal is an inactive client"),
+        "{err}"
+    );
+    // The same file again changes nothing: the flag is already the file's.
+    let again = plan(&desk.store, ImportMode::Both, records());
+    assert_eq!(
+        (
+            again.counts.created,
+            again.counts.updated,
+            again.counts.skipped
+        ),
+        (0, 0, 2),
+        "{again:?}"
+    );
+    // The undo puts the flag back as it was: the caller goes through.
+    let undo = desk
+        .store
+        .undo_import(done.batch_id.unwrap(), TECH, now())
+        .unwrap();
+    assert_eq!(undo.restored, 1, "{undo:?}");
+    assert_eq!(flag(&path, "Contoso Legal"), 1);
+    desk.step(
+        id,
+        "verify_caller",
+        serde_json::json!({"contact": caller, "authorization": ticketflow_core::template::builtin::AUTHORIZED}),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_file_that_does_not_say_leaves_the_desks_standing_as_it_is() {
+    let (_dir, path, mut desk) = desk();
+    let contoso = desk.company.id;
+    desk.store
+        .set_company_active(contoso, false, TECH, now())
+        .unwrap();
+    let silent = |c: Incoming| match c {
+        Incoming::Company(c) => Incoming::Company(IncomingCompany { active: None, ..c }),
+        Incoming::Contact(c) => Incoming::Contact(IncomingContact {
+            authorized: None,
+            ..c
+        }),
+        other => other,
+    };
+    let contoso_ref = of(None, Some("Contoso Legal"));
+    let records = || {
+        vec![
+            silent(company(None, "Contoso Legal")),
+            silent(company(Some("CW-1"), "New Client Ltd")),
+            // The desk took this caller off; the file has no column saying otherwise.
+            silent(Incoming::Contact(contact(
+                None,
+                contoso_ref.clone(),
+                "Temp Worker",
+                Some("temp.worker@contoso.example"),
+            ))),
+            silent(Incoming::Contact(contact(
+                None,
+                of(Some("CW-1"), None),
+                "Nell New",
+                Some("nell@new.example"),
+            ))),
+        ]
+    };
+    let done = run(&mut desk.store, ImportMode::Both, records()).unwrap();
+    assert_eq!(done.counts.created, 2, "{done:?}");
+    let one = |sql: &str| count(&path, sql);
+    assert_eq!(
+        one("SELECT active FROM companies WHERE name = 'Contoso Legal'"),
+        0,
+        "a file's silence reactivated the client the desk had deactivated"
+    );
+    assert_eq!(
+        one("SELECT authorized FROM contacts WHERE name = 'Temp Worker'"),
+        0,
+        "a file's silence re-authorized the caller the desk had taken off"
+    );
+    // What is new arrives active and authorized.
+    assert_eq!(
+        one("SELECT active FROM companies WHERE name = 'New Client Ltd'"),
+        1
+    );
+    assert_eq!(
+        one("SELECT authorized FROM contacts WHERE name = 'Nell New'"),
+        1
+    );
+}
+
+#[test]
+fn an_autotask_client_marked_inactive_arrives_so_and_its_callers_are_refused() {
+    use ticketflow_core::import;
+    let (_dir, _path, mut desk) = desk();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/autotask");
+    let mut rows: Vec<Result<IncomingRow>> = Vec::new();
+    for (file, name) in ["companies.csv", "contacts.csv"].into_iter().enumerate() {
+        let path = fixtures.join(name);
+        let plans = import::inspect(&path, None, None, &[]).unwrap();
+        rows.extend(
+            import::rows(&path, &plans[0])
+                .unwrap()
+                .map(|r| Ok(IncomingRow::from_read(file, r))),
+        );
+    }
+    let req = ImportRequest {
+        source: "autotask".into(),
+        ..request(ImportMode::Both)
+    };
+    desk.store
+        .run_import(&req, &mut rows.into_iter(), TECH, now(), &mut go)
+        .unwrap();
+    let companies = desk.store.companies().unwrap();
+    let named = |n: &str| companies.iter().find(|c| c.name == n).unwrap().clone();
+    // "Active" = False in Autotask: the client arrives inactive; the others stay active.
+    let old = named("Old Client Inc");
+    assert!(!old.active);
+    assert!(named("Acme Dental, LLC").active);
+    // Olga is active in her own right; her client is not, so intake refuses her and says why.
+    let olga = desk
+        .store
+        .contacts_of(old.id)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Olga Berg")
+        .unwrap();
+    assert!(olga.authorized);
+    let id = desk.new_ticket();
+    let err = desk
+        .step(
+            id,
+            "verify_caller",
+            serde_json::json!({"contact": olga.id, "authorization": ticketflow_core::template::builtin::AUTHORIZED}),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "CALLER_NOT_AUTHORIZED");
+    assert!(
+        err.to_string()
+            .contains("Old Client Inc is an inactive client"),
+        "{err}"
     );
 }
 
@@ -729,6 +927,229 @@ fn the_batch_and_its_undo_are_in_the_audit_chain() {
     desk.store.verify_audit().unwrap();
 }
 
+// --- companies' tool links (issue 15) -------------------------------------------------------
+
+fn tool(kind: ToolKind, url: &str) -> CompanyTool {
+    CompanyTool {
+        kind,
+        label: String::new(),
+        url_template: url.into(),
+    }
+}
+
+fn with_tools(record: Incoming, tools: Vec<CompanyTool>) -> Incoming {
+    match record {
+        Incoming::Company(c) => Incoming::Company(IncomingCompany { tools, ..c }),
+        other => other,
+    }
+}
+
+/// Every company's links as (company name, kind, label, URL), in a stable order.
+fn links(path: &Path) -> Vec<(String, String, String, String)> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT c.name, t.kind, t.label, t.url_template FROM company_tools t
+             JOIN companies c ON c.id = t.company_id ORDER BY c.name, t.kind",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    rows
+}
+
+const SCREENCONNECT: &str =
+    "https://contoso.screenconnect.example/Host#Access/All%20Machines//{hostname}";
+
+/// The test desk's Contoso Legal with a remote-session link set in the company form.
+fn contoso_with_a_link(desk: &mut Desk) {
+    desk.store
+        .set_company_tool(
+            desk.company.id,
+            &CompanyTool {
+                kind: ToolKind::RemoteSession,
+                label: "ScreenConnect".into(),
+                url_template: SCREENCONNECT.into(),
+            },
+            "alex",
+            now() - chrono::Duration::days(3),
+        )
+        .unwrap();
+}
+
+/// Contoso Legal: its remote-session link changed (label kept) and an RMM link added; a new
+/// client with two links; a client whose only link is hostile.
+fn linked() -> Vec<Incoming> {
+    vec![
+        with_tools(
+            company(None, "Contoso Legal"),
+            vec![
+                tool(
+                    ToolKind::RemoteSession,
+                    "https://contoso.screenconnect.example/Host#Access/Servers//{hostname}",
+                ),
+                tool(
+                    ToolKind::Rmm,
+                    "https://rmm.example/sites/contoso?q={hostname}",
+                ),
+            ],
+        ),
+        with_tools(
+            company(Some("CW-1"), "Northwind"),
+            vec![
+                tool(ToolKind::Psa, "https://psa.example/ticket/{psa_ticket}"),
+                tool(ToolKind::Documentation, "HTTPS://docs.example/northwind"),
+            ],
+        ),
+        with_tools(
+            company(Some("CW-2"), "Evil Corp"),
+            vec![tool(ToolKind::Psa, "javascript:alert(document.cookie)")],
+        ),
+    ]
+}
+
+#[test]
+fn tool_links_are_written_counted_alike_in_the_dry_run_and_undone() {
+    let (_dir, path, mut desk) = desk();
+    contoso_with_a_link(&mut desk);
+    let before = dump(&path, &["companies", "company_tools"]);
+    let planned = plan(&desk.store, ImportMode::Both, linked());
+    assert_eq!(
+        dump(&path, &["companies", "company_tools"]),
+        before,
+        "the dry run wrote something"
+    );
+    let done = run(&mut desk.store, ImportMode::Both, linked()).unwrap();
+    assert_eq!(planned.tool_links, done.tool_links);
+    assert_eq!(planned.counts, done.counts);
+    assert_eq!(
+        (
+            done.tool_links.added,
+            done.tool_links.changed,
+            done.tool_links.unchanged
+        ),
+        (3, 1, 0),
+        "{done:?}"
+    );
+    // The hostile link refuses its row (and writes nothing of it), saying which link and why.
+    assert_eq!(done.refused.len(), 1, "{done:?}");
+    assert_eq!(done.refused[0].code, "TOOL_URL_INVALID");
+    assert!(
+        done.refused[0].message.contains("tool_psa"),
+        "{:?}",
+        done.refused[0]
+    );
+    assert_eq!(
+        count(
+            &path,
+            "SELECT count(*) FROM companies WHERE name = 'Evil Corp'"
+        ),
+        0
+    );
+    let s = |v: &str| v.to_string();
+    assert_eq!(
+        links(&path),
+        [
+            (
+                s("Contoso Legal"),
+                s("remote_session"),
+                // The company form's label stays: files carry no labels.
+                s("ScreenConnect"),
+                s("https://contoso.screenconnect.example/Host#Access/Servers//{hostname}")
+            ),
+            (
+                s("Contoso Legal"),
+                s("rmm"),
+                s("RMM device"),
+                s("https://rmm.example/sites/contoso?q={hostname}")
+            ),
+            (
+                s("Northwind"),
+                s("documentation"),
+                s("Documentation"),
+                // Stored as the company form stores it: scheme in lower case.
+                s("https://docs.example/northwind")
+            ),
+            (
+                s("Northwind"),
+                s("psa"),
+                s("PSA ticket"),
+                s("https://psa.example/ticket/{psa_ticket}")
+            ),
+        ]
+    );
+    assert_eq!(
+        count(
+            &path,
+            &format!("SELECT count(*) FROM company_tools WHERE updated_by = '{TECH}'")
+        ),
+        4
+    );
+    // The same file again changes no link.
+    let again = plan(&desk.store, ImportMode::Both, linked());
+    assert_eq!(
+        (
+            again.tool_links.added,
+            again.tool_links.changed,
+            again.tool_links.unchanged
+        ),
+        (0, 0, 4),
+        "{again:?}"
+    );
+    // Undo: the links the batch added are gone, the one it changed is back as the company form
+    // left it (who and when included), and the new client is removed with its links.
+    let undo = desk
+        .store
+        .undo_import(done.batch_id.unwrap(), TECH, now())
+        .unwrap();
+    assert!(undo.kept.is_empty(), "{undo:?}");
+    assert_eq!(dump(&path, &["companies", "company_tools"]), before);
+}
+
+#[test]
+fn a_link_set_since_keeps_the_imported_company_on_undo() {
+    let (_dir, path, mut desk) = desk();
+    let done = run(
+        &mut desk.store,
+        ImportMode::Both,
+        vec![with_tools(
+            company(Some("CW-1"), "Northwind"),
+            vec![tool(
+                ToolKind::Psa,
+                "https://psa.example/ticket/{psa_ticket}",
+            )],
+        )],
+    )
+    .unwrap();
+    assert_eq!(done.tool_links.added, 1);
+    let northwind = count(&path, "SELECT id FROM companies WHERE name = 'Northwind'");
+    desk.store
+        .set_company_tool(
+            northwind,
+            &tool(ToolKind::Noc, "https://noc.example/northwind"),
+            "alex",
+            now() + chrono::Duration::hours(1),
+        )
+        .unwrap();
+    let undo = desk
+        .store
+        .undo_import(done.batch_id.unwrap(), TECH, now())
+        .unwrap();
+    assert_eq!(undo.kept.len(), 1, "{undo:?}");
+    assert!(undo.kept[0].reason.contains("tools"), "{undo:?}");
+    // Kept whole: the imported link too, not half a company.
+    assert_eq!(
+        count(
+            &path,
+            &format!("SELECT count(*) FROM company_tools WHERE company_id = {northwind}")
+        ),
+        2
+    );
+}
+
 /// Reads a CSV export back through the read side, as `import --source csv` does.
 fn read_back(path: &Path) -> Vec<Result<IncomingRow>> {
     use ticketflow_core::import;
@@ -757,17 +1178,28 @@ fn without_refusals(rows: Vec<Result<IncomingRow>>) -> Vec<Result<IncomingRow>> 
 
 #[test]
 fn an_export_imported_into_an_empty_desk_reproduces_the_directory() {
-    let (dir, _path, mut desk) = desk();
+    let (dir, path, mut desk) = desk();
+    contoso_with_a_link(&mut desk);
     run(
         &mut desk.store,
         ImportMode::Both,
         vec![
-            company(Some("CW-1"), "Northwind"),
+            with_tools(
+                company(Some("CW-1"), "Northwind"),
+                vec![
+                    tool(ToolKind::Psa, "https://psa.example/ticket/{psa_ticket}"),
+                    tool(
+                        ToolKind::VendorStatus,
+                        "https://status.example/?q=a,b&company={company}",
+                    ),
+                ],
+            ),
+            inactive(Some("CW-2"), "Old Client Ltd"),
             Incoming::Contact(IncomingContact {
                 phone: Some("+1 555 0100".into()),
                 upn: Some("nina@northwind.example".into()),
                 terminated_on: NaiveDate::from_ymd_opt(2026, 1, 15),
-                authorized: false,
+                authorized: Some(false),
                 ..contact(
                     Some("P-1"),
                     of(Some("CW-1"), None),
@@ -781,6 +1213,18 @@ fn an_export_imported_into_an_empty_desk_reproduces_the_directory() {
                 company: Some(of(None, Some("Contoso Legal"))),
                 title: "Printers".into(),
                 body: "Line one\nline two, with a comma".into(),
+                // Written long before this import, to the microsecond.
+                created_at: Some(at("2025-11-03T08:15:00.250000Z")),
+                updated_at: Some(at("2026-01-20T16:40:12.123456Z")),
+            }),
+            // Dated by the import that writes it.
+            Incoming::Runbook(IncomingRunbook {
+                external_id: None,
+                company: None,
+                title: "Desk-wide: password resets".into(),
+                body: "Verify the caller first".into(),
+                created_at: None,
+                updated_at: None,
             }),
         ],
     )
@@ -811,24 +1255,71 @@ fn an_export_imported_into_an_empty_desk_reproduces_the_directory() {
         source: "csv".into(),
         ..request(ImportMode::Both)
     };
+    // A month later: the entries' dates must come from the file, not from this import.
+    let later = now() + chrono::Duration::days(30);
     let r = empty
-        .run_import(&req, &mut all.into_iter(), TECH, now(), &mut go)
+        .run_import(&req, &mut all.into_iter(), TECH, later, &mut go)
         .unwrap();
     assert_eq!(r.counts.refused, 0, "{r:?}");
+    let dates = |p: &Path| -> Vec<(String, String, String)> {
+        let conn = Connection::open(p).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT title, created_at, updated_at FROM runbook_entries ORDER BY title")
+            .unwrap();
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
+        rows.map(|r| r.unwrap()).collect()
+    };
+    let copied = dates(&dir.path().join("empty/ticketflow.db"));
+    assert_eq!(copied, dates(&path));
+    assert_eq!(
+        copied,
+        [
+            (
+                "Desk-wide: password resets".to_string(),
+                "2026-03-02T09:00:00.000000Z".to_string(),
+                "2026-03-02T09:00:00.000000Z".to_string()
+            ),
+            (
+                "Printers".to_string(),
+                "2025-11-03T08:15:00.250000Z".to_string(),
+                "2026-01-20T16:40:12.123456Z".to_string()
+            ),
+        ]
+    );
+    // The inactive client arrives inactive, the others active.
+    let standing: Vec<(String, bool)> = empty
+        .companies()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.name, c.active))
+        .collect();
+    assert!(
+        standing.contains(&("Old Client Ltd".to_string(), false)),
+        "{standing:?}"
+    );
+    assert!(
+        standing.contains(&("Northwind".to_string(), true)),
+        "{standing:?}"
+    );
+    // Every company's links arrive (a file carries no labels: each takes its kind's title).
+    assert_eq!(r.tool_links.added, 3, "{r:?}");
+    let without_labels = |p: &Path| -> Vec<(String, String, String)> {
+        links(p).into_iter().map(|(c, k, _, u)| (c, k, u)).collect()
+    };
+    assert_eq!(
+        without_labels(&dir.path().join("empty/ticketflow.db")),
+        without_labels(&path)
+    );
     let copy = exported(&empty, "b");
     for (a, b) in original.iter().zip(&copy) {
         let read = |p: &PathBuf| {
-            let mut lines: Vec<Vec<String>> = csv::Reader::from_path(p)
+            let lines: Vec<Vec<String>> = csv::Reader::from_path(p)
                 .unwrap()
                 .records()
                 .map(|r| r.unwrap().iter().map(str::to_string).collect())
                 .collect();
-            // Runbook entries are dated by the import that wrote them.
-            if p.to_string_lossy().contains("runbooks") {
-                for l in &mut lines {
-                    l.truncate(5);
-                }
-            }
             lines
         };
         assert_eq!(
@@ -960,4 +1451,88 @@ fn a_second_row_for_the_same_record_is_refused_not_merged() {
         )
         .unwrap();
     assert_eq!(name, "Jana Müller", "the first row's values stand");
+}
+
+#[test]
+fn a_runbook_entry_keeps_the_sources_dates_and_is_never_updated_before_it_was_created() {
+    let (_dir, path, mut desk) = desk();
+    let entry = |body: &str, created: Option<&str>, updated: Option<&str>| {
+        Incoming::Runbook(IncomingRunbook {
+            external_id: Some("KB-1".into()),
+            company: None,
+            title: "Printers".into(),
+            body: body.into(),
+            created_at: created.map(at),
+            updated_at: updated.map(at),
+        })
+    };
+    let dates = || -> (String, String) {
+        Connection::open(&path)
+            .unwrap()
+            .query_row(
+                "SELECT created_at, updated_at FROM runbook_entries WHERE title = 'Printers'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    let import = |desk: &mut Desk, record: Incoming, when: DateTime<Utc>| {
+        let r = desk
+            .store
+            .run_import(
+                &request(ImportMode::Both),
+                &mut rows(vec![record]).into_iter(),
+                TECH,
+                when,
+                &mut go,
+            )
+            .unwrap();
+        assert_eq!(r.counts.refused, 0, "{r:?}");
+        r.counts
+    };
+    // Only a created date: it stands for the update too.
+    import(
+        &mut desk,
+        entry("v1", Some("2026-02-10T08:00:00Z"), None),
+        now(),
+    );
+    assert_eq!(
+        dates(),
+        (
+            "2026-02-10T08:00:00.000000Z".to_string(),
+            "2026-02-10T08:00:00.000000Z".to_string()
+        )
+    );
+    // The same text again changes nothing, dates included.
+    let later = now() + chrono::Duration::days(3);
+    let counts = import(
+        &mut desk,
+        entry("v1", None, Some("2026-03-04T10:00:00Z")),
+        later,
+    );
+    assert_eq!(counts.skipped, 1);
+    assert_eq!(dates().1, "2026-02-10T08:00:00.000000Z");
+    // A change dated by the source keeps that date (the creation stays)...
+    import(
+        &mut desk,
+        entry("v2", None, Some("2026-03-04T10:00:00Z")),
+        later,
+    );
+    assert_eq!(
+        dates(),
+        (
+            "2026-02-10T08:00:00.000000Z".to_string(),
+            "2026-03-04T10:00:00.000000Z".to_string()
+        )
+    );
+    // ...a change the source dates before the entry was created is dated at the creation...
+    import(
+        &mut desk,
+        entry("v3", None, Some("2025-12-24T00:00:00Z")),
+        later,
+    );
+    assert_eq!(dates().1, "2026-02-10T08:00:00.000000Z");
+    // ...and an undated change at the import's time.
+    import(&mut desk, entry("v4", None, None), later);
+    assert_eq!(dates().1, "2026-03-05T09:00:00.000000Z");
 }

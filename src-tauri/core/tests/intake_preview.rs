@@ -211,6 +211,32 @@ fn a_refused_caller_is_refused_in_the_preview_too() {
     );
 }
 
+#[test]
+fn a_caller_of_an_inactive_client_is_refused_in_the_preview_too() {
+    let mut d = Desk::new();
+    let steps = intake(
+        Some(d.caller.id),
+        Some(d.asset.id),
+        json!({"impact": "user", "urgency": "blocked"}),
+        "x",
+    );
+    assert!(preview(&d, &steps).missing.is_empty());
+    let now = d.now;
+    d.store
+        .set_company_active(d.company.id, false, TECH, now)
+        .unwrap();
+    let p = preview(&d, &steps);
+    assert_eq!(
+        (p.missing[0].step, p.missing[0].code.as_str()),
+        (1, "CALLER_NOT_AUTHORIZED")
+    );
+    assert!(
+        p.missing[0].message.contains("inactive client"),
+        "{:?}",
+        p.missing[0]
+    );
+}
+
 fn table_counts(path: &std::path::Path) -> Vec<(String, i64)> {
     let conn = rusqlite::Connection::open(path).unwrap();
     let names: Vec<String> = conn

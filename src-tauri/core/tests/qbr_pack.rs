@@ -621,6 +621,7 @@ fn file_names_in_a_batch_stay_in_the_folder_and_apart() {
         name: name.into(),
         tier: Tier::Gold,
         calendar: Calendar::AlwaysOn,
+        active: true,
     };
     assert_eq!(
         qbr_file_name(&c(7, "../../etc/x"), from(), to(), false),

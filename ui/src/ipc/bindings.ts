@@ -26,7 +26,16 @@ export type Company = { id: number, name: string, tier: Tier,
 /**
  * How this client's SLA clock counts time.
  */
-calendar: Calendar, };
+calendar: Calendar, 
+/**
+ * A client the desk no longer serves (the source system's inactive flag, or set in
+ * Directory): its callers are refused like non-authorized contacts until it is reactivated.
+ *
+ * Written only when false: a sealed closure record holds its company as serialized here and
+ * is checked by serializing it again, so an active client must keep the form records sealed
+ * before the flag existed have (and reading one without it means active).
+ */
+active?: boolean, };
 
 export type NewCompany = { name: string, tier: Tier, calendar: Calendar, };
 
@@ -1249,7 +1258,7 @@ export type ImportSource = "autotask" | "connectwise" | "halo" | "itglue" | "hud
 
 export type ImportKind = "companies" | "contacts" | "assets" | "runbooks";
 
-export type ImportField = "external_id" | "name" | "first_name" | "last_name" | "company_external_id" | "company_name" | "email" | "phone" | "upn" | "active" | "inactive" | "authorized" | "terminated_on" | "tier" | "time_zone" | "hostname" | "asset_kind" | "serial" | "assigned_upn" | "rmm_id" | "rmm_url" | "title" | "body";
+export type ImportField = "external_id" | "name" | "first_name" | "last_name" | "company_external_id" | "company_name" | "email" | "phone" | "upn" | "active" | "inactive" | "authorized" | "terminated_on" | "tier" | "time_zone" | "hostname" | "asset_kind" | "serial" | "assigned_upn" | "rmm_id" | "rmm_url" | "title" | "body" | "tool_psa" | "tool_remote_session" | "tool_rmm" | "tool_edr" | "tool_documentation" | "tool_noc" | "tool_vendor_status" | "created_at" | "updated_at";
 
 export type ImportColumnMap = { 
 /**
@@ -1317,15 +1326,22 @@ tier: Tier | null,
  */
 time_zone: string | null, 
 /**
- * False when the source marks the company inactive.
+ * False when the source marks the company inactive; `None` when the file does not say (a
+ * new company is active, an existing one keeps its flag).
  */
-active: boolean, };
+active: boolean | null, 
+/**
+ * The company's tool links the file gives, each checked as the company form checks it
+ * (a row with a bad link is refused whole); kinds the file has no link for are left out.
+ */
+tools: Array<ImportToolLink>, };
 
 export type ImportContact = { source: ImportSource, external_id: string | null, company_external_id: string | null, company_name: string | null, name: string, email: string | null, phone: string | null, upn: string | null, 
 /**
- * False when the source says inactive, disabled, terminated or not authorized.
+ * False when the source says inactive, disabled, terminated or not authorized; `None` when
+ * the file does not say (a new contact is authorized, an existing one keeps its standing).
  */
-authorized: boolean, terminated_on: string | null, };
+authorized: boolean | null, terminated_on: string | null, };
 
 export type ImportAsset = { source: ImportSource, external_id: string | null, company_external_id: string | null, company_name: string | null, hostname: string, 
 /**
@@ -1337,11 +1353,18 @@ export type ImportRunbook = { source: ImportSource, external_id: string | null,
 /**
  * Neither: a desk-wide entry.
  */
-company_external_id: string | null, company_name: string | null, title: string, body: string, };
+company_external_id: string | null, company_name: string | null, title: string, body: string, 
+/**
+ * From the created/updated columns (never later than the import's time): an exported
+ * desk's entries keep their dates when imported into another desk. `None`: not given.
+ */
+created_at: string | null, updated_at: string | null, };
 
 export type ImportRecord = { "record": "company" } & ImportCompany | { "record": "contact" } & ImportContact | { "record": "asset" } & ImportAsset | { "record": "runbook" } & ImportRunbook;
 
 export type ImportPreviewRow = { line: number, raw: Array<string>, record: ImportRecord | null, problem: ImportRowProblem | null, };
+
+export type ImportToolLink = { kind: ToolKind, url_template: string, };
 
 export type RecordKind = "company" | "contact" | "asset" | "runbook";
 
@@ -1355,6 +1378,12 @@ skipped: number, refused: number, };
 
 export type KindCounts = { kind: RecordKind, counts: ImportCounts, };
 
+export type ToolLinkCounts = { added: number, changed: number, 
+/**
+ * Links the file gives exactly as the desk has them.
+ */
+unchanged: number, };
+
 export type RefusedRow = { file: number, line: number, kind: RecordKind | null, code: string, message: string, raw: Array<string>, };
 
 export type ImportReport = { 
@@ -1365,7 +1394,11 @@ batch_id: number | null, counts: ImportCounts, by_kind: Array<KindCounts>, refus
 /**
  * SHA-256 over the files' names and digests: the batch's fingerprint in the audit chain.
  */
-digest: string, };
+digest: string, 
+/**
+ * Companies' tool links added, changed and given unchanged (rows written, not refused).
+ */
+tool_links: ToolLinkCounts, };
 
 export type ImportProgress = { rows_done: number, rows_total_estimate: number | null, rows_per_sec: number, eta_secs: number | null, };
 

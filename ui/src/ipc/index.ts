@@ -320,6 +320,11 @@ export function saveCompany(id: number | null, input: NewCompany): Promise<Compa
   return call<Company>("save_company", { id, input });
 }
 
+/** Deactivates a client (its callers are refused at intake unless overridden) or reactivates it. */
+export function setCompanyActive(id: number, active: boolean): Promise<Company> {
+  return call<Company>("set_company_active", { id, active });
+}
+
 export function listContacts(companyId: number): Promise<Contact[]> {
   return call<Contact[]>("list_contacts", { companyId });
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ImportPlan, ImportRecord } from "../ipc/bindings";
 import {
+  cancelledRun,
+  cancelledText,
   duration,
   exportFileName,
   exportSpanProblem,
@@ -12,6 +14,8 @@ import {
   readyToImport,
   remapped,
   storedRow,
+  TOOL_FIELDS,
+  toolLinksSummary,
   undoSummary,
 } from "./import";
 
@@ -55,6 +59,15 @@ describe("mapping", () => {
     expect(KIND_FIELDS.contacts).not.toContain("hostname");
   });
 
+  it("offers a company's tool links, and only for companies", () => {
+    for (const f of TOOL_FIELDS) {
+      expect(fieldChoices("companies", null)).toContain(f);
+      expect(KIND_FIELDS.contacts).not.toContain(f);
+      expect(KIND_FIELDS.assets).not.toContain(f);
+    }
+    expect(TOOL_FIELDS).toHaveLength(7);
+  });
+
   it("is ready only when the core names nothing missing", () => {
     expect(readyToImport(plan())).toBe(true);
     expect(readyToImport(plan({ missing_required: ["name"] }))).toBe(false);
@@ -79,6 +92,32 @@ describe("preview rows", () => {
     const row = storedRow("contacts", record);
     expect(row).toHaveLength(PREVIEW_COLUMNS.contacts.length);
     expect(row).toEqual(["Lee Park", "AT-1001", "lee.park@acmedental.example", "", "no", ""]);
+  });
+
+  it("shows a company's tool links as stored, as text", () => {
+    const record = {
+      record: "company",
+      source: "csv",
+      external_id: "ACME",
+      name: "Acme",
+      phone: null,
+      tier: "gold",
+      time_zone: null,
+      active: true,
+      tools: [
+        { kind: "psa", url_template: "https://psa.example/t/{psa_ticket}" },
+        { kind: "rmm", url_template: "https://rmm.example/s/acme" },
+      ],
+    } as ImportRecord;
+    const row = storedRow("companies", record);
+    expect(row).toHaveLength(PREVIEW_COLUMNS.companies.length);
+    expect(row[row.length - 1]).toBe(
+      "psa: https://psa.example/t/{psa_ticket}; rmm: https://rmm.example/s/acme",
+    );
+    expect(storedRow("companies", { ...record, tools: [] } as ImportRecord).at(-1)).toBe("");
+    // While the tab switches, the previous table's rows meet the new kind for a moment.
+    const contact = { record: "contact", name: "Lee Park" } as unknown as ImportRecord;
+    expect(storedRow("companies", contact)).toHaveLength(PREVIEW_COLUMNS.companies.length);
   });
 
   it("goes by the table's kind: an asset's own kind overwrites the record's tag", () => {
@@ -108,12 +147,34 @@ describe("preview rows", () => {
       company_name: null,
       title: "VPN",
       body: "x".repeat(500),
+      created_at: null,
+      updated_at: null,
     } as ImportRecord;
-    const [title, company, body] = storedRow("runbooks", record);
+    const [title, company, body, updated] = storedRow("runbooks", record);
     expect(title).toBe("VPN");
     expect(company).toBe("desk-wide");
     expect(body.length).toBe(121);
     expect(body.endsWith("…")).toBe(true);
+    expect(updated).toBe("");
+  });
+
+  it("shows the day a runbook entry keeps: its update, else its creation", () => {
+    const entry = (created_at: string | null, updated_at: string | null) =>
+      ({
+        record: "runbook",
+        source: "csv",
+        external_id: "7",
+        company_external_id: null,
+        company_name: "Acme",
+        title: "Printers",
+        body: "Reset the spooler",
+        created_at,
+        updated_at,
+      }) as ImportRecord;
+    expect(storedRow("runbooks", entry("2025-11-03T08:15:00.250Z", "2026-01-20T16:40:12.123456Z"))[3]).toBe(
+      "2026-01-20",
+    );
+    expect(storedRow("runbooks", entry("2025-11-03T08:15:00.250Z", null))[3]).toBe("2025-11-03");
   });
 });
 
@@ -166,6 +227,16 @@ describe("undo and export", () => {
     ).toBe("Import 4 undone: 5 records removed, 2 restored, 1 kept because they are in use since:");
   });
 
+  it("counts tool links apart, and says nothing when the files had none", () => {
+    expect(toolLinksSummary({ added: 0, changed: 0, unchanged: 0 }, true)).toBeNull();
+    expect(toolLinksSummary({ added: 3, changed: 1, unchanged: 0 }, true)).toBe(
+      "Tool links: 3 to add, 1 to change, 0 unchanged.",
+    );
+    expect(toolLinksSummary({ added: 3, changed: 1, unchanged: 2 }, false)).toBe(
+      "Tool links: 3 added, 1 changed, 2 unchanged.",
+    );
+  });
+
   it("names the export after its kind, day and format", () => {
     expect(exportFileName("time_entries", "xlsx", "2026-12-06")).toBe("time-entries-2026-12-06.xlsx");
     expect(exportFileName("contacts", "csv", "2026-12-06")).toBe("contacts-2026-12-06.csv");
@@ -176,5 +247,42 @@ describe("undo and export", () => {
     expect(exportSpanProblem("2026-01-01", "")).toBeNull();
     expect(exportSpanProblem("2026-01-02", "2026-01-01")).not.toBeNull();
     expect(exportSpanProblem("2026-01-01", "2026-01-01")).toBeNull();
+  });
+});
+
+describe("a cancelled run", () => {
+  const at = (rows_done: number, rows_total_estimate: number | null) => ({
+    rows_done,
+    rows_total_estimate,
+    rows_per_sec: 1000,
+    eta_secs: null,
+  });
+
+  it("is told apart from a failure by its code, not its message", () => {
+    expect(cancelledRun("IMPORT_CANCELLED", false, at(2000, 200_000))).toEqual({
+      dryRun: false,
+      rowsRead: 2000,
+      rowsTotalEstimate: 200_000,
+    });
+    // A real failure whose message talks about cancelling is still an error.
+    expect(cancelledRun("STORE_ERROR", false, at(2000, null))).toBeNull();
+    expect(cancelledRun("IMPORT_RUNNING", true, null)).toBeNull();
+  });
+
+  it("says nothing was written, with the rows read when a report came", () => {
+    const c = cancelledRun("IMPORT_CANCELLED", false, at(2000, 200_000))!;
+    expect(cancelledText(c)).toBe(
+      "Import cancelled: nothing was written. 2,000 of about 200,000 rows had been read; none were kept, the desk is as it was.",
+    );
+    expect(cancelledText(cancelledRun("IMPORT_CANCELLED", false, at(1, null))!)).toBe(
+      "Import cancelled: nothing was written. 1 row had been read; none were kept, the desk is as it was.",
+    );
+    // No report yet (or only the first, empty one): no count is made up.
+    expect(cancelledText(cancelledRun("IMPORT_CANCELLED", false, at(0, 5))!)).toBe(
+      "Import cancelled: nothing was written. The desk is as it was.",
+    );
+    expect(cancelledText(cancelledRun("IMPORT_CANCELLED", true, at(3000, null))!)).toBe(
+      "Dry run cancelled: nothing was written. 3,000 rows had been checked.",
+    );
   });
 });

@@ -17,6 +17,8 @@ import type {
   ImportRecord,
   ImportRunbook,
   ImportSource,
+  ImportToolLink,
+  ToolLinkCounts,
   UndoReport,
 } from "../ipc/bindings";
 
@@ -45,11 +47,40 @@ export const FIELD_LABELS: Record<ImportField, string> = {
   rmm_url: "RMM link",
   title: "Title",
   body: "Text",
+  tool_psa: "Tool link: PSA ticket",
+  tool_remote_session: "Tool link: remote session",
+  tool_rmm: "Tool link: RMM",
+  tool_edr: "Tool link: EDR",
+  tool_documentation: "Tool link: documentation",
+  tool_noc: "Tool link: NOC dashboard",
+  tool_vendor_status: "Tool link: vendor status",
+  created_at: "Created (date)",
+  updated_at: "Last updated (date)",
 };
+
+/** A company's tool-link fields, in the company form's order. */
+export const TOOL_FIELDS: ImportField[] = [
+  "tool_psa",
+  "tool_remote_session",
+  "tool_rmm",
+  "tool_edr",
+  "tool_documentation",
+  "tool_noc",
+  "tool_vendor_status",
+];
 
 /** The fields a table of each kind can fill, in the order the select lists them. */
 export const KIND_FIELDS: Record<ImportKind, ImportField[]> = {
-  companies: ["external_id", "name", "phone", "tier", "time_zone", "active", "inactive"],
+  companies: [
+    "external_id",
+    "name",
+    "phone",
+    "tier",
+    "time_zone",
+    "active",
+    "inactive",
+    ...TOOL_FIELDS,
+  ],
   contacts: [
     "external_id",
     "name",
@@ -77,7 +108,15 @@ export const KIND_FIELDS: Record<ImportKind, ImportField[]> = {
     "rmm_id",
     "rmm_url",
   ],
-  runbooks: ["external_id", "company_external_id", "company_name", "title", "body"],
+  runbooks: [
+    "external_id",
+    "company_external_id",
+    "company_name",
+    "title",
+    "body",
+    "created_at",
+    "updated_at",
+  ],
 };
 
 /** The systems the core recognizes, as people name them. */
@@ -122,16 +161,22 @@ export function readyToImport(plan: ImportPlan): boolean {
   return plan.missing_required.length === 0;
 }
 
-function yesNo(v: boolean): string {
-  return v ? "yes" : "no";
+/** A company's links in the preview: "rmm: https://…; documentation: https://…". */
+export function toolLinksText(tools: ImportToolLink[]): string {
+  return tools.map((l) => `${l.kind}: ${l.url_template}`).join("; ");
+}
+
+/** A yes/no the file gives; `null` when it does not say (new records: yes; others: unchanged). */
+function yesNo(v: boolean | null): string {
+  return v === null ? "not given" : v ? "yes" : "no";
 }
 
 /** The preview table's columns for each kind: what the desk stores, in the order shown. */
 export const PREVIEW_COLUMNS: Record<ImportKind, string[]> = {
-  companies: ["Name", "ID in the source", "Tier", "Time zone", "Phone", "Active"],
+  companies: ["Name", "ID in the source", "Tier", "Time zone", "Phone", "Active", "Tool links"],
   contacts: ["Name", "Company", "E-mail", "Phone", "Authorized", "Terminated on"],
   assets: ["Hostname", "Company", "Kind", "Serial", "RMM link"],
-  runbooks: ["Title", "Company", "Text"],
+  runbooks: ["Title", "Company", "Text", "Last updated"],
 };
 
 /** The longest text of a runbook body the preview shows. */
@@ -147,7 +192,17 @@ export function storedRow(kind: ImportKind, record: ImportRecord): string[] {
   switch (kind) {
     case "companies": {
       const r = record as unknown as ImportCompany;
-      return [r.name, t(r.external_id), t(r.tier), t(r.time_zone), t(r.phone), yesNo(r.active)];
+      return [
+        r.name,
+        t(r.external_id),
+        t(r.tier),
+        t(r.time_zone),
+        t(r.phone),
+        yesNo(r.active),
+        // A row of another table can meet this kind for a moment while the tab switches (the
+        // preview is fetched again): it has no links then, and must not break the screen.
+        toolLinksText(r.tools ?? []),
+      ];
     }
     case "contacts": {
       const r = record as unknown as ImportContact;
@@ -174,7 +229,9 @@ export function storedRow(kind: ImportKind, record: ImportRecord): string[] {
       const r = record as unknown as ImportRunbook;
       const company = r.company_name ?? r.company_external_id ?? "desk-wide";
       const body = r.body.length > BODY_SHOWN ? `${r.body.slice(0, BODY_SHOWN)}…` : r.body;
-      return [r.title, company, body];
+      // The day (UTC) the entry keeps; empty: dated by the import itself.
+      const updated = (r.updated_at ?? r.created_at ?? "").slice(0, 10);
+      return [r.title, company, body, updated];
     }
   }
 }
@@ -213,6 +270,58 @@ export function progressText(p: ImportProgress, running = true): string {
 export function progressFraction(p: ImportProgress): number | null {
   if (p.rows_total_estimate === null || p.rows_total_estimate <= 0) return null;
   return Math.min(1, Math.max(0, p.rows_done / p.rows_total_estimate));
+}
+
+/** The core's code for a run the technician cancelled: their choice, not a failure. */
+export const IMPORT_CANCELLED = "IMPORT_CANCELLED";
+
+/** A cancelled dry run or import, as its notice tells it. */
+export interface CancelledRun {
+  dryRun: boolean;
+  /** Rows read before the cancel, from the last progress report (null when none came). */
+  rowsRead: number | null;
+  rowsTotalEstimate: number | null;
+}
+
+/**
+ * The notice for a failed run when the failure is a cancel (switching on the code, never the
+ * message), else null: a real failure stays an error.
+ */
+export function cancelledRun(
+  code: string,
+  dryRun: boolean,
+  last: ImportProgress | null,
+): CancelledRun | null {
+  if (code !== IMPORT_CANCELLED) return null;
+  return {
+    dryRun,
+    rowsRead: last === null || last.rows_done === 0 ? null : last.rows_done,
+    rowsTotalEstimate: last?.rows_total_estimate ?? null,
+  };
+}
+
+/** "Import cancelled: nothing was written. 2,000 of about 200,000 rows had been read; none were kept." */
+export function cancelledText(c: CancelledRun): string {
+  const head = c.dryRun ? "Dry run cancelled: nothing was written." : "Import cancelled: nothing was written.";
+  if (c.rowsRead === null) return `${head} The desk is as it was.`;
+  const read =
+    c.rowsTotalEstimate !== null
+      ? `${whole.format(c.rowsRead)} of about ${whole.format(c.rowsTotalEstimate)} rows`
+      : `${whole.format(c.rowsRead)} row${c.rowsRead === 1 ? "" : "s"}`;
+  return c.dryRun
+    ? `${head} ${read} had been checked.`
+    : `${head} ${read} had been read; none were kept, the desk is as it was.`;
+}
+
+/**
+ * What a batch did (or, a dry run, would do) to companies' tool links, in one line; null when
+ * the files carried none.
+ */
+export function toolLinksSummary(c: ToolLinkCounts, dryRun: boolean): string | null {
+  if (c.added + c.changed + c.unchanged === 0) return null;
+  return dryRun
+    ? `Tool links: ${c.added} to add, ${c.changed} to change, ${c.unchanged} unchanged.`
+    : `Tool links: ${c.added} added, ${c.changed} changed, ${c.unchanged} unchanged.`;
 }
 
 /** What "Undo this import" did, in one sentence. */

@@ -101,7 +101,23 @@ impl ExportKind {
                 "note",
             ],
             ExportKind::Csat => &["ticket", "company_name", "rating", "comment", "recorded_at"],
-            ExportKind::Companies => &["external_id", "name", "tier", "time_zone", "calendar"],
+            ExportKind::Companies => &[
+                "external_id",
+                "name",
+                "tier",
+                "time_zone",
+                "calendar",
+                // What the import reads back (a client the desk no longer serves stays so).
+                "active",
+                // One column per kind of tool link (issue 15), named as the import's fields.
+                "tool_psa",
+                "tool_remote_session",
+                "tool_rmm",
+                "tool_edr",
+                "tool_documentation",
+                "tool_noc",
+                "tool_vendor_status",
+            ],
             ExportKind::Contacts => &[
                 "external_id",
                 "company_external_id",

@@ -7,7 +7,9 @@
 //! code and its line, never a panic, and a file that cannot be read at all is a coded
 //! [`Error::Import`] that says what to do. Memory does not grow with the file: CSV is read one
 //! record at a time, worksheets and ZIP entries are read on a worker thread that hands rows over a
-//! small bounded channel.
+//! small bounded channel. The exceptions are a workbook's tables that calamine holds whole (an
+//! XLSX's shared-string table, about 3 bytes per byte of its XML; an XLS, bounded by the format):
+//! both are capped in `sheet.rs`, and CSV is the way for anything larger.
 
 mod csv_file;
 mod decode;
@@ -15,12 +17,15 @@ mod html_text;
 mod itglue;
 mod map;
 mod normalize;
+mod ole_check;
 mod sheet;
 mod source;
 
+use crate::directory::tools::TOOL_KINDS;
 use crate::directory::Tier;
 use crate::error::{Error, Result};
-use chrono::NaiveDate;
+use crate::template::ToolKind;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -66,6 +71,9 @@ pub mod codes {
     pub const TIME_ZONE_UNKNOWN: &str = "IMPORT_TIME_ZONE_UNKNOWN";
     /// Row: an RMM link that is not an http(s) URL.
     pub const URL_INVALID: &str = "IMPORT_URL_INVALID";
+    /// Row: a company's tool link that the company form would refuse too (not http(s), a user
+    /// name or password in it, an unknown placeholder, ...): checked by `directory::tools`.
+    pub const TOOL_URL_INVALID: &str = "IMPORT_TOOL_URL_INVALID";
 }
 
 /// Limits that keep a hostile file from costing unbounded memory or time.
@@ -246,10 +254,25 @@ pub enum Field {
     Title,
     /// Runbook entry text (plain text; IT Glue's HTML is turned into text first).
     Body,
+    /// A company's tool links (issue 15), one field per kind of tool: the URL template the
+    /// step buttons open, checked as the company form checks it.
+    ToolPsa,
+    ToolRemoteSession,
+    ToolRmm,
+    ToolEdr,
+    ToolDocumentation,
+    ToolNoc,
+    ToolVendorStatus,
+    /// When a runbook entry was written in the source (a date, or a date and time; UTC unless
+    /// the value says otherwise). Empty: the import's time.
+    CreatedAt,
+    /// When a runbook entry last changed in the source. Empty: the created date, else the
+    /// import's time.
+    UpdatedAt,
 }
 
 impl Field {
-    pub const ALL: [Field; 23] = [
+    pub const ALL: [Field; 32] = [
         Field::ExternalId,
         Field::Name,
         Field::FirstName,
@@ -273,6 +296,15 @@ impl Field {
         Field::RmmUrl,
         Field::Title,
         Field::Body,
+        Field::ToolPsa,
+        Field::ToolRemoteSession,
+        Field::ToolRmm,
+        Field::ToolEdr,
+        Field::ToolDocumentation,
+        Field::ToolNoc,
+        Field::ToolVendorStatus,
+        Field::CreatedAt,
+        Field::UpdatedAt,
     ];
 
     /// The snake-case spelling used by `--map` and in JSON.
@@ -301,7 +333,35 @@ impl Field {
             Field::RmmUrl => "rmm_url",
             Field::Title => "title",
             Field::Body => "body",
+            Field::ToolPsa => "tool_psa",
+            Field::ToolRemoteSession => "tool_remote_session",
+            Field::ToolRmm => "tool_rmm",
+            Field::ToolEdr => "tool_edr",
+            Field::ToolDocumentation => "tool_documentation",
+            Field::ToolNoc => "tool_noc",
+            Field::ToolVendorStatus => "tool_vendor_status",
+            Field::CreatedAt => "created_at",
+            Field::UpdatedAt => "updated_at",
         }
+    }
+
+    /// The field that holds a company's link for `kind` (`tool_` and the kind's stored name,
+    /// which is also the export's column).
+    pub fn for_tool(kind: ToolKind) -> Field {
+        match kind {
+            ToolKind::Psa => Field::ToolPsa,
+            ToolKind::RemoteSession => Field::ToolRemoteSession,
+            ToolKind::Rmm => Field::ToolRmm,
+            ToolKind::Edr => Field::ToolEdr,
+            ToolKind::Documentation => Field::ToolDocumentation,
+            ToolKind::Noc => Field::ToolNoc,
+            ToolKind::VendorStatus => Field::ToolVendorStatus,
+        }
+    }
+
+    /// The kind of tool whose link this field holds, if it holds one.
+    pub fn tool_kind(self) -> Option<ToolKind> {
+        TOOL_KINDS.into_iter().find(|k| Field::for_tool(*k) == self)
     }
 }
 
@@ -374,8 +434,21 @@ pub struct CompanyIn {
     /// A tz database name, validated (Windows names translated); the company's business-hours
     /// calendar is built in this zone by the write side.
     pub time_zone: Option<String>,
-    /// False when the source marks the company inactive.
-    pub active: bool,
+    /// False when the source marks the company inactive; `None` when the file does not say (a
+    /// new company is active, an existing one keeps its flag).
+    pub active: Option<bool>,
+    /// The company's tool links the file gives, each checked as the company form checks it
+    /// (a row with a bad link is refused whole); kinds the file has no link for are left out.
+    pub tools: Vec<ToolLinkIn>,
+}
+
+/// One tool link of a company, as stored: the URL template (trimmed, scheme in lower case).
+/// Files carry no button label: a new link takes the kind's title, an existing one keeps its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "ImportToolLink")]
+pub struct ToolLinkIn {
+    pub kind: ToolKind,
+    pub url_template: String,
 }
 
 /// A contact (caller) as the file describes it, normalized. Authorization is data: a contact the
@@ -391,8 +464,9 @@ pub struct ContactIn {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub upn: Option<String>,
-    /// False when the source says inactive, disabled, terminated or not authorized.
-    pub authorized: bool,
+    /// False when the source says inactive, disabled, terminated or not authorized; `None` when
+    /// the file does not say (a new contact is authorized, an existing one keeps its standing).
+    pub authorized: Option<bool>,
     pub terminated_on: Option<NaiveDate>,
 }
 
@@ -424,6 +498,10 @@ pub struct RunbookIn {
     pub company_name: Option<String>,
     pub title: String,
     pub body: String,
+    /// From the created/updated columns (never later than the import's time): an exported
+    /// desk's entries keep their dates when imported into another desk. `None`: not given.
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// One row, normalized into what the desk stores.
@@ -598,14 +676,14 @@ fn plans_of(
     used_overrides: &mut [bool],
 ) -> Result<Vec<Plan>> {
     let name = file_name(path);
-    let heads = match container(path)? {
-        Container::Text => vec![csv_file::head(path, SAMPLE_ROWS)?],
-        Container::Ole => sheet::heads(path, sheet::Book::Xls, SAMPLE_ROWS)?,
+    let (heads, workbook) = match container(path)? {
+        Container::Text => (vec![csv_file::head(path, SAMPLE_ROWS)?], false),
+        Container::Ole => (sheet::heads(path, sheet::Book::Xls, SAMPLE_ROWS)?, true),
         Container::Zip => {
             if itglue::is_workbook(path)? {
-                sheet::heads(path, sheet::Book::Xlsx, SAMPLE_ROWS)?
+                (sheet::heads(path, sheet::Book::Xlsx, SAMPLE_ROWS)?, true)
             } else {
-                itglue::heads(path, SAMPLE_ROWS)?
+                (itglue::heads(path, SAMPLE_ROWS)?, false)
             }
         }
     };
@@ -650,6 +728,13 @@ fn plans_of(
             default_tier: None,
         });
     }
+    // A workbook's other sheets (report details, a legend, a pivot) are not tables of the desk:
+    // a sheet where no column fills a field is left out when another sheet of the file has one.
+    // Alone, it stays, so that its columns can be mapped by hand.
+    let fills = |plan: &Plan| plan.columns.iter().any(|c| c.field.is_some());
+    if workbook && plans.iter().any(fills) {
+        plans.retain(fills);
+    }
     if plans.is_empty() {
         return Err(import_error(
             codes::EMPTY,
@@ -682,7 +767,7 @@ pub fn rows(path: &Path, plan: &Plan) -> Result<Rows> {
     }
     Ok(Rows {
         raw: raw_rows(path, plan)?,
-        mapping: normalize::Mapping::new(plan),
+        mapping: normalize::Mapping::new(plan).at_time(Utc::now()),
     })
 }
 
@@ -691,7 +776,7 @@ pub fn rows(path: &Path, plan: &Plan) -> Result<Rows> {
 pub fn preview(path: &Path, plan: &Plan, n: usize) -> Result<Vec<RowOutcome>> {
     let rows = Rows {
         raw: raw_rows(path, plan)?,
-        mapping: normalize::Mapping::new(plan),
+        mapping: normalize::Mapping::new(plan).at_time(Utc::now()),
     };
     Ok(rows.take(n).collect())
 }

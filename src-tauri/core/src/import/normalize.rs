@@ -4,12 +4,14 @@
 
 use super::{
     codes, limits, AssetIn, ColumnMap, CompanyIn, ContactIn, Field, Kind, Plan, Record, RowProblem,
-    RunbookIn, Source,
+    RunbookIn, Source, ToolLinkIn,
 };
+use crate::directory::tools::{validate_url_template, TOOL_KINDS, TOOL_URL_MAX};
 use crate::directory::Tier;
+use crate::error::Error;
 use crate::sla::Zone;
 use crate::store::RUNBOOK_TITLE_MAX;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// How a date with slashes (03/04/2026) is read. Dotted dates (03.04.2026) are always day
@@ -30,7 +32,12 @@ pub(crate) fn guess_date_order(columns: &[ColumnMap], sample: &[Vec<String>]) ->
     let date_columns: Vec<usize> = columns
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.field == Some(Field::TerminatedOn))
+        .filter(|(_, c)| {
+            matches!(
+                c.field,
+                Some(Field::TerminatedOn | Field::CreatedAt | Field::UpdatedAt)
+            )
+        })
         .map(|(i, _)| i)
         .collect();
     for row in sample {
@@ -95,6 +102,36 @@ pub(crate) fn parse_date(value: &str, order: DateOrder) -> Option<NaiveDate> {
         .into_iter()
         .find_map(|format| NaiveDate::parse_from_str(value, format).ok())
 }
+
+/// A moment as the tools write it: RFC 3339 (Ticketflow's own export), an ISO date and time
+/// without a zone (a workbook's date cell, read as UTC), or any date [`parse_date`] reads
+/// (midnight UTC; a time after a slash date is dropped).
+pub(crate) fn parse_timestamp(value: &str, order: DateOrder) -> Option<DateTime<Utc>> {
+    let value = value.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(value) {
+        return Some(at.with_timezone(&Utc));
+    }
+    let naive = [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ];
+    if let Some(at) = naive
+        .into_iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(value, f).ok())
+    {
+        return Some(at.and_utc());
+    }
+    parse_date(value, order)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|at| at.and_utc())
+}
+
+/// How far past the import's time a created/updated date may lie and still be taken (as the
+/// import's time): a tool that writes local times without a zone is up to 14 hours ahead of
+/// UTC, and clocks differ. Anything later is a wrong date (or a day/month mix-up) and refuses
+/// the row, so that no entry sorts as newer than everything for ever.
+pub(crate) const FUTURE_SLACK_HOURS: i64 = 24;
 
 /// Yes/no in the spellings the tools write; status words count too ("Active", "Inactive",
 /// "Terminated", "Disabled"). `None` for anything else.
@@ -197,6 +234,8 @@ pub(crate) struct Mapping {
     at: Vec<Option<(usize, String)>>,
     date_order: DateOrder,
     default_tier: Option<Tier>,
+    /// The import's time, for dates that must not lie in the future; `None` checks nothing.
+    now: Option<DateTime<Utc>>,
 }
 
 fn index(field: Field) -> usize {
@@ -217,7 +256,15 @@ impl Mapping {
             at,
             date_order: plan.date_order,
             default_tier: plan.default_tier,
+            now: None,
         }
+    }
+
+    /// Dates later than `now` (beyond [`FUTURE_SLACK_HOURS`]) are refused, those within it taken
+    /// as `now`. The clock is the caller's: this module reads none.
+    pub(crate) fn at_time(mut self, now: DateTime<Utc>) -> Mapping {
+        self.now = Some(now);
+        self
     }
 
     /// The row as a record of the plan's kind, or the first problem found in it.
@@ -266,6 +313,7 @@ impl Row<'_> {
             let max = match field {
                 Field::Body => limits::MAX_CELL_CHARS,
                 Field::Title => RUNBOOK_TITLE_MAX,
+                f if f.tool_kind().is_some() => TOOL_URL_MAX,
                 _ => limits::MAX_FIELD_CHARS,
             };
             if chars > max {
@@ -297,11 +345,15 @@ impl Row<'_> {
         }
     }
 
-    /// Active unless the source says otherwise (an active flag, an inactive flag).
-    fn active(&self) -> Result<bool, RowProblem> {
-        let active = self.flag(Field::Active)?.unwrap_or(true);
-        let inactive = self.flag(Field::Inactive)?.unwrap_or(false);
-        Ok(active && !inactive)
+    /// What the source says about the record being active (an active flag, an inactive flag):
+    /// `None` when no column says, so that a file's silence never undoes what the desk decided.
+    fn active(&self) -> Result<Option<bool>, RowProblem> {
+        let active = self.flag(Field::Active)?;
+        let inactive = self.flag(Field::Inactive)?;
+        Ok(match (active, inactive) {
+            (None, None) => None,
+            (a, i) => Some(a.unwrap_or(true) && !i.unwrap_or(false)),
+        })
     }
 
     fn company_ref(&self, what: &str) -> Result<(Option<String>, Option<String>), RowProblem> {
@@ -344,7 +396,32 @@ impl Row<'_> {
             tier,
             time_zone,
             active: self.active()?,
+            tools: self.tools()?,
         })
+    }
+
+    /// The company's tool links, each checked by the company form's own check
+    /// (`directory::tools`): a link the form would refuse refuses the row, saying which column
+    /// and why (a `javascript:` link, a password in the URL, an unknown placeholder).
+    fn tools(&self) -> Result<Vec<ToolLinkIn>, RowProblem> {
+        let mut tools = Vec::new();
+        for kind in TOOL_KINDS {
+            let field = Field::for_tool(kind);
+            let Some(v) = self.get(field) else { continue };
+            let url_template = validate_url_template(&v).map_err(|e| {
+                let why = match e {
+                    Error::ToolUrlInvalid(why) => why,
+                    other => other.to_string(),
+                };
+                self.problem(
+                    codes::TOOL_URL_INVALID,
+                    field,
+                    format!("{why}; fix the link in the source, or leave the column out with --map \"COLUMN=-\""),
+                )
+            })?;
+            tools.push(ToolLinkIn { kind, url_template });
+        }
+        Ok(tools)
     }
 
     fn contact(&self) -> Result<ContactIn, RowProblem> {
@@ -391,7 +468,10 @@ impl Row<'_> {
                 self.problem(codes::DATE_INVALID, Field::TerminatedOn, format!("{v:?} is not a date (read as {order}; also 2026-03-31, 31.03.2026, 31-Mar-2026)"))
             })?),
         };
-        let authorized = self.flag(Field::Authorized)?.unwrap_or(true) && self.active()?;
+        let authorized = match (self.flag(Field::Authorized)?, self.active()?) {
+            (None, None) => None,
+            (a, active) => Some(a.unwrap_or(true) && active.unwrap_or(true)),
+        };
         Ok(ContactIn {
             source: self.mapping.source,
             external_id: self.get(Field::ExternalId),
@@ -442,6 +522,17 @@ impl Row<'_> {
 
     fn runbook(&self) -> Result<RunbookIn, RowProblem> {
         let title = self.required(Field::Title, "runbook entry")?;
+        let created_at = self.moment(Field::CreatedAt)?;
+        let updated_at = self.moment(Field::UpdatedAt)?;
+        if let (Some(created), Some(updated)) = (created_at, updated_at) {
+            if updated < created {
+                return Err(self.problem(
+                    codes::DATE_INVALID,
+                    Field::UpdatedAt,
+                    format!("{} is before the entry was created ({}): fix one of the two dates in the source", updated.to_rfc3339(), created.to_rfc3339()),
+                ));
+            }
+        }
         Ok(RunbookIn {
             source: self.mapping.source,
             external_id: self.get(Field::ExternalId),
@@ -449,7 +540,33 @@ impl Row<'_> {
             company_name: self.get(Field::CompanyName),
             title: first_line(&title),
             body: self.get(Field::Body).unwrap_or_default(),
+            created_at,
+            updated_at,
         })
+    }
+
+    /// A created/updated date: `None` when empty; a value that is no date, or lies in the
+    /// future, is a problem. A value just ahead of `now` (see [`FUTURE_SLACK_HOURS`]) is `now`.
+    fn moment(&self, field: Field) -> Result<Option<DateTime<Utc>>, RowProblem> {
+        let Some(v) = self.get(field) else {
+            return Ok(None);
+        };
+        let Some(at) = parse_timestamp(&v, self.mapping.date_order) else {
+            let order = match self.mapping.date_order {
+                DateOrder::MonthFirst => "month/day/year",
+                DateOrder::DayFirst => "day/month/year",
+            };
+            return Err(self.problem(codes::DATE_INVALID, field, format!("{v:?} is not a date (read as {order}; also 2026-03-31T14:00:00Z, 2026-03-31, 31.03.2026): fix it, or leave the column out with --map \"COLUMN=-\"")));
+        };
+        match self.mapping.now {
+            Some(now) if at > now + chrono::Duration::hours(FUTURE_SLACK_HOURS) => Err(self.problem(
+                codes::DATE_INVALID,
+                field,
+                format!("{v:?} is in the future (the import runs at {}): fix the date in the source, or check the day/month order", now.format("%Y-%m-%d %H:%M UTC")),
+            )),
+            Some(now) if at > now => Ok(Some(now)),
+            _ => Ok(Some(at)),
+        }
     }
 }
 
@@ -594,12 +711,17 @@ mod tests {
         else {
             panic!()
         };
-        assert!(!c.authorized);
+        assert_eq!(c.authorized, Some(false));
         assert_eq!(c.terminated_on, day(2026, 1, 31));
         let Record::Contact(c) = m.record(&cells(&["Dana", "Acme", "True", ""])).unwrap() else {
             panic!()
         };
-        assert!(c.authorized);
+        assert_eq!(c.authorized, Some(true));
+        // An empty cell says nothing: an existing contact keeps its standing.
+        let Record::Contact(c) = m.record(&cells(&["Dana", "Acme", "", ""])).unwrap() else {
+            panic!()
+        };
+        assert_eq!(c.authorized, None);
         let problem = m
             .record(&cells(&["Dana", "Acme", "perhaps", ""]))
             .unwrap_err();

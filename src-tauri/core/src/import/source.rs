@@ -259,6 +259,9 @@ const HUDU_COMPANIES: Preset = Preset {
         (Name, &["name"]),
         (Phone, &["phone number"]),
         (Inactive, &["archived"]),
+        // The company's own page in Hudu, i.e. its documentation. "website" is the client's
+        // public site, not a tool of the desk, and stays unmapped.
+        (ToolDocumentation, &["full url"]),
     ],
     signature: &["id_number", "company_type", "nickname"],
 };
@@ -336,6 +339,41 @@ const CSV_COMPANIES: Preset = Preset {
         (TimeZone, &["time zone", "timezone", "tz"]),
         (Active, &["active", "status"]),
         (Inactive, &["inactive"]),
+        // First the names Ticketflow's own export writes (`tool_rmm`, ...), then how a
+        // spreadsheet kept by hand names such a link.
+        (
+            ToolPsa,
+            &["tool psa", "psa url", "psa link", "psa ticket url"],
+        ),
+        (
+            ToolRemoteSession,
+            &[
+                "tool remote session",
+                "remote session url",
+                "remote access url",
+                "remote session link",
+                "remote access link",
+            ],
+        ),
+        (ToolRmm, &["tool rmm", "rmm url", "rmm link"]),
+        (ToolEdr, &["tool edr", "edr url", "edr link"]),
+        (
+            ToolDocumentation,
+            &[
+                "tool documentation",
+                "documentation url",
+                "documentation link",
+                "docs url",
+            ],
+        ),
+        (
+            ToolNoc,
+            &["tool noc", "noc url", "noc dashboard url", "noc link"],
+        ),
+        (
+            ToolVendorStatus,
+            &["tool vendor status", "vendor status url", "status page url"],
+        ),
     ],
     signature: &[],
 };
@@ -412,6 +450,30 @@ const CSV_RUNBOOKS: Preset = Preset {
         (
             CompanyName,
             &["company name", "company", "client", "organization"],
+        ),
+        // Ticketflow's own export writes created_at/updated_at; a knowledge base kept in a
+        // spreadsheet names them as people do.
+        (
+            CreatedAt,
+            &[
+                "created at",
+                "created",
+                "created on",
+                "date created",
+                "creation date",
+            ],
+        ),
+        (
+            UpdatedAt,
+            &[
+                "updated at",
+                "updated",
+                "updated on",
+                "last updated",
+                "last modified",
+                "modified",
+                "date modified",
+            ],
         ),
     ],
     signature: &[],
@@ -695,6 +757,30 @@ mod tests {
             None,
         );
         assert_eq!(got, (Source::Csv, Kind::Contacts));
+    }
+
+    #[test]
+    fn link_columns_tell_companies_from_assets() {
+        // An RMM link beside a hostname is the device's; beside a client name and other tool
+        // links it is the client's RMM site.
+        assert_eq!(
+            detect(
+                &headers(&["hostname", "company", "rmm url"]),
+                "x.csv",
+                None,
+                None
+            ),
+            (Source::Csv, Kind::Assets)
+        );
+        assert_eq!(
+            detect(
+                &headers(&["Name", "RMM URL", "Documentation URL", "PSA URL"]),
+                "x.csv",
+                None,
+                None
+            ),
+            (Source::Csv, Kind::Companies)
+        );
     }
 
     #[test]

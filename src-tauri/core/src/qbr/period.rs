@@ -143,6 +143,7 @@ mod tests {
                 closes: NaiveTime::from_hms_opt(17, 0, 0).expect("time"),
                 holidays: vec![],
             }),
+            active: true,
         }
     }
 

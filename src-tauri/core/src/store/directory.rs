@@ -54,18 +54,36 @@ fn check_asset(a: &NewAsset) -> Result<()> {
     Ok(())
 }
 
-fn company_row(r: &Row) -> rusqlite::Result<(i64, String, Tier, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+/// A company's columns as read (the calendar still JSON text), mapped by name.
+struct CompanyRow {
+    id: i64,
+    name: String,
+    tier: Tier,
+    calendar: String,
+    active: bool,
 }
 
-fn to_company((id, name, tier, calendar): (i64, String, Tier, String)) -> Result<Company> {
-    let calendar: Calendar =
-        serde_json::from_str(&calendar).map_err(|e| Error::invalid("calendar", e.to_string()))?;
+const COMPANY_COLS: &str = "id, name, tier, calendar, active";
+
+fn company_row(r: &Row) -> rusqlite::Result<CompanyRow> {
+    Ok(CompanyRow {
+        id: r.get("id")?,
+        name: r.get("name")?,
+        tier: r.get("tier")?,
+        calendar: r.get("calendar")?,
+        active: r.get("active")?,
+    })
+}
+
+fn to_company(row: CompanyRow) -> Result<Company> {
+    let calendar: Calendar = serde_json::from_str(&row.calendar)
+        .map_err(|e| Error::invalid("calendar", e.to_string()))?;
     Ok(Company {
-        id,
-        name,
-        tier,
+        id: row.id,
+        name: row.name,
+        tier: row.tier,
         calendar,
+        active: row.active,
     })
 }
 
@@ -117,7 +135,7 @@ impl Lookup for Db<'_> {
     fn company(&self, id: i64) -> Result<Company> {
         to_company(found(
             self.0.query_row(
-                "SELECT id, name, tier, calendar FROM companies WHERE id = ?1",
+                &format!("SELECT {COMPANY_COLS} FROM companies WHERE id = ?1"),
                 [id],
                 company_row,
             ),
@@ -263,6 +281,7 @@ impl Store {
                 name: c.name.clone(),
                 tier: c.tier,
                 calendar: c.calendar.clone(),
+                active: true,
             };
             audit_directory(tx, actor, now, "company_added", &company)?;
             Ok(company)
@@ -342,9 +361,9 @@ impl Store {
     }
 
     pub fn companies(&self) -> Result<Vec<Company>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT id, name, tier, calendar FROM companies ORDER BY name")?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {COMPANY_COLS} FROM companies ORDER BY name"
+        ))?;
         let rows = stmt
             .query_map([], company_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -423,6 +442,32 @@ impl Store {
             )?;
             let after = Db(tx).company(id)?;
             audit_change(tx, actor, now, "company_changed", &before, &after)?;
+            Ok(after)
+        })
+    }
+
+    /// Marks a client inactive (its callers are then refused at intake unless overridden) or
+    /// active again. Audited as `company_active_changed` with the company before and after;
+    /// setting the flag it already has changes nothing and records nothing.
+    pub fn set_company_active(
+        &mut self,
+        id: i64,
+        active: bool,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Company> {
+        let actor = super::check_actor(actor)?;
+        self.write(Durability::Normal, |tx| {
+            let before = Db(tx).company(id)?;
+            if before.active == active {
+                return Ok(before);
+            }
+            tx.execute(
+                "UPDATE companies SET active = ?2 WHERE id = ?1",
+                params![id, active],
+            )?;
+            let after = Db(tx).company(id)?;
+            audit_change(tx, actor, now, "company_active_changed", &before, &after)?;
             Ok(after)
         })
     }

@@ -47,7 +47,15 @@ fn query(kind: ExportKind) -> &'static str {
              ORDER BY r.ticket_id"
         }
         ExportKind::Companies => {
-            "SELECT id, name, tier, calendar FROM companies
+            "SELECT id, name, tier, calendar, active,
+                    (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'psa') AS tool_psa,
+                    (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'remote_session') AS tool_remote_session,
+                    (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'rmm') AS tool_rmm,
+                    (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'edr') AS tool_edr,
+                    (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'documentation') AS tool_documentation,
+                    (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'noc') AS tool_noc,
+                    (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'vendor_status') AS tool_vendor_status
+             FROM companies
              WHERE (:company IS NULL OR id = :company)
              ORDER BY id"
         }
@@ -155,6 +163,14 @@ fn cells(kind: ExportKind, r: &Row) -> Result<Vec<Cell>> {
                 text(r, "tier")?,
                 time_zone_of(&parsed).into(),
                 Cell::Text(calendar),
+                flag(r, "active")?,
+                text(r, "tool_psa")?,
+                text(r, "tool_remote_session")?,
+                text(r, "tool_rmm")?,
+                text(r, "tool_edr")?,
+                text(r, "tool_documentation")?,
+                text(r, "tool_noc")?,
+                text(r, "tool_vendor_status")?,
             ]
         }
         ExportKind::Contacts => vec![

@@ -16,6 +16,7 @@
 use super::{check_actor, Durability, Store};
 use crate::audit::{self, timestamp};
 use crate::canonical::sha256_hex;
+use crate::directory::tools::{kind_str, kind_title, parse_kind, validate_tool, CompanyTool};
 use crate::directory::Tier;
 use crate::error::{Error, Result};
 use crate::sla::Calendar;
@@ -124,11 +125,20 @@ pub struct IncomingCompany {
     pub time_zone: Option<String>,
     /// The whole calendar (Ticketflow's own export carries it); wins over `time_zone`.
     pub calendar: Option<Calendar>,
+    /// The file's, like a contact's `authorized`: a client the source marks inactive arrives
+    /// inactive (its callers are refused at intake), one it marks active is reactivated. `None`
+    /// (the file does not say): active when new, unchanged otherwise.
+    pub active: Option<bool>,
+    /// Tool links (issue 15) the file gives, checked as the company form checks them. A kind the
+    /// file has no link for is left as it is; a blank label keeps an existing link's label (a
+    /// new link takes the kind's title).
+    pub tools: Vec<CompanyTool>,
 }
 
 /// Optional fields that are `None` leave an existing record's value as it is: a file without a
-/// column never clears what the desk knows. `authorized` is always the file's (authorization is
-/// data); a termination date is never cleared by an import.
+/// column never clears what the desk knows. `authorized` is the file's when it says (authorization
+/// is data), and a file's silence never re-authorizes a contact the desk took off; a termination
+/// date is never cleared by an import.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncomingContact {
     pub external_id: Option<String>,
@@ -137,7 +147,8 @@ pub struct IncomingContact {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub upn: Option<String>,
-    pub authorized: bool,
+    /// `None`: authorized when new, unchanged otherwise.
+    pub authorized: Option<bool>,
     pub terminated_on: Option<NaiveDate>,
 }
 
@@ -161,6 +172,11 @@ pub struct IncomingRunbook {
     pub company: Option<CompanyRef>,
     pub title: String,
     pub body: String,
+    /// The source's dates (already no later than the import's time). A new entry takes them
+    /// (the one given stands for the other); an entry the import changes takes `updated_at`.
+    /// `None`: the import's time.
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// One normalized record, as the reader (`crate::import`) makes it from a row.
@@ -275,6 +291,16 @@ impl ImportCounts {
     }
 }
 
+/// What a batch did to companies' tool links: counted apart from the records, since a link is
+/// part of its company's row (a company whose only change is a link counts as updated).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ToolLinkCounts {
+    pub added: u64,
+    pub changed: u64,
+    /// Links the file gives exactly as the desk has them.
+    pub unchanged: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct KindCounts {
     pub kind: RecordKind,
@@ -302,6 +328,8 @@ pub struct ImportReport {
     pub refused: Vec<RefusedRow>,
     /// SHA-256 over the files' names and digests: the batch's fingerprint in the audit chain.
     pub digest: String,
+    /// Companies' tool links added, changed and given unchanged (rows written, not refused).
+    pub tool_links: ToolLinkCounts,
 }
 
 /// A long import's progress, for the progress bar (rows/s and ETA) and its cancel button.
@@ -435,6 +463,10 @@ fn business_hours(zone: &str) -> std::result::Result<Calendar, RowProblem> {
 struct Engine<'c> {
     conn: &'c Connection,
     batch_id: i64,
+    /// Who imports: the tool links the batch writes carry it (and the batch's time) as
+    /// `updated_by`/`updated_at`, which is how the undo tells them from links set since.
+    actor: String,
+    tool_links: ToolLinkCounts,
     source: String,
     mode: ImportMode,
     default_tier: Tier,
@@ -476,6 +508,8 @@ impl<'c> Engine<'c> {
         Ok(Engine {
             conn,
             batch_id: conn.last_insert_rowid(),
+            actor: actor.to_string(),
+            tool_links: ToolLinkCounts::default(),
             source: req.source.trim().to_string(),
             mode: req.mode,
             default_tier: req.default_tier,
@@ -577,6 +611,7 @@ impl<'c> Engine<'c> {
                     "digest": digest,
                     "counts": counts,
                     "by_kind": by_kind,
+                    "tool_links": self.tool_links,
                 }),
             ),
         )?;
@@ -586,6 +621,7 @@ impl<'c> Engine<'c> {
             by_kind,
             refused: self.refused,
             digest,
+            tool_links: self.tool_links,
         })
     }
 
@@ -776,6 +812,10 @@ impl<'c> Engine<'c> {
         if let Err(p) = required("company name", &c.name, NAME_MAX) {
             return Ok(Err(p));
         }
+        let tools = match checked_tools(&c.tools) {
+            Ok(tools) => tools,
+            Err(p) => return Ok(Err(p)),
+        };
         let name = c.name.trim();
         let ext = given(&c.external_id);
         let found = self.find(RecordKind::Company, ext, || self.company_named(name))?;
@@ -808,23 +848,37 @@ impl<'c> Engine<'c> {
                 };
                 self.conn
                     .prepare_cached(
-                        "INSERT INTO companies (name, tier, calendar) VALUES (?1, ?2, ?3)",
+                        "INSERT INTO companies (name, tier, calendar, active) VALUES (?1, ?2, ?3, ?4)",
                     )?
-                    .execute(params![name, c.tier.unwrap_or(self.default_tier), calendar])?;
+                    .execute(params![
+                        name,
+                        c.tier.unwrap_or(self.default_tier),
+                        calendar,
+                        c.active.unwrap_or(true)
+                    ])?;
                 let id = self.conn.last_insert_rowid();
                 self.remember(RecordKind::Company, ext, id)?;
                 self.changed(RecordKind::Company, id, None)?;
+                let links = self.tool_changes(id, &tools)?;
+                self.write_tools(id, &links)?;
                 Ok(Ok(Did::Created))
             }
             Some((id, mapped)) => {
                 if let Err(p) = taken(holder.filter(|h| *h != id), Some(id)) {
                     return Ok(Err(p));
                 }
-                let (old_name, old_tier, old_calendar): (String, Tier, String) =
+                let (old_name, old_tier, old_calendar, old_active): (String, Tier, String, bool) =
                     self.conn.query_row(
-                        "SELECT name, tier, calendar FROM companies WHERE id = ?1",
+                        "SELECT name, tier, calendar, active FROM companies WHERE id = ?1",
                         [id],
-                        |r| Ok((r.get("name")?, r.get("tier")?, r.get("calendar")?)),
+                        |r| {
+                            Ok((
+                                r.get("name")?,
+                                r.get("tier")?,
+                                r.get("calendar")?,
+                                r.get("active")?,
+                            ))
+                        },
                     )?;
                 let calendar = match (&c.calendar, given(&c.time_zone)) {
                     (Some(_), _) => match new_calendar(c) {
@@ -846,19 +900,28 @@ impl<'c> Engine<'c> {
                     (None, None) => old_calendar.clone(),
                 };
                 let tier = c.tier.unwrap_or(old_tier);
+                let active = c.active.unwrap_or(old_active);
                 if !mapped {
                     self.remember(RecordKind::Company, ext, id)?;
                 }
-                if old_name == name && old_tier == tier && old_calendar == calendar {
+                let links = self.tool_changes(id, &tools)?;
+                if links.is_empty()
+                    && old_name == name
+                    && old_tier == tier
+                    && old_calendar == calendar
+                    && old_active == active
+                {
                     return Ok(Ok(Did::Skipped));
                 }
-                let previous =
-                    json!({"name": old_name, "tier": old_tier, "calendar": old_calendar});
+                let previous = json!({"name": old_name, "tier": old_tier, "calendar": old_calendar,
+                                      "active": old_active});
                 self.conn
                     .prepare_cached(
-                        "UPDATE companies SET name = ?2, tier = ?3, calendar = ?4 WHERE id = ?1",
+                        "UPDATE companies SET name = ?2, tier = ?3, calendar = ?4, active = ?5 WHERE id = ?1",
                     )?
-                    .execute(params![id, name, tier, calendar])?;
+                    .execute(params![id, name, tier, calendar, active])?;
+                let previous = with_links(previous, &links);
+                self.write_tools(id, &links)?;
                 self.changed(RecordKind::Company, id, Some(previous.to_string()))?;
                 Ok(Ok(Did::Updated))
             }
@@ -914,7 +977,7 @@ impl<'c> Engine<'c> {
                         email,
                         given(&c.phone),
                         given(&c.upn),
-                        c.authorized,
+                        c.authorized.unwrap_or(true),
                         c.terminated_on
                     ])?;
                 let id = self.conn.last_insert_rowid();
@@ -931,7 +994,7 @@ impl<'c> Engine<'c> {
                 new.email = merged(&c.email, old.email.clone());
                 new.phone = merged(&c.phone, old.phone.clone());
                 new.upn = merged(&c.upn, old.upn.clone());
-                new.authorized = c.authorized;
+                new.authorized = c.authorized.unwrap_or(old.authorized);
                 new.terminated_on = c.terminated_on.or(old.terminated_on);
                 if !mapped {
                     self.remember(RecordKind::Contact, ext, id)?;
@@ -1081,14 +1144,25 @@ impl<'c> Engine<'c> {
         if let Some(row) = self.settle(RecordKind::Runbook, found)? {
             return Ok(row);
         }
+        let created_at = r
+            .created_at
+            .or(r.updated_at)
+            .map_or_else(|| self.now.clone(), timestamp);
+        let updated_at = r
+            .updated_at
+            .or(r.created_at)
+            .map_or_else(|| self.now.clone(), timestamp);
+        // A change made by this import happened when the source says, else now (never at the
+        // entry's creation date).
+        let changed_at = r.updated_at.map_or_else(|| self.now.clone(), timestamp);
         match found {
             None => {
                 self.conn
                     .prepare_cached(
                         "INSERT INTO runbook_entries (company_id, title, body, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?4)",
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
                     )?
-                    .execute(params![company_id, title, r.body, self.now])?;
+                    .execute(params![company_id, title, r.body, created_at, updated_at])?;
                 let id = self.conn.last_insert_rowid();
                 self.remember(RecordKind::Runbook, ext, id)?;
                 self.changed(RecordKind::Runbook, id, None)?;
@@ -1106,12 +1180,14 @@ impl<'c> Engine<'c> {
                 if old.company_id == company_id && old.title == title && old.body == r.body {
                     return Ok(Ok(Did::Skipped));
                 }
+                // Never before the entry's creation here (stored stamps sort as they read).
+                let changed_at = changed_at.max(old.created_at.clone());
                 self.conn
                     .prepare_cached(
                         "UPDATE runbook_entries SET company_id = ?2, title = ?3, body = ?4, updated_at = ?5
                          WHERE id = ?1",
                     )?
-                    .execute(params![id, company_id, title, r.body, self.now])?;
+                    .execute(params![id, company_id, title, r.body, changed_at])?;
                 self.changed(RecordKind::Runbook, id, Some(to_json(&old)?))?;
                 Ok(Ok(Did::Updated))
             }
@@ -1138,6 +1214,185 @@ impl RunbookRow {
             created_at: r.get("created_at")?,
             updated_at: r.get("updated_at")?,
         })
+    }
+}
+
+// --- companies' tool links ---------------------------------------------------------------
+//
+// A link is part of its company's row in `import_changes` (whose kinds are the four records):
+// an updated company keeps the links it had before under `previous.tools` (`null` where it had
+// none), and the links the batch writes carry the batch's actor and time, so that the undo of a
+// created company removes exactly those and keeps the company when a link was set since.
+
+/// A company's link as stored, with who set it last: what the undo puts back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct StoredLink {
+    label: String,
+    url_template: String,
+    updated_by: String,
+    updated_at: String,
+}
+
+/// A link the batch sets, and what the company had for that kind before.
+#[derive(Debug, Clone)]
+struct LinkChange {
+    tool: CompanyTool,
+    before: Option<StoredLink>,
+}
+
+/// The links as they may be stored, each checked as the company form checks it; a blank label
+/// stays blank (decided against the stored link). The first bad link refuses the row.
+fn checked_tools(tools: &[CompanyTool]) -> std::result::Result<Vec<CompanyTool>, RowProblem> {
+    let mut out: Vec<CompanyTool> = Vec::with_capacity(tools.len());
+    for tool in tools {
+        let kind = kind_str(tool.kind);
+        if out.iter().any(|t| t.kind == tool.kind) {
+            return Err(RowProblem::new(
+                "TOOL_DUPLICATE",
+                format!("the row gives two {kind} links: keep one"),
+            ));
+        }
+        let checked = validate_tool(tool).map_err(|e| {
+            let why = match e {
+                Error::ToolUrlInvalid(why) => why,
+                other => other.to_string(),
+            };
+            RowProblem::new("TOOL_URL_INVALID", format!("tool_{kind}: {why}"))
+        })?;
+        out.push(CompanyTool {
+            label: if tool.label.trim().is_empty() {
+                String::new()
+            } else {
+                checked.label
+            },
+            ..checked
+        });
+    }
+    Ok(out)
+}
+
+fn stored_link(
+    conn: &Connection,
+    company_id: i64,
+    kind: crate::template::ToolKind,
+) -> Result<Option<StoredLink>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT label, url_template, updated_by, updated_at FROM company_tools
+             WHERE company_id = ?1 AND kind = ?2",
+        )?
+        .query_row(params![company_id, kind_str(kind)], |r| {
+            Ok(StoredLink {
+                label: r.get("label")?,
+                url_template: r.get("url_template")?,
+                updated_by: r.get("updated_by")?,
+                updated_at: r.get("updated_at")?,
+            })
+        })
+        .optional()?)
+}
+
+/// `previous` with the links the batch changes as they were (`null`: none), for the undo.
+fn with_links(mut previous: Value, links: &[LinkChange]) -> Value {
+    if !links.is_empty() {
+        let before: serde_json::Map<String, Value> = links
+            .iter()
+            .map(|l| (kind_str(l.tool.kind).to_string(), json!(l.before.as_ref())))
+            .collect();
+        previous["tools"] = Value::Object(before);
+    }
+    previous
+}
+
+/// Puts back the links an update changed (`previous.tools`): removes the ones it added,
+/// restores the ones it replaced, with who set them and when.
+fn restore_links(tx: &Connection, company_id: i64, previous: &Value) -> Result<()> {
+    let Some(tools) = previous.get("tools").and_then(Value::as_object) else {
+        return Ok(());
+    };
+    for (kind, before) in tools {
+        let kind = parse_kind(kind)?;
+        if before.is_null() {
+            tx.prepare_cached("DELETE FROM company_tools WHERE company_id = ?1 AND kind = ?2")?
+                .execute(params![company_id, kind_str(kind)])?;
+            continue;
+        }
+        let link: StoredLink = serde_json::from_value(before.clone())
+            .map_err(|e| Error::invalid("import_changes.previous", e.to_string()))?;
+        tx.prepare_cached(
+            "INSERT INTO company_tools (company_id, kind, label, url_template, updated_by, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (company_id, kind) DO UPDATE SET label = excluded.label,
+                 url_template = excluded.url_template, updated_by = excluded.updated_by,
+                 updated_at = excluded.updated_at",
+        )?
+        .execute(params![
+            company_id,
+            kind_str(kind),
+            link.label,
+            link.url_template,
+            link.updated_by,
+            link.updated_at
+        ])?;
+    }
+    Ok(())
+}
+
+impl Engine<'_> {
+    /// The links of `tools` that differ from what company `company_id` has (a link equal to the
+    /// stored one counts as unchanged and is not written again).
+    fn tool_changes(&mut self, company_id: i64, tools: &[CompanyTool]) -> Result<Vec<LinkChange>> {
+        let mut changes = Vec::new();
+        for tool in tools {
+            let before = stored_link(self.conn, company_id, tool.kind)?;
+            let label = match (&before, tool.label.is_empty()) {
+                (_, false) => tool.label.clone(),
+                (Some(b), true) => b.label.clone(),
+                (None, true) => kind_title(tool.kind).to_string(),
+            };
+            if before
+                .as_ref()
+                .is_some_and(|b| b.url_template == tool.url_template && b.label == label)
+            {
+                self.tool_links.unchanged += 1;
+                continue;
+            }
+            changes.push(LinkChange {
+                tool: CompanyTool {
+                    kind: tool.kind,
+                    label,
+                    url_template: tool.url_template.clone(),
+                },
+                before,
+            });
+        }
+        Ok(changes)
+    }
+
+    fn write_tools(&mut self, company_id: i64, links: &[LinkChange]) -> Result<()> {
+        for link in links {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO company_tools (company_id, kind, label, url_template, updated_by, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT (company_id, kind) DO UPDATE SET label = excluded.label,
+                         url_template = excluded.url_template, updated_by = excluded.updated_by,
+                         updated_at = excluded.updated_at",
+                )?
+                .execute(params![
+                    company_id,
+                    kind_str(link.tool.kind),
+                    link.tool.label,
+                    link.tool.url_template,
+                    self.actor,
+                    self.now
+                ])?;
+            match link.before {
+                None => self.tool_links.added += 1,
+                Some(_) => self.tool_links.changed += 1,
+            }
+        }
+        Ok(())
     }
 }
 
@@ -1338,7 +1593,7 @@ impl Store {
                         restore(tx, *kind, *id, previous)?;
                         report.restored += 1;
                     }
-                    None => match remove(tx, *kind, *id)? {
+                    None => match remove(tx, *kind, *id, &batch)? {
                         None => {
                             tx.prepare_cached(
                                 "DELETE FROM external_ids WHERE kind = ?1 AND record_id = ?2",
@@ -1394,15 +1649,19 @@ fn restore(tx: &Connection, kind: RecordKind, id: i64, previous: &str) -> Result
     match kind {
         RecordKind::Company => {
             let v: Value = serde_json::from_str(previous).map_err(bad)?;
+            // A batch recorded before companies had the flag kept no `active`: leave it as it is.
             tx.prepare_cached(
-                "UPDATE companies SET name = ?2, tier = ?3, calendar = ?4 WHERE id = ?1",
+                "UPDATE companies SET name = ?2, tier = ?3, calendar = ?4,
+                     active = coalesce(?5, active) WHERE id = ?1",
             )?
             .execute(params![
                 id,
                 v["name"].as_str().unwrap_or_default(),
                 v["tier"].as_str().unwrap_or_default(),
-                v["calendar"].as_str().unwrap_or_default()
+                v["calendar"].as_str().unwrap_or_default(),
+                v["active"].as_bool()
             ])?;
+            restore_links(tx, id, &v)?;
         }
         RecordKind::Contact => {
             let c: crate::directory::Contact = serde_json::from_str(previous).map_err(bad)?;
@@ -1450,8 +1709,14 @@ fn restore(tx: &Connection, kind: RecordKind, id: i64, previous: &str) -> Result
     Ok(())
 }
 
-/// Removes a record the batch created; `Some(reason)` when it must stay.
-fn remove(tx: &Connection, kind: RecordKind, id: i64) -> Result<Option<String>> {
+/// Removes a record the batch created; `Some(reason)` when it must stay. A company goes with
+/// the tool links `batch` wrote for it, and stays (links and all) when one was set since.
+fn remove(
+    tx: &Connection,
+    kind: RecordKind,
+    id: i64,
+    batch: &ImportBatch,
+) -> Result<Option<String>> {
     let (tickets_sql, delete_sql) = match kind {
         RecordKind::Company => (
             "SELECT number FROM tickets WHERE company_id = ?1 ORDER BY id LIMIT 3",
@@ -1485,6 +1750,12 @@ fn remove(tx: &Connection, kind: RecordKind, id: i64) -> Result<Option<String>> 
     // Anything else that refers to it (a contact or tool added since, SLA terms) keeps it too:
     // the foreign key says so, and the savepoint takes the refused delete back.
     tx.execute_batch("SAVEPOINT import_undo_row")?;
+    if kind == RecordKind::Company {
+        tx.prepare_cached(
+            "DELETE FROM company_tools WHERE company_id = ?1 AND updated_by = ?2 AND updated_at = ?3",
+        )?
+        .execute(params![id, batch.actor, timestamp(batch.imported_at)])?;
+    }
     match tx.prepare_cached(delete_sql)?.execute([id]) {
         Ok(_) => {
             tx.execute_batch("RELEASE import_undo_row")?;
@@ -1514,6 +1785,16 @@ impl From<crate::import::Record> for Incoming {
                 tier: c.tier,
                 time_zone: c.time_zone,
                 calendar: None,
+                active: c.active,
+                tools: c
+                    .tools
+                    .into_iter()
+                    .map(|t| CompanyTool {
+                        kind: t.kind,
+                        label: String::new(),
+                        url_template: t.url_template,
+                    })
+                    .collect(),
             }),
             Record::Contact(c) => Incoming::Contact(IncomingContact {
                 external_id: c.external_id,
@@ -1541,6 +1822,8 @@ impl From<crate::import::Record> for Incoming {
                     .then(|| company(r.company_external_id, r.company_name)),
                 title: r.title,
                 body: r.body,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
             }),
         }
     }

@@ -29,6 +29,7 @@ const SCRIPTS: &[&str] = &[
     include_str!("../../migrations/0015_sla_settings.sql"),
     include_str!("../../migrations/0016_company_tools.sql"),
     include_str!("../../migrations/0017_import_batches.sql"),
+    include_str!("../../migrations/0018_company_active.sql"),
 ];
 
 /// The Rust part of a migration, run in its transaction right after its script.

@@ -37,7 +37,7 @@ pub use import::{
     natural_key, CompanyRef, ImportBatch, ImportCounts, ImportFile, ImportMode, ImportProgress,
     ImportReport, ImportRequest, Incoming, IncomingAsset, IncomingCompany, IncomingContact,
     IncomingRow, IncomingRunbook, KeptRecord, KindCounts, RecordKind, RefusedRow, RowProblem,
-    UndoReport,
+    ToolLinkCounts, UndoReport,
 };
 pub use outbox::{MailKind, MailState, OutboxEntry};
 pub(crate) use outbox::{NewMessage, Outcome, SURVEY_LINK_SENT};
@@ -83,6 +83,19 @@ pub struct Store {
     checkpoint_problem: Option<String>,
     /// Set while the hand-over's own command writes: the one ticket it may change.
     handover_scope: Option<i64>,
+    /// Set while an import runs on another connection of this process ([`Store::hold_writes`]):
+    /// this connection's writes are `IMPORT_RUNNING` at once rather than a wait for the busy
+    /// timeout behind the import's one transaction.
+    writes_held: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// Keeps a store's writes refused (see [`Store::hold_writes`]) until dropped.
+pub struct WritesHeld(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for WritesHeld {
+    fn drop(&mut self) {
+        self.0.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,7 +203,35 @@ impl Store {
             checkpoint_key: None,
             checkpoint_problem: None,
             handover_scope: None,
+            writes_held: Default::default(),
         }
+    }
+
+    /// A second connection to this store's file, for long work (an import) that must not hold
+    /// up the app's own connection: WAL lets this one's readers go on while the other writes.
+    /// Cheap on purpose: the file was checked and migrated when this store opened it, so there is
+    /// no quick_check, no migration and no seeding again; only the per-connection pragmas. It
+    /// shares the checkpoint key. `None` for an in-memory store, which has no file to share.
+    pub fn open_another(&self) -> Result<Option<Store>> {
+        let Some(path) = self.conn.path().filter(|p| !p.is_empty()) else {
+            return Ok(None);
+        };
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        use_wal(&conn)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        let mut other = Store::over(conn);
+        other.checkpoint_key = self.checkpoint_key.clone();
+        Ok(Some(other))
+    }
+
+    /// Refuses this connection's writes with `IMPORT_RUNNING` until the guard is dropped: an
+    /// import runs on another connection ([`Store::open_another`]). Reads go on.
+    pub fn hold_writes(&self) -> WritesHeld {
+        self.writes_held
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        WritesHeld(std::sync::Arc::clone(&self.writes_held))
     }
 
     fn init(mut conn: Connection, path: Option<&Path>) -> Result<Store> {
@@ -217,6 +258,9 @@ impl Store {
         durability: Durability,
         f: impl FnOnce(&Transaction) -> Result<T>,
     ) -> Result<T> {
+        if self.writes_held.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Error::ImportRunning);
+        }
         let full = durability == Durability::Full && !self.bulk;
         if full {
             self.conn.pragma_update(None, "synchronous", "FULL")?;

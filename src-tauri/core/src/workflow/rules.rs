@@ -624,7 +624,11 @@ fn verify_caller(
     if outcome == Some(b::OVERRIDE) && reason.is_none() {
         return Err(Error::OverrideReasonRequired);
     }
-    match (contact.refusal(ctx.now.date_naive()), outcome) {
+    // The client's standing counts like the contact's: an inactive client's callers need the
+    // same override (or the client reactivated in Directory).
+    let company = ctx.lookup.company(contact.company_id)?;
+    let refusal = crate::directory::caller_refusal(&contact, &company, ctx.now.date_naive());
+    match (refusal, outcome) {
         (Some(why), Some(b::OVERRIDE)) => {
             changes.push(Change::new(
                 "caller_override",

@@ -55,6 +55,62 @@ fn unauthorized_caller_is_stopped() {
 }
 
 #[test]
+fn a_caller_of_an_inactive_client_is_stopped_until_reactivated_or_overridden() {
+    let mut d = desk();
+    let id = d.new_ticket();
+    let c = d.caller.id;
+    let now = d.now;
+    let company = d.company.id;
+    let off = d
+        .store
+        .set_company_active(company, false, TECH, now)
+        .unwrap();
+    assert!(!off.active);
+    let authorized = json!({"contact": c, "authorization": b::AUTHORIZED});
+    let err = d.step(id, "verify_caller", authorized.clone()).unwrap_err();
+    assert_eq!(err.code(), "CALLER_NOT_AUTHORIZED");
+    let msg = err.to_string();
+    assert!(msg.contains("is an inactive client"), "{msg}");
+    assert!(
+        msg.contains("reactivate it in Directory") && msg.contains("override with a reason"),
+        "{msg}"
+    );
+    assert!(!d.done(&d.store.ticket(id).unwrap(), "verify_caller"));
+    // The type-ahead tells the same before the step is tried.
+    let hits = d.store.caller_hits("", now.date_naive()).unwrap();
+    let hit = hits.iter().find(|h| h.contact.id == c).unwrap();
+    assert!(hit
+        .refusal
+        .as_deref()
+        .unwrap_or_default()
+        .contains("inactive client"));
+    // An override with a reason goes through and names the client's standing.
+    d.step(
+        id,
+        "verify_caller",
+        json!({"contact": c, "authorization": b::OVERRIDE, "override_reason": "Final invoice call"}),
+    )
+    .unwrap();
+    let events = d.store.ticket_audit(id, 20).unwrap();
+    let ov = events
+        .iter()
+        .find(|e| e.action == "caller_override")
+        .expect("override audited");
+    assert!(ov.before["refusal"]
+        .as_str()
+        .unwrap()
+        .contains("inactive client"));
+    // Reactivated (audited like other directory edits), the caller needs no override.
+    let on = d
+        .store
+        .set_company_active(company, true, TECH, now)
+        .unwrap();
+    assert!(on.active);
+    let t = d.step(id, "verify_caller", authorized).unwrap();
+    assert_eq!(t.caller_override_reason, None);
+}
+
+#[test]
 fn override_needs_a_reason_and_is_audited() {
     let mut d = desk();
     let id = d.new_ticket();

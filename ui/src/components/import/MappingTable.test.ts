@@ -53,6 +53,29 @@ describe("MappingTable", () => {
     expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
   });
 
+  it("offers a companies table its tool links and maps a link column to one", () => {
+    const onchange = show(
+      plan({
+        kind: "companies",
+        headers: ["Name", "RMM Site URL"],
+        columns: [
+          { column: "Name", field: "name" },
+          { column: "RMM Site URL", field: null },
+        ],
+        unknown: ["RMM Site URL"],
+        missing_required: [],
+      }),
+    );
+    const selects = q("import-map-field") as HTMLSelectElement[];
+    const offered = [...selects[1].options].map((o) => [o.value, o.textContent]);
+    expect(offered).toContainEqual(["tool_rmm", "Tool link: RMM"]);
+    expect(offered).toContainEqual(["tool_documentation", "Tool link: documentation"]);
+    expect(offered.map(([v]) => v)).not.toContain("rmm_url");
+    selects[1].value = "tool_rmm";
+    selects[1].dispatchEvent(new Event("change", { bubbles: true }));
+    expect(onchange).toHaveBeenCalledWith("RMM Site URL", "tool_rmm");
+  });
+
   it("shows each column's field and reports an edit as column and field", () => {
     const onchange = show(plan({ missing_required: [] }));
     const selects = q("import-map-field") as HTMLSelectElement[];

@@ -168,6 +168,16 @@ fn show(report: &ImportReport, tables: &[(PathBuf, Plan)], dry_run: bool) {
             c.created, c.updated, c.skipped, c.refused
         ),
     }
+    let t = report.tool_links;
+    if t.added + t.changed + t.unchanged > 0 {
+        println!(
+            "tool links: {} added, {} changed, {} unchanged{}",
+            t.added,
+            t.changed,
+            t.unchanged,
+            if dry_run { " (would be)" } else { "" }
+        );
+    }
     for r in report.refused.iter().take(SHOWN_REFUSALS) {
         let file = tables
             .get(r.file)
