@@ -160,7 +160,10 @@ fn autotask_contacts_windows_1252_with_the_ugly_parts() {
     assert_eq!(rows[0].raw[8], "12 Main St\r\nSuite 4");
     assert_eq!(rows[1].line, 4);
     let dana = contact(&rows[0]);
-    assert_eq!((dana.name.as_str(), dana.authorized), ("Dana Reyes", Some(true)));
+    assert_eq!(
+        (dana.name.as_str(), dana.authorized),
+        ("Dana Reyes", Some(true))
+    );
     assert_eq!(dana.company_external_id.as_deref(), Some("AT-1001"));
     let juergen = contact(&rows[1]);
     assert_eq!(juergen.name, "Jürgen Müller");
@@ -186,7 +189,10 @@ fn autotask_contacts_windows_1252_with_the_ugly_parts() {
     // An active contact of the company the companies file marks inactive: her own flag is read
     // as it is (the write side and the rules make her client's standing count).
     let olga = contact(&rows[7]);
-    assert_eq!((olga.name.as_str(), olga.authorized), ("Olga Berg", Some(true)));
+    assert_eq!(
+        (olga.name.as_str(), olga.authorized),
+        ("Olga Berg", Some(true))
+    );
     assert_eq!(olga.company_external_id.as_deref(), Some("AT-1003"));
     assert_eq!(rows.len(), 8);
 }
@@ -797,7 +803,10 @@ fn autotask_contacts_xls_numbers_dates_and_a_second_sheet() {
     assert_eq!(rows[0].raw[0], "1001");
     assert_eq!(dana.external_id.as_deref(), Some("1001"));
     assert_eq!(dana.company_external_id.as_deref(), Some("AT-1001"));
-    assert_eq!((dana.name.as_str(), dana.authorized), ("Dana Reyes", Some(true)));
+    assert_eq!(
+        (dana.name.as_str(), dana.authorized),
+        ("Dana Reyes", Some(true))
+    );
     assert_eq!(dana.terminated_on, None);
     // Non-ASCII text and an empty cell.
     let juergen = contact(&rows[1]);

@@ -48,7 +48,10 @@ fn company(ext: Option<&str>, name: &str) -> Incoming {
 /// A company the source marks inactive.
 fn inactive(ext: Option<&str>, name: &str) -> Incoming {
     match company(ext, name) {
-        Incoming::Company(c) => Incoming::Company(IncomingCompany { active: Some(false), ..c }),
+        Incoming::Company(c) => Incoming::Company(IncomingCompany {
+            active: Some(false),
+            ..c
+        }),
         _ => unreachable!("company() makes a company"),
     }
 }
