@@ -3,84 +3,16 @@
 //! gets its own data directory and a sandboxed HOME.
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
-use chrono::{TimeZone, Utc};
-use rusqlite::Connection;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use tempfile::TempDir;
-use ticketflow_core::directory::{NewTechnician, TechTier};
-use ticketflow_core::store::{DeskSetup, Store};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ticketflow-cli");
-const TECH: &str = "Rae Quill";
+#[path = "common/cli_desk.rs"]
+mod cli_desk;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-struct CliDesk {
-    home: TempDir,
-    dir: TempDir,
-}
+use cli_desk::CliDesk;
 
 impl CliDesk {
-    fn new() -> CliDesk {
-        let dir = TempDir::new().unwrap();
-        let mut store = Store::open(&dir.path().join(ticketflow_core::paths::DB_FILE)).unwrap();
-        store
-            .set_up_desk(
-                &DeskSetup {
-                    desk_name: "Import IT".into(),
-                    time_zone: "UTC".into(),
-                    technician: NewTechnician {
-                        name: TECH.into(),
-                        tier: TechTier::Tier1,
-                        email: None,
-                        on_call: false,
-                    },
-                },
-                "482913",
-                Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
-            )
-            .unwrap();
-        CliDesk {
-            home: TempDir::new().unwrap(),
-            dir,
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        let o = Command::new(BIN)
-            .arg("--data-dir")
-            .arg(self.dir.path())
-            .args(args)
-            .env_remove(ticketflow_core::paths::DATA_DIR_ENV)
-            .env("HOME", self.home.path())
-            .env("XDG_DATA_HOME", self.home.path().join("xdg"))
-            .current_dir(self.home.path())
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        Run {
-            code: o.status.code().expect("the CLI was killed by a signal"),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.home.path().join(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-
     fn count(&self, sql: &str) -> i64 {
-        Connection::open(self.dir.path().join(ticketflow_core::paths::DB_FILE))
-            .unwrap()
-            .query_row(sql, [], |r| r.get(0))
-            .unwrap()
+        self.sql().query_row(sql, [], |r| r.get(0)).unwrap()
     }
 
     /// Directory rows, import rows and audit events: what an import could write.
@@ -104,9 +36,9 @@ const CONTACTS: &str = "external_id,company_external_id,name,email,authorized\r\
 
 #[test]
 fn a_dry_run_counts_and_writes_nothing() {
-    let desk = CliDesk::new();
-    let companies = desk.file("companies.csv", COMPANIES);
-    let contacts = desk.file("contacts.csv", CONTACTS);
+    let desk = CliDesk::new("Import IT");
+    let companies = desk.write("companies.csv", COMPANIES);
+    let contacts = desk.write("contacts.csv", CONTACTS);
     let before = desk.written();
     let r = desk.run(&[
         "import",
@@ -159,9 +91,9 @@ fn a_dry_run_counts_and_writes_nothing() {
 
 #[test]
 fn the_error_file_holds_the_refused_rows_and_why() {
-    let desk = CliDesk::new();
-    let companies = desk.file("companies.csv", COMPANIES);
-    let contacts = desk.file("contacts.csv", CONTACTS);
+    let desk = CliDesk::new("Import IT");
+    let companies = desk.write("companies.csv", COMPANIES);
+    let contacts = desk.write("contacts.csv", CONTACTS);
     let errors = desk.home.path().join("errors.csv");
     let r = desk.run(&[
         "import",
@@ -196,7 +128,7 @@ fn the_error_file_holds_the_refused_rows_and_why() {
     );
     assert!(rows[0][5].starts_with("COMPANY_NOT_FOUND"), "{:?}", rows[0]);
     // Fixed (the company id corrected) and imported again, the row goes in.
-    let fixed = desk.file(
+    let fixed = desk.write(
         "fixed.csv",
         "external_id,company_external_id,name,email,authorized\r\nP2,C1,Lost Soul,lost@example.com,yes\r\n",
     );
@@ -214,9 +146,9 @@ fn the_error_file_holds_the_refused_rows_and_why() {
 
 #[test]
 fn exports_open_as_csv_and_xlsx() {
-    let desk = CliDesk::new();
-    let companies = desk.file("companies.csv", COMPANIES);
-    let contacts = desk.file(
+    let desk = CliDesk::new("Import IT");
+    let companies = desk.write("companies.csv", COMPANIES);
+    let contacts = desk.write(
         "contacts.csv",
         "external_id,company_external_id,name,email,phone\r\nP1,C1,=HYPERLINK(\"x\"),nina@northwind.example,+49 30 1234\r\nP3,C2,Sam Lee,sam@contoso.example,\r\n",
     );
@@ -302,9 +234,9 @@ fn exports_open_as_csv_and_xlsx() {
 /// column no file has is refused.
 #[test]
 fn a_map_for_one_of_several_files_applies_where_its_column_is() {
-    let desk = CliDesk::new();
-    let companies = desk.file("companies.csv", COMPANIES);
-    let contacts = desk.file("contacts.csv", CONTACTS);
+    let desk = CliDesk::new("Import IT");
+    let companies = desk.write("companies.csv", COMPANIES);
+    let contacts = desk.write("contacts.csv", CONTACTS);
     let (c, p) = (companies.to_str().unwrap(), contacts.to_str().unwrap());
     // `authorized` is only in the contacts file: the map leaves it out there, and the companies
     // file, which has no such column, is read as it is.
@@ -321,7 +253,7 @@ fn a_map_for_one_of_several_files_applies_where_its_column_is() {
 
 #[test]
 fn an_autotask_xls_export_imports_with_its_companies() {
-    let desk = CliDesk::new();
+    let desk = CliDesk::new("Import IT");
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
     let companies = fixtures.join("autotask/companies.csv");
     let contacts = fixtures.join("autotask/contacts.xls");
@@ -381,7 +313,7 @@ fn linked_companies() -> PathBuf {
 
 #[test]
 fn company_tool_links_come_in_with_a_map_and_go_out_in_the_export() {
-    let desk = CliDesk::new();
+    let desk = CliDesk::new("Import IT");
     let file = linked_companies();
     let file = file.to_str().unwrap();
     let map = ["--map", "RMM Site URL=tool_rmm"];

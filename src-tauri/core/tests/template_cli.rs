@@ -2,94 +2,28 @@
 //! version — with every problem of a bad file listed by its path, a non-zero exit and nothing
 //! written. Every run gets its own data directory and a sandboxed HOME.
 
-use chrono::{TimeZone, Utc};
-use rusqlite::Connection;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use tempfile::TempDir;
-use ticketflow_core::directory::{NewTechnician, TechTier};
-use ticketflow_core::store::{DeskSetup, Store};
 use ticketflow_core::template::{
     exchange, versions, Condition, Field, FieldKind, Gate, Step, Template,
 };
 
-const BIN: &str = env!("CARGO_BIN_EXE_ticketflow-cli");
-const TECH: &str = "Rae Quill";
+use std::path::Path;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+#[path = "common/cli_desk.rs"]
+mod cli_desk;
 
-/// A set-up desk in its own data directory, `TECH` its current technician.
-struct CliDesk {
-    home: TempDir,
-    dir: TempDir,
-}
+use cli_desk::{CliDesk, TECH};
 
 impl CliDesk {
-    fn new() -> CliDesk {
-        let dir = TempDir::new().unwrap();
-        let mut store = Store::open(&dir.path().join(ticketflow_core::paths::DB_FILE)).unwrap();
-        store
-            .set_up_desk(
-                &DeskSetup {
-                    desk_name: "Template IT".into(),
-                    time_zone: "UTC".into(),
-                    technician: NewTechnician {
-                        name: TECH.into(),
-                        tier: TechTier::Tier1,
-                        email: None,
-                        on_call: false,
-                    },
-                },
-                "482913",
-                Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
-            )
-            .unwrap();
-        CliDesk {
-            home: TempDir::new().unwrap(),
-            dir,
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        let o = Command::new(BIN)
-            .arg("--data-dir")
-            .arg(self.dir.path())
-            .args(args)
-            .env_remove(ticketflow_core::paths::DATA_DIR_ENV)
-            .env("HOME", self.home.path())
-            .env("XDG_DATA_HOME", self.home.path().join("xdg"))
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        Run {
-            code: o.status.code().expect("the CLI was killed by a signal"),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.home.path().join(name)
-    }
-
-    fn store(&self) -> Store {
-        Store::open(&self.dir.path().join(ticketflow_core::paths::DB_FILE)).unwrap()
-    }
-
     /// How many template versions, history rows and audit events the desk holds.
     fn written(&self) -> (i64, i64, i64) {
-        let conn = Connection::open(self.dir.path().join(ticketflow_core::paths::DB_FILE)).unwrap();
-        conn.query_row(
-            "SELECT (SELECT count(*) FROM templates), (SELECT count(*) FROM template_versions),
+        self.sql()
+            .query_row(
+                "SELECT (SELECT count(*) FROM templates), (SELECT count(*) FROM template_versions),
                     (SELECT count(*) FROM audit_events)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap()
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
     }
 }
 
@@ -134,20 +68,20 @@ fn broken(mut t: Template) -> Template {
 
 #[test]
 fn export_import_and_list_versions() {
-    let desk = CliDesk::new();
+    let desk = CliDesk::new("Template IT");
     let builtin = desk.store().published_template().unwrap();
 
     let list = desk.run(&["template", "list"]);
     assert_eq!(list.code, 0, "{}", list.stderr);
     assert!(list.stdout.contains("built-in"), "{}", list.stdout);
 
-    let exported = desk.file("v1.json");
+    let exported = desk.path("v1.json");
     let r = desk.run(&["template", "export", "--out", s(&exported)]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let back = exchange::from_json(&std::fs::read_to_string(&exported).unwrap()).unwrap();
     assert_eq!(back.phases, builtin.phases);
 
-    let edited = desk.file("edited.json");
+    let edited = desk.path("edited.json");
     std::fs::write(&edited, exchange::to_json(&with_backup_step(builtin))).unwrap();
     let r = desk.run(&["template", "validate", s(&edited)]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
@@ -180,14 +114,14 @@ fn export_import_and_list_versions() {
     );
 
     // An older version by number.
-    let old = desk.file("old.json");
+    let old = desk.path("old.json");
     let r = desk.run(&["template", "export", "--version", "1", "--out", s(&old)]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         std::fs::read(&old).unwrap(),
         std::fs::read(&exported).unwrap()
     );
-    let missing = desk.file("missing.json");
+    let missing = desk.path("missing.json");
     let r = desk.run(&["template", "export", "--version", "9", "--out", s(&missing)]);
     assert_eq!(r.code, 3);
     assert!(
@@ -200,11 +134,11 @@ fn export_import_and_list_versions() {
 
 #[test]
 fn a_bad_file_is_refused_with_every_problem_and_nothing_written() {
-    let desk = CliDesk::new();
+    let desk = CliDesk::new("Template IT");
     let bad = broken(desk.store().published_template().unwrap());
     let expected = versions::problems(&bad);
     assert!(expected.len() >= 2, "{expected:?}");
-    let file = desk.file("bad.json");
+    let file = desk.path("bad.json");
     std::fs::write(&file, exchange::to_json(&bad)).unwrap();
     let before = desk.written();
 
@@ -239,7 +173,7 @@ fn a_bad_file_is_refused_with_every_problem_and_nothing_written() {
     assert_eq!(desk.written(), before, "nothing was written");
 
     // Not a template at all.
-    let junk = desk.file("junk.json");
+    let junk = desk.path("junk.json");
     std::fs::write(&junk, "{\"name\": 7").unwrap();
     let r = desk.run(&["template", "import", s(&junk), "--note", "junk"]);
     assert_eq!(r.code, 3);
@@ -247,7 +181,7 @@ fn a_bad_file_is_refused_with_every_problem_and_nothing_written() {
     assert_eq!(desk.run(&["template", "validate", s(&junk)]).code, 1);
 
     // A note is required.
-    let good = desk.file("good.json");
+    let good = desk.path("good.json");
     let edited = with_backup_step(desk.store().published_template().unwrap());
     std::fs::write(&good, exchange::to_json(&edited)).unwrap();
     assert_eq!(desk.run(&["template", "import", s(&good)]).code, 2);
@@ -259,8 +193,8 @@ fn a_bad_file_is_refused_with_every_problem_and_nothing_written() {
 
 #[test]
 fn a_template_exported_from_one_desk_imports_into_another() {
-    let main = CliDesk::new();
-    let edited = main.file("edited.json");
+    let main = CliDesk::new("Template IT");
+    let edited = main.path("edited.json");
     let builtin = main.store().published_template().unwrap();
     std::fs::write(&edited, exchange::to_json(&with_backup_step(builtin))).unwrap();
     assert_eq!(
@@ -268,10 +202,10 @@ fn a_template_exported_from_one_desk_imports_into_another() {
             .code,
         0
     );
-    let out = main.file("ours.json");
+    let out = main.path("ours.json");
     assert_eq!(main.run(&["template", "export", "--out", s(&out)]).code, 0);
 
-    let other = CliDesk::new();
+    let other = CliDesk::new("Template IT");
     let r = other.run(&[
         "template",
         "import",
