@@ -41,7 +41,7 @@ pub enum Error {
     },
     #[error("database migration failed: {0}")]
     Migration(String),
-    #[error("storage error: {0}")]
+    #[error("{}", store_message(.0))]
     Store(#[from] rusqlite::Error),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
@@ -156,6 +156,24 @@ pub enum Error {
     Import { code: &'static str, message: String },
 }
 
+/// SQLite gave up waiting (the busy timeout) for another connection's write to end: another
+/// program holds the desk's write lock, e.g. `ticketflow-cli import` or a second window.
+fn busy(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+fn store_message(e: &rusqlite::Error) -> String {
+    if busy(e) {
+        "another program is writing to this desk (an import from ticketflow-cli, or another \
+         Ticketflow window) and did not finish within 5 seconds: nothing was saved; try again \
+         when it ends"
+            .to_string()
+    } else {
+        format!("storage error: {e}")
+    }
+}
+
 impl Error {
     /// Stable machine code of this error.
     pub fn code(&self) -> &'static str {
@@ -174,6 +192,7 @@ impl Error {
             Error::CheckpointInvalid { .. } => "CHECKPOINT_INVALID",
             Error::GuardsMissing(_) => "GUARDS_MISSING",
             Error::Migration(_) => "MIGRATION_FAILED",
+            Error::Store(e) if busy(e) => "DESK_BUSY",
             Error::Store(_) => "STORE_ERROR",
             Error::Io(_) => "IO_ERROR",
             Error::NotClosed(_) => "NOT_CLOSED",

@@ -75,3 +75,25 @@ fn held_writes_are_refused_by_code_until_the_hold_ends_and_reads_go_on() {
         .unwrap();
     assert_eq!(store.companies().unwrap().len(), 2);
 }
+
+/// Another program holding the desk's write lock past the busy timeout (an import from the CLI)
+/// is `DESK_BUSY` with a way forward, not a bare "database is locked"; nothing is written.
+#[test]
+fn a_write_behind_another_programs_import_is_desk_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ticketflow.db");
+    let mut store = Store::open(&path).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let err = store
+        .add_company(&company("Contoso"), "admin", now)
+        .unwrap_err();
+    assert_eq!(err.code(), "DESK_BUSY", "{err}");
+    assert!(err.to_string().contains("try again"), "{err}");
+    other.execute_batch("ROLLBACK").unwrap();
+    assert!(store.companies().unwrap().is_empty());
+    store
+        .add_company(&company("Contoso"), "admin", now)
+        .unwrap();
+}

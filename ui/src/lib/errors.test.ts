@@ -17,11 +17,14 @@ describe("handoverSentence", () => {
   });
 
   it("says something specific for the codes a signer or technician can fix themselves", () => {
-    const specific = ["SIGNATURE_EMPTY", "SIGNATURE_TOO_SMALL", "NAME_REQUIRED", "PIN_WRONG", "PIN_THROTTLED", "PIN_REQUIRED", "PIN_NOT_SET", "INVALID_INPUT", "TICKET_CLOSED", "STORE_ERROR"];
+    const specific = ["SIGNATURE_EMPTY", "SIGNATURE_TOO_SMALL", "NAME_REQUIRED", "PIN_WRONG", "PIN_THROTTLED", "PIN_REQUIRED", "PIN_NOT_SET", "INVALID_INPUT", "TICKET_CLOSED", "STORE_ERROR", "DESK_BUSY", "IMPORT_RUNNING"];
     for (const code of specific) expect(handoverSentence(code, "sign"), code).not.toBe(GENERIC);
     expect(handoverSentence("SIGNATURE_TOO_SMALL", "sign")).toMatch(/sign your name across the box/);
     expect(handoverSentence("PIN_WRONG", "unlock")).toBe("That PIN is not right. Please try again.");
     expect(handoverSentence("PIN_THROTTLED", "unlock")).toMatch(/wait/);
+    // A desk busy with an import: wait and try again, not "a problem on this device".
+    expect(handoverSentence("IMPORT_RUNNING", "sign")).toMatch(/busy.*try again/);
+    expect(handoverSentence("DESK_BUSY", "sign")).toMatch(/busy.*try again/);
   });
 
   it("fits the same code to what the person was doing", () => {

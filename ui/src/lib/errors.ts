@@ -52,6 +52,8 @@ export const HANDOVER_CODES = [
   "NO_TECHNICIAN",
   "TECHNICIAN_INACTIVE",
   "STORE_ERROR",
+  "DESK_BUSY",
+  "IMPORT_RUNNING",
   "IO_ERROR",
   "AUDIT_BROKEN",
   "MIGRATION_FAILED",
@@ -106,6 +108,9 @@ export function handoverSentence(code: string, action: HandoverAction): string {
       return action === "unlock"
         ? "The signed-in technician is no longer active on this desk, so their PIN cannot unlock this screen."
         : `The signed-in technician is no longer active on this desk. ${HAND_BACK}`;
+    case "DESK_BUSY":
+    case "IMPORT_RUNNING":
+      return "It could not be saved just now because the desk is busy. Please wait a moment, then try again.";
     case "STORE_ERROR":
     case "IO_ERROR":
     case "AUDIT_BROKEN":
