@@ -427,6 +427,45 @@ def type_field(page: Page, testid: str, text: str) -> None:
     page.type_into(page.wait(testid), text)
 
 
+def set_up_desk(page: Page, desk_name: str, technician: str, pin: str,
+                email: str | None = None) -> WebElement:
+    """An empty desk's first screen, filled in as a new user would; returns the Get started list."""
+    page.wait("setup-form")
+    type_field(page, "setup-desk-name", desk_name)
+    type_field(page, "setup-tech-name", technician)
+    if email is not None:
+        type_field(page, "setup-tech-email", email)
+    type_field(page, "setup-pin", pin)
+    type_field(page, "setup-pin-repeat", pin)
+    page.click("setup-submit")
+    return page.wait("get-started")
+
+
+def add_company(page: Page, name: str) -> None:
+    """Directory › New: a company of that name, saved, listed and open."""
+    page.click("nav-directory")
+    page.click("company-new")
+    page.wait("company-form")
+    type_field(page, "company-name", name)
+    page.click("company-save")
+    page.until(lambda: any(name in page.text(r) for r in page.find_all("company-row")),
+               message=lambda: f"the company was not saved: {page.errors()}")
+
+
+def add_authorized_contact(page: Page, name: str, email: str | None = None) -> None:
+    """New contact on the open company, marked authorized, saved and listed."""
+    page.click("contact-new")
+    page.wait("contact-form")
+    type_field(page, "contact-name", name)
+    if email is not None:
+        type_field(page, "contact-email", email)
+    if not page.find("contact-authorized").is_selected():
+        page.click("contact-authorized")
+    page.click("contact-save")
+    page.until(lambda: any(name in page.text(r) for r in page.find_all("contact-row")),
+               message=lambda: f"the contact was not saved: {page.errors()}")
+
+
 def end_user_signs_and_rates(page: Page, signature, pin: str, rating: int = 5) -> None:
     """In hand-over mode: "Yes, it works", the signature drawn by touch, a rating, then the
     technician's PIN on the keypad takes the window back."""

@@ -6,7 +6,7 @@ a refusal. A screenshot of the inactive company is kept under artifacts/e2e/scre
 
 from __future__ import annotations
 
-from flows import Intake, query_db, type_field
+from flows import Intake, add_authorized_contact, add_company, query_db, set_up_desk
 
 TECH = "Robin Vale"
 PIN = "482913"
@@ -20,30 +20,11 @@ def test_an_inactive_clients_caller_is_refused_until_the_client_is_reactivated(d
     shots = desk.artifacts.parent / "screenshots"
     shots.mkdir(exist_ok=True)
 
-    page.wait("setup-form")
-    type_field(page, "setup-desk-name", "Standing Desk")
-    type_field(page, "setup-tech-name", TECH)
-    type_field(page, "setup-pin", PIN)
-    type_field(page, "setup-pin-repeat", PIN)
-    page.click("setup-submit")
-    page.wait("get-started")
+    set_up_desk(page, "Standing Desk", TECH, PIN)
 
     # -- A company with an authorized contact --------------------------------------------------
-    page.click("nav-directory")
-    page.click("company-new")
-    page.wait("company-form")
-    type_field(page, "company-name", CLIENT)
-    page.click("company-save")
-    page.until(lambda: any(CLIENT in page.text(r) for r in page.find_all("company-row")),
-               message=lambda: f"the company was not saved: {page.errors()}")
-    page.click("contact-new")
-    page.wait("contact-form")
-    type_field(page, "contact-name", CONTACT)
-    if not page.find("contact-authorized").is_selected():
-        page.click("contact-authorized")
-    page.click("contact-save")
-    page.until(lambda: any(CONTACT in page.text(r) for r in page.find_all("contact-row")),
-               message=lambda: f"the contact was not saved: {page.errors()}")
+    add_company(page, CLIENT)
+    add_authorized_contact(page, CONTACT)
 
     # -- Deactivated in Directory: the badge in the list and on the company ----------------------
     assert page.find("company-standing").get_attribute("data-active") == "true"

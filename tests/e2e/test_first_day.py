@@ -14,7 +14,18 @@ import shutil
 import subprocess
 
 import pytest
-from flows import Intake, Ticket, dense, draw, keypad, query_db, sign_off, type_field
+from flows import (
+    Intake,
+    Ticket,
+    add_authorized_contact,
+    add_company,
+    dense,
+    draw,
+    keypad,
+    query_db,
+    sign_off,
+    type_field,
+)
 
 DESK = "Northwind IT Services"
 TECH = "Avery Quinn"
@@ -58,22 +69,8 @@ def test_an_empty_desk_sets_up_and_closes_its_first_ticket_through_the_window(
     page.screenshot(shots / "first-day-get-started.png")
 
     # -- The directory: a client, a contact, an asset -------------------------------------------
-    page.click("nav-directory")
-    page.click("company-new")
-    page.wait("company-form")
-    type_field(page, "company-name", CLIENT)
-    page.click("company-save")
-    page.until(lambda: any(CLIENT in page.text(r) for r in page.find_all("company-row")),
-               message=lambda: f"the company was not saved: {page.errors()}")
-    page.click("contact-new")
-    page.wait("contact-form")
-    type_field(page, "contact-name", CONTACT)
-    type_field(page, "contact-email", CONTACT_EMAIL)
-    if not page.find("contact-authorized").is_selected():
-        page.click("contact-authorized")
-    page.click("contact-save")
-    page.until(lambda: any(CONTACT in page.text(r) for r in page.find_all("contact-row")),
-               message=lambda: f"the contact was not saved: {page.errors()}")
+    add_company(page, CLIENT)
+    add_authorized_contact(page, CONTACT, CONTACT_EMAIL)
     page.click("directory-tab-assets")
     page.click("asset-new")
     page.wait("asset-form")

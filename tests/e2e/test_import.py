@@ -15,7 +15,7 @@ import csv
 import io
 from pathlib import Path
 
-from flows import query_db, type_field
+from flows import query_db, set_up_desk
 from selenium.webdriver.support.ui import Select
 
 FIXTURES = Path(__file__).resolve().parents[2] / "src-tauri/core/tests/fixtures/import"
@@ -57,14 +57,7 @@ def next_answer(page, answer) -> None:
 
 
 def set_up(page) -> None:
-    page.wait("setup-form")
-    type_field(page, "setup-desk-name", "Northwind IT Services")
-    type_field(page, "setup-tech-name", "Avery Quinn")
-    type_field(page, "setup-tech-email", "avery@northwind.example")
-    type_field(page, "setup-pin", PIN)
-    type_field(page, "setup-pin-repeat", PIN)
-    page.click("setup-submit")
-    page.wait("get-started")
+    set_up_desk(page, "Northwind IT Services", "Avery Quinn", PIN, email="avery@northwind.example")
 
 
 def table_tab(page, kind: str):

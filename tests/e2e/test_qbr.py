@@ -13,7 +13,17 @@ import json
 import re
 import subprocess
 
-from flows import Intake, Ticket, dense, end_user_signs_and_rates, sign_off, type_field
+from flows import (
+    Intake,
+    Ticket,
+    add_authorized_contact,
+    add_company,
+    dense,
+    end_user_signs_and_rates,
+    set_up_desk,
+    sign_off,
+    type_field,
+)
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -53,36 +63,15 @@ def tile_value(page: Page, key: str) -> str:
 
 
 def set_up_desk_with_a_client(page: Page) -> None:
-    page.wait("setup-form")
-    type_field(page, "setup-desk-name", DESK)
-    type_field(page, "setup-tech-name", TECH)
-    type_field(page, "setup-tech-email", "jordan@harborlane.example")
-    type_field(page, "setup-pin", PIN)
-    type_field(page, "setup-pin-repeat", PIN)
-    page.click("setup-submit")
-    page.wait("get-started")
+    set_up_desk(page, DESK, TECH, PIN, email="jordan@harborlane.example")
 
     # No client yet: the QBR says so in a sentence.
     open_qbr(page)
     said = page.text(page.wait("qbr-no-clients"))
     assert "no clients yet" in said, said
 
-    page.click("nav-directory")
-    page.click("company-new")
-    page.wait("company-form")
-    type_field(page, "company-name", CLIENT)
-    page.click("company-save")
-    page.until(lambda: any(CLIENT in page.text(r) for r in page.find_all("company-row")),
-               message=lambda: f"the company was not saved: {page.errors()}")
-    page.click("contact-new")
-    page.wait("contact-form")
-    type_field(page, "contact-name", CONTACT)
-    type_field(page, "contact-email", "priya@bayside-vet.example")
-    if not page.find("contact-authorized").is_selected():
-        page.click("contact-authorized")
-    page.click("contact-save")
-    page.until(lambda: any(CONTACT in page.text(r) for r in page.find_all("contact-row")),
-               message=lambda: f"the contact was not saved: {page.errors()}")
+    add_company(page, CLIENT)
+    add_authorized_contact(page, CONTACT, "priya@bayside-vet.example")
     page.click("directory-tab-assets")
     page.click("asset-new")
     page.wait("asset-form")

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import json
 
-from flows import Intake, Ticket, query_db, type_field
+from flows import (
+    Intake,
+    Ticket,
+    add_authorized_contact,
+    add_company,
+    query_db,
+    set_up_desk,
+    type_field,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
@@ -33,32 +41,11 @@ NOTE = "Backups are checked before escalating"
 SIZES = ((1024, 700), (1920, 1080))
 
 
-def set_up_desk(page) -> None:
+def set_up_desk_with_a_client(page) -> None:
     """The first start's setup, then a client with a contact and an asset, all in the window."""
-    page.wait("setup-form")
-    type_field(page, "setup-desk-name", DESK)
-    type_field(page, "setup-tech-name", TECH)
-    type_field(page, "setup-tech-email", "robin@contoso.example")
-    type_field(page, "setup-pin", PIN)
-    type_field(page, "setup-pin-repeat", PIN)
-    page.click("setup-submit")
-    page.wait("get-started")
-    page.click("nav-directory")
-    page.click("company-new")
-    page.wait("company-form")
-    type_field(page, "company-name", CLIENT)
-    page.click("company-save")
-    page.until(lambda: any(CLIENT in page.text(r) for r in page.find_all("company-row")),
-               message=lambda: f"the company was not saved: {page.errors()}")
-    page.click("contact-new")
-    page.wait("contact-form")
-    type_field(page, "contact-name", CONTACT)
-    type_field(page, "contact-email", "jonas.berg@tailspin.example")
-    if not page.find("contact-authorized").is_selected():
-        page.click("contact-authorized")
-    page.click("contact-save")
-    page.until(lambda: any(CONTACT in page.text(r) for r in page.find_all("contact-row")),
-               message=lambda: f"the contact was not saved: {page.errors()}")
+    set_up_desk(page, DESK, TECH, PIN, email="robin@contoso.example")
+    add_company(page, CLIENT)
+    add_authorized_contact(page, CONTACT, "jonas.berg@tailspin.example")
     page.click("directory-tab-assets")
     page.click("asset-new")
     page.wait("asset-form")
@@ -145,7 +132,7 @@ def test_a_desk_step_published_in_version_2_gates_new_tickets_only(desk_factory)
     shots = desk.artifacts.parent / "screenshots"
     shots.mkdir(exist_ok=True)
 
-    set_up_desk(page)
+    set_up_desk_with_a_client(page)
     old_id = open_ticket(page, "Front desk PC freezes when the label printer is used")
     assert page.find("ticket-template").get_attribute("data-version") == "1"
 

@@ -8,7 +8,7 @@ artifacts/e2e/screenshots/ for people to look at."""
 
 from __future__ import annotations
 
-from flows import Intake, Ticket, query_db, type_field
+from flows import Intake, Ticket, add_authorized_contact, query_db, set_up_desk, type_field
 from selenium.webdriver.common.by import By
 
 TECH = "Robin Vale"
@@ -35,13 +35,7 @@ def test_the_remote_session_button_opens_the_companys_link_for_the_tickets_asset
     shots = desk.artifacts.parent / "screenshots"
     shots.mkdir(exist_ok=True)
 
-    page.wait("setup-form")
-    type_field(page, "setup-desk-name", "Tools Desk")
-    type_field(page, "setup-tech-name", TECH)
-    type_field(page, "setup-pin", PIN)
-    type_field(page, "setup-pin-repeat", PIN)
-    page.click("setup-submit")
-    page.wait("get-started")
+    set_up_desk(page, "Tools Desk", TECH, PIN)
 
     # -- A company, and its remote session link ---------------------------------------------------
     page.click("nav-directory")
@@ -78,14 +72,7 @@ def test_the_remote_session_button_opens_the_companys_link_for_the_tickets_asset
     page.screenshot(shots / "tools-company-section.png")
 
     # -- A contact and an asset ------------------------------------------------------------------
-    page.click("contact-new")
-    page.wait("contact-form")
-    type_field(page, "contact-name", CONTACT)
-    if not page.find("contact-authorized").is_selected():
-        page.click("contact-authorized")
-    page.click("contact-save")
-    page.until(lambda: any(CONTACT in page.text(r) for r in page.find_all("contact-row")),
-               message=lambda: f"the contact was not saved: {page.errors()}")
+    add_authorized_contact(page, CONTACT)
     page.click("directory-tab-assets")
     page.click("asset-new")
     page.wait("asset-form")
