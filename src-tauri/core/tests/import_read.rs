@@ -498,6 +498,58 @@ fn a_map_puts_a_link_column_on_a_tool() {
 }
 
 #[test]
+fn a_link_label_column_names_the_button_and_needs_its_link() {
+    // The columns as Ticketflow's export writes them: each label next to its link.
+    let long = "x".repeat(61);
+    let hidden = "Ninja\u{200B}One";
+    let csv = format!(
+        "name,tool_rmm,tool_rmm_label,tool_psa,tool_psa_label\n\
+         Acme,https://rmm.example/d/{{hostname}}, NinjaOne ,https://psa.example/t/{{psa_ticket}},\n\
+         Label Only,,NinjaOne,,\n\
+         Long Label,https://rmm.example/d/{{hostname}},{long},,\n\
+         Hidden,https://rmm.example/d/{{hostname}},{hidden},,\n"
+    );
+    let (_dir, path) = temp_file("companies.csv", csv.as_bytes());
+    let plan = inspect(&path, Some(Source::Csv), Some(Kind::Companies), &[])
+        .unwrap()
+        .remove(0);
+    assert_eq!(field_of(&plan, "tool_rmm_label"), Some(Field::ToolRmmLabel));
+    assert_eq!(field_of(&plan, "tool_psa_label"), Some(Field::ToolPsaLabel));
+    assert!(plan.unknown.is_empty(), "{plan:?}");
+    let rows = all(&path, &plan);
+    // The label is trimmed; an empty label cell gives none (the write side keeps today's).
+    let labels: Vec<(ToolKind, Option<&str>)> = company(&rows[0])
+        .tools
+        .iter()
+        .map(|t| (t.kind, t.label.as_deref()))
+        .collect();
+    assert_eq!(
+        labels,
+        [(ToolKind::Psa, None), (ToolKind::Rmm, Some("NinjaOne"))]
+    );
+    // A label without its link refuses the row, naming the label's column and the link's.
+    let (code, message) = problem(&rows[1]);
+    assert_eq!((code, rows[1].line), (codes::TOOL_LABEL_WITHOUT_URL, 3));
+    assert!(message.contains("\"tool_rmm_label\""), "{message}");
+    assert!(message.contains("\"tool_rmm\""), "{message}");
+    // Checked as the company form checks labels: too long, or a hidden character.
+    let (code, message) = problem(&rows[2]);
+    assert_eq!((code, rows[2].line), (codes::TOOL_LABEL_INVALID, 4));
+    assert!(message.contains("60"), "{message}");
+    let (code, message) = problem(&rows[3]);
+    assert_eq!((code, rows[3].line), (codes::TOOL_LABEL_INVALID, 5));
+    assert!(message.contains("U+200B"), "{message}");
+    // Every label field is spelled as the export's column and is a field `--map` takes.
+    for kind in TOOL_KINDS {
+        let field = Field::for_tool_label(kind);
+        assert_eq!(field.as_str(), format!("tool_{}_label", kind_str(kind)));
+        assert_eq!(field.tool_label_kind(), Some(kind));
+        assert_eq!(field.tool_kind(), None);
+        assert!(Field::ALL.contains(&field));
+    }
+}
+
+#[test]
 fn hudu_companies_link_their_documentation_page_not_their_website() {
     let path = fixture("hudu/companies.csv");
     let plan = one_plan(&path);

@@ -1059,7 +1059,7 @@ fn tool_links_are_written_counted_alike_in_the_dry_run_and_undone() {
             (
                 s("Contoso Legal"),
                 s("remote_session"),
-                // The company form's label stays: files carry no labels.
+                // The company form's label stays: the file gives none for this link.
                 s("ScreenConnect"),
                 s("https://contoso.screenconnect.example/Host#Access/Servers//{hostname}")
             ),
@@ -1110,6 +1110,43 @@ fn tool_links_are_written_counted_alike_in_the_dry_run_and_undone() {
         .unwrap();
     assert!(undo.kept.is_empty(), "{undo:?}");
     assert_eq!(dump(&path, &["companies", "company_tools"]), before);
+}
+
+#[test]
+fn a_label_the_file_gives_replaces_the_stored_one_and_undo_puts_it_back() {
+    let (_dir, path, mut desk) = desk();
+    contoso_with_a_link(&mut desk);
+    let before = dump(&path, &["companies", "company_tools"]);
+    // Same link, the file's own label: only the label changes.
+    let relabelled = || {
+        vec![with_tools(
+            company(None, "Contoso Legal"),
+            vec![CompanyTool {
+                label: "  Splashtop ".into(),
+                ..tool(ToolKind::RemoteSession, SCREENCONNECT)
+            }],
+        )]
+    };
+    let done = run(&mut desk.store, ImportMode::Both, relabelled()).unwrap();
+    assert_eq!(
+        (done.tool_links.added, done.tool_links.changed),
+        (0, 1),
+        "{done:?}"
+    );
+    let stored = links(&path);
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        (stored[0].2.as_str(), stored[0].3.as_str()),
+        ("Splashtop", SCREENCONNECT)
+    );
+    // The same file again is no change: the label is compared as stored (trimmed).
+    let again = plan(&desk.store, ImportMode::Both, relabelled());
+    assert_eq!(again.tool_links.unchanged, 1, "{again:?}");
+    desk.store
+        .undo_import(done.batch_id.unwrap(), TECH, now())
+        .unwrap();
+    assert_eq!(dump(&path, &["companies", "company_tools"]), before);
+    assert_eq!(links(&path)[0].2, "ScreenConnect");
 }
 
 #[test]
@@ -1190,7 +1227,11 @@ fn an_export_imported_into_an_empty_desk_reproduces_the_directory() {
             with_tools(
                 company(Some("CW-1"), "Northwind"),
                 vec![
-                    tool(ToolKind::Psa, "https://psa.example/ticket/{psa_ticket}"),
+                    // A label of its own, with what CSV must quote.
+                    CompanyTool {
+                        label: "Halo, \"PSA\"".into(),
+                        ..tool(ToolKind::Psa, "https://psa.example/ticket/{psa_ticket}")
+                    },
                     tool(
                         ToolKind::VendorStatus,
                         "https://status.example/?q=a,b&company={company}",
@@ -1306,14 +1347,16 @@ fn an_export_imported_into_an_empty_desk_reproduces_the_directory() {
         standing.contains(&("Northwind".to_string(), true)),
         "{standing:?}"
     );
-    // Every company's links arrive (a file carries no labels: each takes its kind's title).
+    // Every company's links arrive with their labels: Contoso's "ScreenConnect" and
+    // Northwind's own PSA label, not their kinds' titles; the one given none keeps the title.
     assert_eq!(r.tool_links.added, 3, "{r:?}");
-    let without_labels = |p: &Path| -> Vec<(String, String, String)> {
-        links(p).into_iter().map(|(c, k, _, u)| (c, k, u)).collect()
-    };
+    let copied_links = links(&dir.path().join("empty/ticketflow.db"));
+    assert_eq!(copied_links, links(&path));
+    let labels: Vec<&str> = copied_links.iter().map(|l| l.2.as_str()).collect();
     assert_eq!(
-        without_labels(&dir.path().join("empty/ticketflow.db")),
-        without_labels(&path)
+        labels,
+        ["ScreenConnect", "Halo, \"PSA\"", "Vendor status"],
+        "{copied_links:?}"
     );
     let copy = exported(&empty, "b");
     for (a, b) in original.iter().zip(&copy) {

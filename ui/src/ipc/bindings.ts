@@ -1258,7 +1258,7 @@ export type ImportSource = "autotask" | "connectwise" | "halo" | "itglue" | "hud
 
 export type ImportKind = "companies" | "contacts" | "assets" | "runbooks";
 
-export type ImportField = "external_id" | "name" | "first_name" | "last_name" | "company_external_id" | "company_name" | "email" | "phone" | "upn" | "active" | "inactive" | "authorized" | "terminated_on" | "tier" | "time_zone" | "hostname" | "asset_kind" | "serial" | "assigned_upn" | "rmm_id" | "rmm_url" | "title" | "body" | "tool_psa" | "tool_remote_session" | "tool_rmm" | "tool_edr" | "tool_documentation" | "tool_noc" | "tool_vendor_status" | "created_at" | "updated_at";
+export type ImportField = "external_id" | "name" | "first_name" | "last_name" | "company_external_id" | "company_name" | "email" | "phone" | "upn" | "active" | "inactive" | "authorized" | "terminated_on" | "tier" | "time_zone" | "hostname" | "asset_kind" | "serial" | "assigned_upn" | "rmm_id" | "rmm_url" | "title" | "body" | "tool_psa" | "tool_remote_session" | "tool_rmm" | "tool_edr" | "tool_documentation" | "tool_noc" | "tool_vendor_status" | "tool_psa_label" | "tool_remote_session_label" | "tool_rmm_label" | "tool_edr_label" | "tool_documentation_label" | "tool_noc_label" | "tool_vendor_status_label" | "created_at" | "updated_at";
 
 export type ImportColumnMap = { 
 /**
@@ -1364,7 +1364,12 @@ export type ImportRecord = { "record": "company" } & ImportCompany | { "record":
 
 export type ImportPreviewRow = { line: number, raw: Array<string>, record: ImportRecord | null, problem: ImportRowProblem | null, };
 
-export type ImportToolLink = { kind: ToolKind, url_template: string, };
+export type ImportToolLink = { kind: ToolKind, url_template: string, 
+/**
+ * The label checked and trimmed; `None` when the file gives none (a new link takes the
+ * kind's title, an existing one keeps its own label).
+ */
+label: string | null, };
 
 export type RecordKind = "company" | "contact" | "asset" | "runbook";
 

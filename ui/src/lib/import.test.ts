@@ -15,6 +15,7 @@ import {
   remapped,
   storedRow,
   TOOL_FIELDS,
+  TOOL_LABEL_FIELDS,
   toolLinksSummary,
   undoSummary,
 } from "./import";
@@ -60,12 +61,14 @@ describe("mapping", () => {
   });
 
   it("offers a company's tool links, and only for companies", () => {
-    for (const f of TOOL_FIELDS) {
+    for (const f of [...TOOL_FIELDS, ...TOOL_LABEL_FIELDS]) {
       expect(fieldChoices("companies", null)).toContain(f);
       expect(KIND_FIELDS.contacts).not.toContain(f);
       expect(KIND_FIELDS.assets).not.toContain(f);
     }
     expect(TOOL_FIELDS).toHaveLength(7);
+    // One label field per link field, named after it as the export names its columns.
+    expect(TOOL_LABEL_FIELDS).toEqual(TOOL_FIELDS.map((f) => `${f}_label`));
   });
 
   it("is ready only when the core names nothing missing", () => {
@@ -105,14 +108,14 @@ describe("preview rows", () => {
       time_zone: null,
       active: true,
       tools: [
-        { kind: "psa", url_template: "https://psa.example/t/{psa_ticket}" },
-        { kind: "rmm", url_template: "https://rmm.example/s/acme" },
+        { kind: "psa", url_template: "https://psa.example/t/{psa_ticket}", label: null },
+        { kind: "rmm", url_template: "https://rmm.example/s/acme", label: "NinjaOne" },
       ],
     } as ImportRecord;
     const row = storedRow("companies", record);
     expect(row).toHaveLength(PREVIEW_COLUMNS.companies.length);
     expect(row[row.length - 1]).toBe(
-      "psa: https://psa.example/t/{psa_ticket}; rmm: https://rmm.example/s/acme",
+      "psa: https://psa.example/t/{psa_ticket}; rmm (NinjaOne): https://rmm.example/s/acme",
     );
     expect(storedRow("companies", { ...record, tools: [] } as ImportRecord).at(-1)).toBe("");
     // While the tab switches, the previous table's rows meet the new kind for a moment.

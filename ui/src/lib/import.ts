@@ -54,6 +54,13 @@ export const FIELD_LABELS: Record<ImportField, string> = {
   tool_documentation: "Tool link: documentation",
   tool_noc: "Tool link: NOC dashboard",
   tool_vendor_status: "Tool link: vendor status",
+  tool_psa_label: "Tool label: PSA ticket",
+  tool_remote_session_label: "Tool label: remote session",
+  tool_rmm_label: "Tool label: RMM",
+  tool_edr_label: "Tool label: EDR",
+  tool_documentation_label: "Tool label: documentation",
+  tool_noc_label: "Tool label: NOC dashboard",
+  tool_vendor_status_label: "Tool label: vendor status",
   created_at: "Created (date)",
   updated_at: "Last updated (date)",
 };
@@ -69,6 +76,17 @@ export const TOOL_FIELDS: ImportField[] = [
   "tool_vendor_status",
 ];
 
+/** The button labels of those links (`tool_<kind>_label`, as the export writes them), same order. */
+export const TOOL_LABEL_FIELDS: ImportField[] = [
+  "tool_psa_label",
+  "tool_remote_session_label",
+  "tool_rmm_label",
+  "tool_edr_label",
+  "tool_documentation_label",
+  "tool_noc_label",
+  "tool_vendor_status_label",
+];
+
 /** The fields a table of each kind can fill, in the order the select lists them. */
 export const KIND_FIELDS: Record<ImportKind, ImportField[]> = {
   companies: [
@@ -80,6 +98,7 @@ export const KIND_FIELDS: Record<ImportKind, ImportField[]> = {
     "active",
     "inactive",
     ...TOOL_FIELDS,
+    ...TOOL_LABEL_FIELDS,
   ],
   contacts: [
     "external_id",
@@ -161,9 +180,14 @@ export function readyToImport(plan: ImportPlan): boolean {
   return plan.missing_required.length === 0;
 }
 
-/** A company's links in the preview: "rmm: https://…; documentation: https://…". */
+/**
+ * A company's links in the preview: "rmm (NinjaOne): https://…; documentation: https://…"; the
+ * label in brackets only where the file gives one.
+ */
 export function toolLinksText(tools: ImportToolLink[]): string {
-  return tools.map((l) => `${l.kind}: ${l.url_template}`).join("; ");
+  return tools
+    .map((l) => `${l.kind}${l.label ? ` (${l.label})` : ""}: ${l.url_template}`)
+    .join("; ");
 }
 
 /** A yes/no the file gives; `null` when it does not say (new records: yes; others: unchanged). */

@@ -109,14 +109,22 @@ impl ExportKind {
                 "calendar",
                 // What the import reads back (a client the desk no longer serves stays so).
                 "active",
-                // One column per kind of tool link (issue 15), named as the import's fields.
+                // Two columns per kind of tool link (issue 15), named as the import's fields:
+                // the URL template, then the button's label, so a round trip keeps both.
                 "tool_psa",
+                "tool_psa_label",
                 "tool_remote_session",
+                "tool_remote_session_label",
                 "tool_rmm",
+                "tool_rmm_label",
                 "tool_edr",
+                "tool_edr_label",
                 "tool_documentation",
+                "tool_documentation_label",
                 "tool_noc",
+                "tool_noc_label",
                 "tool_vendor_status",
+                "tool_vendor_status_label",
             ],
             ExportKind::Contacts => &[
                 "external_id",

@@ -74,6 +74,12 @@ pub mod codes {
     /// Row: a company's tool link that the company form would refuse too (not http(s), a user
     /// name or password in it, an unknown placeholder, ...): checked by `directory::tools`.
     pub const TOOL_URL_INVALID: &str = "IMPORT_TOOL_URL_INVALID";
+    /// Row: a tool link's button label that the company form would refuse too (longer than
+    /// `TOOL_LABEL_MAX`, a control or hidden character).
+    pub const TOOL_LABEL_INVALID: &str = "IMPORT_TOOL_LABEL_INVALID";
+    /// Row: a tool link's label with no link of that kind in the same row. Refused rather than
+    /// dropped: the file meant a link and lost its URL, and a label alone cannot become one.
+    pub const TOOL_LABEL_WITHOUT_URL: &str = "IMPORT_TOOL_LABEL_WITHOUT_URL";
 }
 
 /// Limits that keep a hostile file from costing unbounded memory or time.
@@ -263,6 +269,16 @@ pub enum Field {
     ToolDocumentation,
     ToolNoc,
     ToolVendorStatus,
+    /// The button label of a company's tool link, one field per kind (`tool_<kind>_label`, as
+    /// Ticketflow's export writes it): checked as the company form checks it; blank keeps
+    /// today's label (the kind's title for a new link). A label needs its link in the same row.
+    ToolPsaLabel,
+    ToolRemoteSessionLabel,
+    ToolRmmLabel,
+    ToolEdrLabel,
+    ToolDocumentationLabel,
+    ToolNocLabel,
+    ToolVendorStatusLabel,
     /// When a runbook entry was written in the source (a date, or a date and time; UTC unless
     /// the value says otherwise). Empty: the import's time.
     CreatedAt,
@@ -272,7 +288,7 @@ pub enum Field {
 }
 
 impl Field {
-    pub const ALL: [Field; 32] = [
+    pub const ALL: [Field; 39] = [
         Field::ExternalId,
         Field::Name,
         Field::FirstName,
@@ -303,6 +319,13 @@ impl Field {
         Field::ToolDocumentation,
         Field::ToolNoc,
         Field::ToolVendorStatus,
+        Field::ToolPsaLabel,
+        Field::ToolRemoteSessionLabel,
+        Field::ToolRmmLabel,
+        Field::ToolEdrLabel,
+        Field::ToolDocumentationLabel,
+        Field::ToolNocLabel,
+        Field::ToolVendorStatusLabel,
         Field::CreatedAt,
         Field::UpdatedAt,
     ];
@@ -340,6 +363,13 @@ impl Field {
             Field::ToolDocumentation => "tool_documentation",
             Field::ToolNoc => "tool_noc",
             Field::ToolVendorStatus => "tool_vendor_status",
+            Field::ToolPsaLabel => "tool_psa_label",
+            Field::ToolRemoteSessionLabel => "tool_remote_session_label",
+            Field::ToolRmmLabel => "tool_rmm_label",
+            Field::ToolEdrLabel => "tool_edr_label",
+            Field::ToolDocumentationLabel => "tool_documentation_label",
+            Field::ToolNocLabel => "tool_noc_label",
+            Field::ToolVendorStatusLabel => "tool_vendor_status_label",
             Field::CreatedAt => "created_at",
             Field::UpdatedAt => "updated_at",
         }
@@ -362,6 +392,27 @@ impl Field {
     /// The kind of tool whose link this field holds, if it holds one.
     pub fn tool_kind(self) -> Option<ToolKind> {
         TOOL_KINDS.into_iter().find(|k| Field::for_tool(*k) == self)
+    }
+
+    /// The field that holds the button label of a company's link for `kind`
+    /// (`tool_<kind>_label`, the export's column).
+    pub fn for_tool_label(kind: ToolKind) -> Field {
+        match kind {
+            ToolKind::Psa => Field::ToolPsaLabel,
+            ToolKind::RemoteSession => Field::ToolRemoteSessionLabel,
+            ToolKind::Rmm => Field::ToolRmmLabel,
+            ToolKind::Edr => Field::ToolEdrLabel,
+            ToolKind::Documentation => Field::ToolDocumentationLabel,
+            ToolKind::Noc => Field::ToolNocLabel,
+            ToolKind::VendorStatus => Field::ToolVendorStatusLabel,
+        }
+    }
+
+    /// The kind of tool whose button label this field holds, if it holds one.
+    pub fn tool_label_kind(self) -> Option<ToolKind> {
+        TOOL_KINDS
+            .into_iter()
+            .find(|k| Field::for_tool_label(*k) == self)
     }
 }
 
@@ -442,13 +493,16 @@ pub struct CompanyIn {
     pub tools: Vec<ToolLinkIn>,
 }
 
-/// One tool link of a company, as stored: the URL template (trimmed, scheme in lower case).
-/// Files carry no button label: a new link takes the kind's title, an existing one keeps its own.
+/// One tool link of a company, as stored: the URL template (trimmed, scheme in lower case) and
+/// the button label when the file gives one (`tool_<kind>_label`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(rename = "ImportToolLink")]
 pub struct ToolLinkIn {
     pub kind: ToolKind,
     pub url_template: String,
+    /// The label checked and trimmed; `None` when the file gives none (a new link takes the
+    /// kind's title, an existing one keeps its own label).
+    pub label: Option<String>,
 }
 
 /// A contact (caller) as the file describes it, normalized. Authorization is data: a contact the

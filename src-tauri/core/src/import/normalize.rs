@@ -6,7 +6,7 @@ use super::{
     codes, limits, AssetIn, ColumnMap, CompanyIn, ContactIn, Field, Kind, Plan, Record, RowProblem,
     RunbookIn, Source, ToolLinkIn,
 };
-use crate::directory::tools::{validate_url_template, TOOL_KINDS, TOOL_URL_MAX};
+use crate::directory::tools::{validate_label, validate_url_template, TOOL_KINDS, TOOL_URL_MAX};
 use crate::directory::Tier;
 use crate::error::Error;
 use crate::sla::Zone;
@@ -402,12 +402,42 @@ impl Row<'_> {
 
     /// The company's tool links, each checked by the company form's own check
     /// (`directory::tools`): a link the form would refuse refuses the row, saying which column
-    /// and why (a `javascript:` link, a password in the URL, an unknown placeholder).
+    /// and why (a `javascript:` link, a password in the URL, an unknown placeholder). So does a
+    /// label the form would refuse, and a label whose link the row leaves empty: dropping it
+    /// would lose what the file says unseen, and a label alone makes no button.
     fn tools(&self) -> Result<Vec<ToolLinkIn>, RowProblem> {
         let mut tools = Vec::new();
         for kind in TOOL_KINDS {
             let field = Field::for_tool(kind);
-            let Some(v) = self.get(field) else { continue };
+            let label_field = Field::for_tool_label(kind);
+            let label = match self.get(label_field) {
+                None => None,
+                Some(l) => Some(validate_label(kind, &l).map_err(|e| {
+                    let why = match e {
+                        Error::InvalidInput { message, .. } => message,
+                        other => other.to_string(),
+                    };
+                    self.problem(
+                        codes::TOOL_LABEL_INVALID,
+                        label_field,
+                        format!("{why}; fix the label in the source, or leave the column out with --map \"COLUMN=-\""),
+                    )
+                })?),
+            };
+            let Some(v) = self.get(field) else {
+                if label.is_some() {
+                    return Err(self.problem(
+                        codes::TOOL_LABEL_WITHOUT_URL,
+                        label_field,
+                        format!(
+                            "a label but no {} link in this row: add the link in column {:?}, or empty the label",
+                            field.as_str(),
+                            self.column(field).map_or(field.as_str(), |(_, c)| c.as_str()),
+                        ),
+                    ));
+                }
+                continue;
+            };
             let url_template = validate_url_template(&v).map_err(|e| {
                 let why = match e {
                     Error::ToolUrlInvalid(why) => why,
@@ -419,7 +449,11 @@ impl Row<'_> {
                     format!("{why}; fix the link in the source, or leave the column out with --map \"COLUMN=-\""),
                 )
             })?;
-            tools.push(ToolLinkIn { kind, url_template });
+            tools.push(ToolLinkIn {
+                kind,
+                url_template,
+                label,
+            });
         }
         Ok(tools)
     }

@@ -374,6 +374,14 @@ const CSV_COMPANIES: Preset = Preset {
             ToolVendorStatus,
             &["tool vendor status", "vendor status url", "status page url"],
         ),
+        // The button labels, as Ticketflow's own export names them (`tool_rmm_label`, ...).
+        (ToolPsaLabel, &["tool psa label"]),
+        (ToolRemoteSessionLabel, &["tool remote session label"]),
+        (ToolRmmLabel, &["tool rmm label"]),
+        (ToolEdrLabel, &["tool edr label"]),
+        (ToolDocumentationLabel, &["tool documentation label"]),
+        (ToolNocLabel, &["tool noc label"]),
+        (ToolVendorStatusLabel, &["tool vendor status label"]),
     ],
     signature: &[],
 };

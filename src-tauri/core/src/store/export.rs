@@ -49,12 +49,19 @@ fn query(kind: ExportKind) -> &'static str {
         ExportKind::Companies => {
             "SELECT id, name, tier, calendar, active,
                     (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'psa') AS tool_psa,
+                    (SELECT label FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'psa') AS tool_psa_label,
                     (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'remote_session') AS tool_remote_session,
+                    (SELECT label FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'remote_session') AS tool_remote_session_label,
                     (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'rmm') AS tool_rmm,
+                    (SELECT label FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'rmm') AS tool_rmm_label,
                     (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'edr') AS tool_edr,
+                    (SELECT label FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'edr') AS tool_edr_label,
                     (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'documentation') AS tool_documentation,
+                    (SELECT label FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'documentation') AS tool_documentation_label,
                     (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'noc') AS tool_noc,
-                    (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'vendor_status') AS tool_vendor_status
+                    (SELECT label FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'noc') AS tool_noc_label,
+                    (SELECT url_template FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'vendor_status') AS tool_vendor_status,
+                    (SELECT label FROM company_tools t WHERE t.company_id = companies.id AND t.kind = 'vendor_status') AS tool_vendor_status_label
              FROM companies
              WHERE (:company IS NULL OR id = :company)
              ORDER BY id"
@@ -165,12 +172,19 @@ fn cells(kind: ExportKind, r: &Row) -> Result<Vec<Cell>> {
                 Cell::Text(calendar),
                 flag(r, "active")?,
                 text(r, "tool_psa")?,
+                text(r, "tool_psa_label")?,
                 text(r, "tool_remote_session")?,
+                text(r, "tool_remote_session_label")?,
                 text(r, "tool_rmm")?,
+                text(r, "tool_rmm_label")?,
                 text(r, "tool_edr")?,
+                text(r, "tool_edr_label")?,
                 text(r, "tool_documentation")?,
+                text(r, "tool_documentation_label")?,
                 text(r, "tool_noc")?,
+                text(r, "tool_noc_label")?,
                 text(r, "tool_vendor_status")?,
+                text(r, "tool_vendor_status_label")?,
             ]
         }
         ExportKind::Contacts => vec![

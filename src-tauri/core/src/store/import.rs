@@ -1791,7 +1791,8 @@ impl From<crate::import::Record> for Incoming {
                     .into_iter()
                     .map(|t| CompanyTool {
                         kind: t.kind,
-                        label: String::new(),
+                        // Blank: the file gives no label (decided against the stored link).
+                        label: t.label.unwrap_or_default(),
                         url_template: t.url_template,
                     })
                     .collect(),
