@@ -116,13 +116,24 @@ pub enum Durability {
     Full,
 }
 
+/// How long a connection waits for another's write lock before giving up (`DESK_BUSY`).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What every connection to a desk file sets, the first and any other ([`Store::open_another`]).
+fn configure(conn: &Connection) -> Result<()> {
+    use_wal(conn)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
 /// Switches the database to WAL unless it is already.
 ///
 /// The switch takes an exclusive lock, and SQLite answers it with SQLITE_BUSY at once (without
 /// the busy handler) while another process is reading or switching a fresh desk; so it is tried
 /// again for up to the busy timeout.
 fn use_wal(conn: &Connection) -> Result<()> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
     loop {
         let mode = conn
             .query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
@@ -174,7 +185,7 @@ impl Store {
         health::check_file(path)?;
         let opened = (|| -> Result<Connection> {
             let conn = health::open_read_only(path)?;
-            conn.busy_timeout(Duration::from_secs(5))?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
             conn.pragma_update(None, "query_only", true)?;
             Ok(conn)
         })();
@@ -217,10 +228,8 @@ impl Store {
             return Ok(None);
         };
         let conn = Connection::open(path)?;
-        conn.busy_timeout(Duration::from_secs(5))?;
-        use_wal(&conn)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        configure(&conn)?;
         let mut other = Store::over(conn);
         other.checkpoint_key = self.checkpoint_key.clone();
         Ok(Some(other))
@@ -237,13 +246,11 @@ impl Store {
     fn init(mut conn: Connection, path: Option<&Path>) -> Result<Store> {
         // First of all: a second process opening the desk at the same moment waits for the first
         // one's lock (switching to WAL, migrating) instead of failing with SQLITE_BUSY.
-        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         if let Some(path) = path {
             health::quick_check(&conn, path)?;
         }
-        use_wal(&conn)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
+        configure(&conn)?;
         migrations::apply(&mut conn)?;
         let store = Store::over(conn);
         store.seed()?;
