@@ -30,6 +30,50 @@ describe("formatCountdown", () => {
   });
 });
 
+describe("formatCountdown in minutes", () => {
+  it.each([
+    [0, "0s"],
+    [59.9, "59s"],
+    [60, "1m"],
+    [65, "1m"],
+    [3_600, "1h 00m"],
+    [3 * 3600 + 4 * 60 + 59, "3h 04m"],
+    [86_400 + 4 * 3600 + 5 * 60 + 59, "1d 04h 05m"],
+  ])("%d s reads %s", (secs, text) => {
+    expect(formatCountdown(secs, "minutes")).toBe(text);
+  });
+});
+
+describe("a queue row's countdown (minutes)", () => {
+  const s = sla({ due_at: "2026-03-02T11:30:15Z" });
+
+  it("reads the same for every second of a minute, so the row is not redrawn", () => {
+    const figures = new Set<string>();
+    for (let t = 15; t < 75; t++) figures.add(liveSla(s, NOW + t * 1000, undefined, "minutes").figure);
+    expect([...figures]).toEqual(["1h 30m", "1h 29m"]);
+    expect(liveSla(s, NOW + 15_000, undefined, "minutes").figure).toBe("1h 30m");
+    expect(liveSla(s, NOW + 16_000, undefined, "minutes").figure).toBe("1h 29m");
+    // The tooltip's words change no more often than the figure.
+    expect(liveSla(s, NOW + 16_000, undefined, "minutes").explanation).toBe(
+      liveSla(s, NOW + 74_000, undefined, "minutes").explanation,
+    );
+  });
+
+  it("counts seconds in the minute before the deadline and the minute after, and breaches on time", () => {
+    const due = Date.parse("2026-03-02T11:30:15Z");
+    expect(liveSla(s, due - 9_000, undefined, "minutes").figure).toBe("9s");
+    expect(liveSla(s, due - 1_000, undefined, "minutes").state).toBe("running");
+    const just = liveSla(s, due + 1_000, undefined, "minutes");
+    expect(just.state).toBe("breached");
+    expect(just.figure).toBe("+1s");
+    expect(liveSla(s, due + 125_000, undefined, "minutes").figure).toBe("+2m");
+  });
+
+  it("leaves a ticket's own timer counting seconds", () => {
+    expect(liveSla(s, NOW).figure).toBe("1h 30m 15s");
+  });
+});
+
 describe("liveSla", () => {
   it("counts down to due_at every second", () => {
     const s = sla({ due_at: "2026-03-02T11:30:15Z" });

@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, describe, expect, it } from "vitest";
-import type { QueueRow } from "../../ipc";
+import type { QueueRow, SlaStatus } from "../../ipc";
+import { clock } from "../../lib/clock.svelte";
 import QueueRowView from "../QueueRowView.svelte";
 
 describe("QueueRowView", () => {
@@ -45,5 +46,56 @@ describe("QueueRowView", () => {
       expect(row0.innerHTML).not.toContain(hidden);
     }
     expect(document.querySelectorAll('[data-testid="hidden-char"]').length).toBe(4);
+  });
+
+  it("leaves the row's DOM alone while its countdowns' minutes stand, and updates it when one turns", async () => {
+    const now = Date.parse("2026-03-02T10:00:00Z");
+    const due = (secs: number): SlaStatus => ({
+      state: "running",
+      due_at: new Date(now + secs * 1000).toISOString(),
+      elapsed_secs: 0,
+      remaining_secs: secs,
+      paused_secs: 0,
+      target_secs: 14_400,
+    });
+    clock.now = now;
+    const row: QueueRow = {
+      id: 2,
+      number: "T-000002",
+      company: "Contoso",
+      contact: "Ada",
+      priority: "P2",
+      status: "in_progress",
+      assignee: null,
+      problem: "VPN drops",
+      created_at: new Date(now - 600_000).toISOString(),
+      first_response: due(45 * 60 + 30),
+      resolution: due(90 * 60 + 30),
+      time_zone: "Europe/Berlin",
+    };
+    app = mount(QueueRowView, {
+      target: document.body,
+      props: { row, index: 0, active: false, onopen: () => {} },
+    });
+    flushSync();
+    const figures = () => [...document.querySelectorAll(".figure")].map((f) => f.textContent);
+    expect(figures()).toEqual(["45m", "1h 30m"]);
+
+    const changes: MutationRecord[] = [];
+    const watch = new MutationObserver((records) => changes.push(...records));
+    watch.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    for (let s = 1; s <= 29; s++) {
+      clock.now = now + s * 1000;
+      flushSync();
+    }
+    await Promise.resolve();
+    expect(changes).toEqual([]);
+
+    clock.now = now + 31_000;
+    flushSync();
+    await Promise.resolve();
+    expect(figures()).toEqual(["44m", "1h 29m"]);
+    expect(changes.length).toBeGreaterThan(0);
+    watch.disconnect();
   });
 });
