@@ -65,7 +65,7 @@ describe("QueueRowView", () => {
       company: "Contoso",
       contact: "Ada",
       priority: "P2",
-      status: "in_progress",
+      status: "open",
       assignee: null,
       problem: "VPN drops",
       created_at: new Date(now - 600_000).toISOString(),
