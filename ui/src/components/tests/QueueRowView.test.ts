@@ -2,7 +2,7 @@
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, describe, expect, it } from "vitest";
 import type { QueueRow, SlaStatus } from "../../ipc";
-import { clock } from "../../lib/clock.svelte";
+import { setClock } from "../../lib/clock.svelte";
 import QueueRowView from "../QueueRowView.svelte";
 
 describe("QueueRowView", () => {
@@ -48,17 +48,16 @@ describe("QueueRowView", () => {
     expect(document.querySelectorAll('[data-testid="hidden-char"]').length).toBe(4);
   });
 
-  it("leaves the row's DOM alone while its countdowns' minutes stand, and updates it when one turns", async () => {
-    const now = Date.parse("2026-03-02T10:00:00Z");
-    const due = (secs: number): SlaStatus => ({
-      state: "running",
-      due_at: new Date(now + secs * 1000).toISOString(),
-      elapsed_secs: 0,
-      remaining_secs: secs,
-      paused_secs: 0,
-      target_secs: 14_400,
-    });
-    clock.now = now;
+  const NOW = Date.parse("2026-03-02T10:00:00Z");
+  const due = (secs: number): SlaStatus => ({
+    state: "running",
+    due_at: new Date(NOW + secs * 1000).toISOString(),
+    elapsed_secs: 0,
+    remaining_secs: secs,
+    paused_secs: 0,
+    target_secs: 14_400,
+  });
+  const showRow = (first: SlaStatus, resolution: SlaStatus) => {
     const row: QueueRow = {
       id: 2,
       number: "T-000002",
@@ -68,9 +67,9 @@ describe("QueueRowView", () => {
       status: "open",
       assignee: null,
       problem: "VPN drops",
-      created_at: new Date(now - 600_000).toISOString(),
-      first_response: due(45 * 60 + 30),
-      resolution: due(90 * 60 + 30),
+      created_at: new Date(NOW - 600_000).toISOString(),
+      first_response: first,
+      resolution,
       time_zone: "Europe/Berlin",
     };
     app = mount(QueueRowView, {
@@ -78,24 +77,45 @@ describe("QueueRowView", () => {
       props: { row, index: 0, active: false, onopen: () => {} },
     });
     flushSync();
-    const figures = () => [...document.querySelectorAll(".figure")].map((f) => f.textContent);
+  };
+  const figures = () => [...document.querySelectorAll(".figure")].map((f) => f.textContent);
+
+  it("leaves the row's DOM alone while its countdowns' minutes stand, and updates it when one turns", async () => {
+    setClock(NOW);
+    showRow(due(45 * 60 + 30), due(90 * 60 + 30));
     expect(figures()).toEqual(["45m", "1h 30m"]);
 
     const changes: MutationRecord[] = [];
     const watch = new MutationObserver((records) => changes.push(...records));
     watch.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-    for (let s = 1; s <= 29; s++) {
-      clock.now = now + s * 1000;
+    for (let s = 1; s <= 59; s++) {
+      setClock(NOW + s * 1000);
       flushSync();
     }
     await Promise.resolve();
     expect(changes).toEqual([]);
 
-    clock.now = now + 31_000;
+    setClock(NOW + 61_000);
     flushSync();
     await Promise.resolve();
     expect(figures()).toEqual(["44m", "1h 29m"]);
     expect(changes.length).toBeGreaterThan(0);
     watch.disconnect();
+  });
+
+  it("counts seconds near a deadline and shows the breach the second it happens", () => {
+    setClock(NOW);
+    showRow(due(90), due(90 * 60));
+    expect(figures()).toEqual(["1m", "1h 30m"]);
+    setClock(NOW + 31_000);
+    flushSync();
+    expect(figures()).toEqual(["59s", "1h 30m"]);
+    setClock(NOW + 32_000);
+    flushSync();
+    expect(figures()).toEqual(["58s", "1h 30m"]);
+    setClock(NOW + 91_000);
+    flushSync();
+    expect(figures()[0]).toBe("+1s");
+    expect(document.querySelector(".sla")!.getAttribute("data-state")).toBe("breached");
   });
 });
