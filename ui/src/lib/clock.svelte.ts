@@ -1,26 +1,43 @@
-// One shared clock for every SLA countdown and age on screen: a single timer, not one per row.
-// `now` moves every second; `minute` only when the minute turns. What reads only `minute` is not
-// recomputed in between: an idle queue whose countdowns read minutes did not just skip its DOM
-// writes but made WebKit draw a frame every second (~17 ms of CPU a second, docs/PERFORMANCE.md).
+// The clock every SLA countdown and age on screen reads. `clock.now` moves every second and
+// `clock.minute` when the minute turns, each through one shared timer that runs only while
+// something on screen reads that hand: an idle queue whose rows read minutes has no one-second
+// timer at all. A one-second tick that rows merely recomputed on (no DOM write) made WebKit draw a
+// frame every second, ~17 ms of CPU a second (docs/PERFORMANCE.md).
 
-const MINUTE = 60_000;
+import { createSubscriber } from "svelte/reactivity";
 
-export const clock = $state({ now: Date.now(), minute: Date.now() });
-
-let timer: ReturnType<typeof setInterval> | undefined;
-
-/** Moves the clock to `ms`; `minute` follows only when the minute has turned. */
-export function setClock(ms: number): void {
-  clock.now = ms;
-  if (Math.floor(ms / MINUTE) !== Math.floor(clock.minute / MINUTE)) clock.minute = ms;
-}
-
-export function startClock(): () => void {
-  if (timer === undefined) {
-    timer = setInterval(() => setClock(Date.now()), 1000);
-  }
+/** A hand that moves every `period` ms, on the period's boundaries, while it is read in an effect. */
+function hand(period: number): () => number {
+  const subscribe = createSubscriber((update) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = () => {
+      timer = setTimeout(
+        () => {
+          update();
+          arm();
+        },
+        period - (Date.now() % period),
+      );
+    };
+    arm();
+    return () => clearTimeout(timer);
+  });
   return () => {
-    clearInterval(timer);
-    timer = undefined;
+    subscribe();
+    return Date.now();
   };
 }
+
+const second = hand(1000);
+const minute = hand(60_000);
+
+export const clock = {
+  /** Now, to the second. */
+  get now(): number {
+    return second();
+  },
+  /** Now, re-read when the minute turns. */
+  get minute(): number {
+    return minute();
+  },
+};

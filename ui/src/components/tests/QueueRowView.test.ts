@@ -1,16 +1,22 @@
 // @vitest-environment jsdom
 import { flushSync, mount, unmount } from "svelte";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { QueueRow, SlaStatus } from "../../ipc";
-import { setClock } from "../../lib/clock.svelte";
 import QueueRowView from "../QueueRowView.svelte";
 
 describe("QueueRowView", () => {
   let app: Record<string, unknown> | undefined;
   afterEach(() => {
     if (app) unmount(app);
+    app = undefined;
     document.body.innerHTML = "";
+    vi.useRealTimers();
   });
+  /** Moves the fake clock to `ms` after NOW, firing the hands' timers on the way. */
+  const at = (ms: number) => {
+    vi.advanceTimersByTime(NOW + ms - Date.now());
+    flushSync();
+  };
 
   it("shows hidden characters in names and the problem as markers, in tooltips too", () => {
     const row: QueueRow = {
@@ -81,22 +87,20 @@ describe("QueueRowView", () => {
   const figures = () => [...document.querySelectorAll(".figure")].map((f) => f.textContent);
 
   it("leaves the row's DOM alone while its countdowns' minutes stand, and updates it when one turns", async () => {
-    setClock(NOW);
+    vi.useFakeTimers({ now: NOW });
     showRow(due(45 * 60 + 30), due(90 * 60 + 30));
     expect(figures()).toEqual(["45m", "1h 30m"]);
 
     const changes: MutationRecord[] = [];
     const watch = new MutationObserver((records) => changes.push(...records));
     watch.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-    for (let s = 1; s <= 59; s++) {
-      setClock(NOW + s * 1000);
-      flushSync();
-    }
+    for (let s = 1; s <= 59; s++) at(s * 1000);
     await Promise.resolve();
     expect(changes).toEqual([]);
+    // Far from their deadlines the rows keep only the minute hand: no timer fires each second.
+    expect(vi.getTimerCount()).toBe(1);
 
-    setClock(NOW + 61_000);
-    flushSync();
+    at(61_000);
     await Promise.resolve();
     expect(figures()).toEqual(["44m", "1h 29m"]);
     expect(changes.length).toBeGreaterThan(0);
@@ -104,17 +108,14 @@ describe("QueueRowView", () => {
   });
 
   it("counts seconds near a deadline and shows the breach the second it happens", () => {
-    setClock(NOW);
+    vi.useFakeTimers({ now: NOW });
     showRow(due(90), due(90 * 60));
     expect(figures()).toEqual(["1m", "1h 30m"]);
-    setClock(NOW + 31_000);
-    flushSync();
+    at(31_000);
     expect(figures()).toEqual(["59s", "1h 30m"]);
-    setClock(NOW + 32_000);
-    flushSync();
+    at(32_000);
     expect(figures()).toEqual(["58s", "1h 30m"]);
-    setClock(NOW + 91_000);
-    flushSync();
+    at(91_000);
     expect(figures()[0]).toBe("+1s");
     expect(document.querySelector(".sla")!.getAttribute("data-state")).toBe("breached");
   });
