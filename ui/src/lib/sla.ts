@@ -19,7 +19,8 @@ export interface LiveSla {
  * How finely a countdown reads. A ticket's own timers count "seconds"; a queue row, read at a
  * glance among many, counts "minutes" and shows seconds only in the minute before and the minute
  * after its deadline, when they matter. Rows that tick every second are motion at the edge of
- * the eye (WCAG 2.2.2) and, measured, ~17 ms of redraw a second on an idle queue.
+ * the eye (WCAG 2.2.2); a row that reads minutes can follow the clock's minute hand, so an idle
+ * queue is not recomputed every second (lib/clock.svelte.ts).
  */
 export type Precision = "seconds" | "minutes";
 
