@@ -46,7 +46,8 @@ export function formatCountdown(totalSecs: number, precision: Precision = "secon
   return `${seconds}s`;
 }
 
-function dueMs(sla: SlaStatus): number | null {
+/** The deadline in ms since the epoch, or null when there is none (or it does not parse). */
+export function dueMs(sla: SlaStatus): number | null {
   if (sla.due_at === null) return null;
   const ms = Date.parse(sla.due_at);
   return Number.isNaN(ms) ? null : ms;
