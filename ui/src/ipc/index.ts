@@ -138,14 +138,6 @@ export function listQueue(query: QueueQuery = {}): Promise<QueueRow[]> {
   return call<QueueRow[]>("list_queue", { query });
 }
 
-/** The launch's first page of `query` and its count, at once and only once (undefined: ask the
- *  shell with `listQueue` and `queueCount`). */
-export function takeLaunchQueue(
-  query: QueueQuery,
-): { rows: QueueRow[]; count: number } | undefined {
-  return launch.firstPage(query);
-}
-
 export function queueCount(query: QueueQuery = {}): Promise<number> {
   const ready = launch.count(query);
   if (ready !== undefined) return Promise.resolve(ready);

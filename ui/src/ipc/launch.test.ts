@@ -34,26 +34,6 @@ describe("LaunchAnswers", () => {
     expect(launch.page({ offset: 0, limit: 200 })).toEqual([row(1), row(2)]);
   });
 
-  it("answers the first page and count together, or neither", () => {
-    const launch = new LaunchAnswers(data());
-    expect(launch.firstPage({ offset: 0, limit: 200, status: "open" })).toBeUndefined();
-    expect(launch.firstPage({ offset: 0, limit: 200, sort: "age" })).toBeUndefined();
-    expect(launch.firstPage({ offset: 0, limit: 200 })).toEqual({
-      rows: [row(1), row(2)],
-      count: 1234,
-    });
-    expect(launch.firstPage({ offset: 0, limit: 200 })).toBeUndefined();
-    expect(launch.page({ offset: 0, limit: 200 })).toBeUndefined();
-    expect(launch.count({})).toBeUndefined();
-  });
-
-  it("keeps the first page when the count is already taken", () => {
-    const launch = new LaunchAnswers(data());
-    expect(launch.count({})).toBe(1234);
-    expect(launch.firstPage({ offset: 0, limit: 200 })).toBeUndefined();
-    expect(launch.page({ offset: 0, limit: 200 })).toEqual([row(1), row(2)]);
-  });
-
   it("answers nothing without launch data", () => {
     const launch = new LaunchAnswers(undefined);
     expect(launch.page({ offset: 0, limit: 200 })).toBeUndefined();

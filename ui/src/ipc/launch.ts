@@ -47,18 +47,6 @@ export class LaunchAnswers {
     return rows;
   }
 
-  /** The first page and the count together, or neither: what a view needs to draw its rows in
-   *  the same pass that mounts it. */
-  firstPage(query: QueueQuery): { rows: QueueRow[]; count: number } | undefined {
-    if (this.#count === undefined) return undefined;
-    // A query that matches the page matches the count too (the page takes no filter at all).
-    const rows = this.page(query);
-    if (rows === undefined) return undefined;
-    const count = this.#count;
-    this.#count = undefined;
-    return { rows, count };
-  }
-
   count(query: QueueQuery): number | undefined {
     if (this.#count === undefined || matchFilters(query).length > 0) return undefined;
     const count = this.#count;

@@ -46,19 +46,6 @@ describe("QueuePages", () => {
     expect(pages.row(0)).toBe(42);
   });
 
-  it("holds a seeded page without fetching it, and fetches the rest", async () => {
-    const fetch = vi.fn().mockResolvedValue([9]);
-    const pages = new QueuePages(200, fetch, { loaded: vi.fn(), failed: vi.fn() });
-    pages.seed(0, [1, 2]);
-    pages.ensure([0]);
-    expect(fetch).not.toHaveBeenCalled();
-    expect(pages.row(1)).toBe(2);
-    pages.ensure([0, 1]);
-    expect(fetch).toHaveBeenCalledExactlyOnceWith(200, 200);
-    await tick();
-    expect(pages.row(200)).toBe(9);
-  });
-
   it("reports failures, and tries again next time the page is wanted", async () => {
     const failed = vi.fn();
     const fetch = vi.fn().mockRejectedValueOnce(new Error("down")).mockResolvedValueOnce([7]);

@@ -30,11 +30,6 @@ export class QueuePages<Row> {
     return this.pages.get(Math.floor(index / this.pageSize))?.[index % this.pageSize];
   }
 
-  /** Holds `rows` as page `page` without fetching it (rows the view already has). */
-  seed(page: number, rows: Row[]): void {
-    this.pages.set(page, rows);
-  }
-
   /** Fetches the pages among `wanted` that are neither loaded nor on their way. */
   ensure(wanted: number[]): void {
     for (const page of wanted) {
