@@ -9,10 +9,12 @@
 use crate::canonical::hash_of;
 use crate::checkpoint::{invalid, Checkpoint};
 use crate::error::{Error, Result};
+use crate::store::audit as rows;
+use crate::store::audit::StoredEvent;
 use crate::workflow::Change;
 use chrono::{DateTime, SecondsFormat, Utc};
 use p256::ecdsa::VerifyingKey;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -79,14 +81,7 @@ fn link_hash(
 
 /// The chain's head as stored: the last event's id and hash (0 and the genesis hash when empty).
 pub(crate) fn head(conn: &Connection) -> Result<(i64, String)> {
-    Ok(conn
-        .query_row(
-            "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
-            [],
-            |r| Ok((r.get("last_id")?, r.get("last_hash")?)),
-        )
-        .optional()?
-        .unwrap_or((0, GENESIS.to_string())))
+    rows::head(conn)
 }
 
 /// Appends one event; call inside the transaction that makes the change.
@@ -110,17 +105,7 @@ pub fn append(
         &change.after,
         &prev_hash,
     )?;
-    conn.execute(
-        "INSERT INTO audit_events (id, ticket_id, actor, at, action, before, after, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![id, ticket_id, actor, at, change.action, change.before.to_string(), change.after.to_string(), prev_hash, hash],
-    )?;
-    conn.execute(
-        "INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, ?1, ?2)
-         ON CONFLICT (id) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash",
-        params![id, hash],
-    )?;
-    Ok(AuditEvent {
+    let event = AuditEvent {
         id,
         ticket_id,
         actor: actor.into(),
@@ -130,31 +115,12 @@ pub fn append(
         after: change.after.clone(),
         prev_hash,
         hash,
-    })
+    };
+    rows::insert(conn, &event)?;
+    Ok(event)
 }
 
-fn row_to_event(r: &rusqlite::Row) -> rusqlite::Result<(AuditEvent, String, String)> {
-    Ok((
-        AuditEvent {
-            id: r.get(0)?,
-            ticket_id: r.get(1)?,
-            actor: r.get(2)?,
-            at: r.get(3)?,
-            action: r.get(4)?,
-            before: Value::Null,
-            after: Value::Null,
-            prev_hash: r.get(7)?,
-            hash: r.get(8)?,
-        },
-        r.get(5)?,
-        r.get(6)?,
-    ))
-}
-
-const SELECT: &str =
-    "SELECT id, ticket_id, actor, at, action, before, after, prev_hash, hash FROM audit_events";
-
-fn parse(row: (AuditEvent, String, String)) -> Result<AuditEvent> {
+fn parse(row: StoredEvent) -> Result<AuditEvent> {
     let (mut e, before, after) = row;
     e.before = serde_json::from_str(&before).map_err(|_| Error::AuditBroken {
         event_id: e.id,
@@ -184,10 +150,7 @@ pub fn event_hash(e: &AuditEvent) -> Result<String> {
 
 /// One event by id.
 pub fn event(conn: &Connection, id: i64) -> Result<Option<AuditEvent>> {
-    conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], row_to_event)
-        .optional()?
-        .map(parse)
-        .transpose()
+    rows::event(conn, id)?.map(parse).transpose()
 }
 
 /// A ticket's latest event of one action.
@@ -196,23 +159,17 @@ pub fn last_of_ticket(
     ticket_id: i64,
     action: &str,
 ) -> Result<Option<AuditEvent>> {
-    conn.query_row(
-        &format!("{SELECT} WHERE ticket_id = ?1 AND action = ?2 ORDER BY id DESC LIMIT 1"),
-        params![ticket_id, action],
-        row_to_event,
-    )
-    .optional()?
-    .map(parse)
-    .transpose()
+    rows::last_of_ticket(conn, ticket_id, action)?
+        .map(parse)
+        .transpose()
 }
 
 /// Events of one ticket, newest first.
 pub fn for_ticket(conn: &Connection, ticket_id: i64, limit: u32) -> Result<Vec<AuditEvent>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE ticket_id = ?1 ORDER BY id DESC LIMIT ?2"
-    ))?;
-    let rows = stmt.query_map(params![ticket_id, limit], row_to_event)?;
-    rows.map(|r| parse(r?)).collect()
+    rows::for_ticket(conn, ticket_id, limit)?
+        .into_iter()
+        .map(parse)
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -246,7 +203,16 @@ pub(crate) struct ChainSeals {
 /// The links, ids and checkpoints are then checked in order, one event at a time.
 const BATCH: usize = 8192;
 
-fn hash_on_every_core(batch: Vec<(AuditEvent, String, String)>) -> Vec<Result<(AuditEvent, bool)>> {
+/// Hashes a batch on every core, then walks its events in order.
+fn walk_batch(batch: Vec<StoredEvent>, walk: &mut Walk<'_>) -> Result<()> {
+    for checked in hash_on_every_core(batch) {
+        let (e, intact) = checked?;
+        walk.take(e, intact)?;
+    }
+    Ok(())
+}
+
+fn hash_on_every_core(batch: Vec<StoredEvent>) -> Vec<Result<(AuditEvent, bool)>> {
     let checked = |raw| -> Result<(AuditEvent, bool)> {
         let mut e = parse(raw)?;
         let intact = event_hash(&e)? == e.hash;
@@ -443,25 +409,18 @@ pub fn verify(conn: &Connection, key: Option<(&VerifyingKey, &str)>) -> Result<C
         count: 0,
         chain_seals: ChainSeals::default(),
     };
-    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY id"))?;
-    let mut rows = stmt.query([])?;
     let mut batch = Vec::with_capacity(BATCH);
-    loop {
-        let row = rows.next()?;
-        if let Some(row) = row {
-            batch.push(row_to_event(row)?);
-            if batch.len() < BATCH {
-                continue;
-            }
+    rows::scan(conn, |event| {
+        batch.push(event);
+        if batch.len() == BATCH {
+            walk_batch(
+                std::mem::replace(&mut batch, Vec::with_capacity(BATCH)),
+                &mut walk,
+            )?;
         }
-        for checked in hash_on_every_core(std::mem::take(&mut batch)) {
-            let (e, intact) = checked?;
-            walk.take(e, intact)?;
-        }
-        if row.is_none() {
-            break;
-        }
-    }
+        Ok(())
+    })?;
+    walk_batch(batch, &mut walk)?;
     let Walk {
         next_checkpoint,
         expected_id,

@@ -16,11 +16,11 @@ use crate::error::{Error, Result};
 use crate::priority::{Impact, Priority, Urgency};
 use crate::sla::{Calendar, Pause, SlaPolicy, SlaStatus, DEFAULT_AT_RISK_RATIO};
 use crate::store::{Store, TimeEntry};
-use crate::template::{builtin as b, FieldKind, Template};
+use crate::template::{builtin as b, FieldKind};
 use crate::ticket::{Ticket, TicketStatus, Values};
 use crate::workflow::Lookup;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -155,21 +155,6 @@ fn stored_opt(at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
     at.map(stored)
 }
 
-/// A stored template version read through `conn` (inside a write's transaction, where the
-/// store's cache is out of reach).
-pub(crate) fn template_over(conn: &Connection, key: &str, version: u32) -> Result<Template> {
-    let body: String = crate::store::found(
-        conn.query_row(
-            "SELECT body FROM templates WHERE key = ?1 AND version = ?2",
-            rusqlite::params![key, version],
-            |r| r.get(0),
-        ),
-        "template",
-        format!("{key} v{version}"),
-    )?;
-    serde_json::from_str(&body).map_err(|e| Error::invalid("template", e.to_string()))
-}
-
 fn text_of(values: &Values, key: &str) -> Option<String> {
     values.get(key).and_then(Value::as_str).map(str::to_string)
 }
@@ -188,7 +173,7 @@ fn build_with(
     audit_head: &str,
     db: &dyn Lookup,
 ) -> Result<ClosureRecord> {
-    let template = template_over(conn, &t.template_key, t.template_version)?;
+    let template = crate::store::template_over(conn, &t.template_key, t.template_version)?;
     let company = t.company_id.map(|id| db.company(id)).transpose()?;
     let contact = t.contact_id.map(|id| db.contact(id)).transpose()?;
     let assets = t
@@ -466,10 +451,7 @@ fn seal(record: ClosureRecord) -> Result<SealedRecord> {
 /// refuse a closure record for a closed ticket).
 pub(crate) fn seal_record(conn: &Connection, t: &Ticket, audit_head: &str) -> Result<String> {
     let sealed = seal(build(conn, t, audit_head)?)?;
-    conn.execute(
-        "INSERT INTO closure_records (ticket_id, record) VALUES (?1, ?2)",
-        rusqlite::params![t.id, sealed.canonical_json],
-    )?;
+    crate::store::insert_closure_record(conn, t.id, &sealed.canonical_json)?;
     Ok(sealed.hash)
 }
 
@@ -486,14 +468,7 @@ impl Store {
         if !t.is_closed() {
             return Err(Error::NotClosed(t.number.clone()));
         }
-        let stored: String = self
-            .conn()
-            .query_row(
-                "SELECT record FROM closure_records WHERE ticket_id = ?1",
-                [t.id],
-                |r| r.get(0),
-            )
-            .optional()?
+        let stored = crate::store::closure_record_json(self.conn(), t.id)?
             .ok_or_else(|| Error::not_found("closure record", &t.number))?;
         let stored_hash = t.record_hash.clone().unwrap_or_default();
         let computed = sha256_hex(stored.as_bytes());

@@ -12,7 +12,6 @@ use crate::error::{Error, ErrorPayload, Result};
 use crate::signing::Identity;
 use crate::sla::{Calendar, Zone};
 use crate::store::Store;
-use crate::ticket::TicketStatus;
 use crate::workflow::Lookup;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Serialize;
@@ -105,16 +104,7 @@ impl Store {
             Some(next) => crate::audit::timestamp(start_of_day(&zone, next)),
             None => "9999-12-31T23:59:59.999999Z".to_string(),
         };
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT number FROM tickets
-             WHERE company_id = ?1 AND status = ?2 AND closed_at >= ?3 AND closed_at < ?4
-             ORDER BY closed_at, id",
-        )?;
-        let rows = stmt.query_map(
-            rusqlite::params![company_id, TicketStatus::Closed, start, end],
-            |r| r.get(0),
-        )?;
-        Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+        crate::store::closed_numbers_between(self.conn(), company_id, &start, &end)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The SQLite store: one connection, pragmas set through the API on every open, embedded
 //! migrations, and the commands that change tickets, each in one transaction with its audit events.
 
+pub(crate) mod audit;
 mod checkpoints;
 mod company_tools;
 mod desk;
@@ -51,7 +52,7 @@ pub use runbooks::{
     NewRunbookEntry, RunbookEntry, RunbookHit, RunbookInput, RunbookPage, RunbookQuery, RunbookRow,
     RUNBOOK_BODY_MAX, RUNBOOK_PAGE_MAX, RUNBOOK_TITLE_MAX,
 };
-pub(crate) use seal::verify_seal_events;
+pub(crate) use seal::{closure_record_json, insert_closure_record, verify_seal_events};
 pub use seal::{
     trigger_sql, triggers_for, DeepReport, SealDifference, SealedTable, NOT_SEALED, SEALED_TABLES,
 };
@@ -61,6 +62,8 @@ pub use search::{
 };
 pub use signing::SigningNonce;
 pub use templates::read_template_file;
+pub(crate) use templates::template_over;
+pub(crate) use tickets::closed_numbers_between;
 pub use tickets::Waiting;
 
 use crate::error::{Error, Result};

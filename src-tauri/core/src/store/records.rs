@@ -59,7 +59,7 @@ pub(crate) fn sync_csat(conn: &Connection, t: &Ticket, now: DateTime<Utc>) -> Re
     if t.steps.iter().all(|r| r.id.is_some()) {
         return Ok(());
     }
-    let tmpl = crate::record::template_over(conn, &t.template_key, t.template_version)?;
+    let tmpl = super::templates::template_over(conn, &t.template_key, t.template_version)?;
     let csat = tmpl.number_of(crate::template::builtin::CSAT);
     let Some(rec) = csat
         .and_then(|n| t.completion(n))

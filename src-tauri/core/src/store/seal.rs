@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::record::{self, ClosureRecord};
 use crate::workflow::Change;
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde_json::{json, Value};
 
 /// A table holding part of a ticket, and the column naming the ticket.
@@ -132,6 +132,26 @@ pub fn trigger_sql() -> String {
         .flat_map(triggers_for)
         .map(|(_, sql)| format!("{sql};\n"))
         .collect()
+}
+
+/// Stores a closing ticket's sealed record, its canonical JSON (inside the closing transaction).
+pub(crate) fn insert_closure_record(conn: &Connection, ticket_id: i64, json: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO closure_records (ticket_id, record) VALUES (:ticket_id, :record)",
+        rusqlite::named_params! { ":ticket_id": ticket_id, ":record": json },
+    )?;
+    Ok(())
+}
+
+/// A closed ticket's sealed record as stored (None: it has none).
+pub(crate) fn closure_record_json(conn: &Connection, ticket_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT record FROM closure_records WHERE ticket_id = :ticket_id",
+            rusqlite::named_params! { ":ticket_id": ticket_id },
+            |r| r.get("record"),
+        )
+        .optional()?)
 }
 
 /// Appends the `ticket_sealed` event; call in the sealing transaction, after the record is stored.

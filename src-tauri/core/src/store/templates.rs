@@ -103,6 +103,21 @@ fn load(conn: &Connection, version: u32) -> Result<Template> {
         .with_rules())
 }
 
+/// A stored template version read through `conn` (inside a write's transaction, where the
+/// store's cache is out of reach).
+pub(crate) fn template_over(conn: &Connection, key: &str, version: u32) -> Result<Template> {
+    let body: String = super::found(
+        conn.query_row(
+            "SELECT body FROM templates WHERE key = :key AND version = :version",
+            rusqlite::named_params! { ":key": key, ":version": version },
+            |r| r.get("body"),
+        ),
+        "template",
+        format!("{key} v{version}"),
+    )?;
+    serde_json::from_str(&body).map_err(|e| Error::invalid("template", e.to_string()))
+}
+
 /// A version's history row, without its step and ticket counts.
 struct History {
     version: u32,

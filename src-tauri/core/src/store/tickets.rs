@@ -638,3 +638,29 @@ impl Store {
             .flatten())
     }
 }
+
+/// Numbers of a client's closed tickets closed in `[start, end)` (stored timestamps), oldest
+/// first.
+pub(crate) fn closed_numbers_between(
+    conn: &Connection,
+    company_id: i64,
+    start: &str,
+    end: &str,
+) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT number FROM tickets
+         WHERE company_id = :company_id AND status = :status
+           AND closed_at >= :start AND closed_at < :end
+         ORDER BY closed_at, id",
+    )?;
+    let rows = stmt.query_map(
+        rusqlite::named_params! {
+            ":company_id": company_id,
+            ":status": TicketStatus::Closed,
+            ":start": start,
+            ":end": end,
+        },
+        |r| r.get("number"),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+}
