@@ -79,11 +79,6 @@ fn link_hash(
     })
 }
 
-/// The chain's head as stored: the last event's id and hash (0 and the genesis hash when empty).
-pub(crate) fn head(conn: &Connection) -> Result<(i64, String)> {
-    rows::head(conn)
-}
-
 /// Appends one event; call inside the transaction that makes the change.
 pub fn append(
     conn: &Connection,
@@ -92,7 +87,7 @@ pub fn append(
     at: DateTime<Utc>,
     change: &Change,
 ) -> Result<AuditEvent> {
-    let (last_id, prev_hash) = head(conn)?;
+    let (last_id, prev_hash) = rows::head(conn)?;
     let id = last_id + 1;
     let at = timestamp(at);
     let hash = link_hash(
@@ -439,7 +434,7 @@ pub fn verify(conn: &Connection, key: Option<(&VerifyingKey, &str)>) -> Result<C
         ),
         ));
     }
-    let (head_id, head_hash) = head(conn)?;
+    let (head_id, head_hash) = rows::head(conn)?;
     if head_id != expected_id - 1 || head_hash != prev {
         return Err(Error::AuditBroken {
             event_id: expected_id,

@@ -7,8 +7,9 @@
 //! and `verify-audit` report. Taking one happens in its own IMMEDIATE transaction that re-reads
 //! the head and the last checkpoint, so two processes never sign the same sequence number.
 
+use super::audit::head;
 use super::Store;
-use crate::audit::{self, head, AuditEvent, GENESIS, SEALED_ACTION};
+use crate::audit::{self, AuditEvent, GENESIS, SEALED_ACTION};
 use crate::checkpoint::{Checkpoint, CheckpointReason, CHECKPOINT_EVERY};
 use crate::error::{Error, Result};
 use crate::signing::Identity;

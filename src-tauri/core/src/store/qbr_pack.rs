@@ -1,8 +1,8 @@
 //! The desk's history as a QBR pack carries it: the newest event, and the first checkpoint that
 //! covers it.
 
+use super::audit;
 use super::Store;
-use crate::audit;
 use crate::error::Result;
 use crate::report::HistoryAnchor;
 
