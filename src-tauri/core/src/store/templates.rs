@@ -90,14 +90,8 @@ pub(super) fn for_new_tickets(conn: &Connection) -> Result<(&'static str, u32)> 
 /// One published version of the desk's template, as stored (rules filled in for a template
 /// stored before they were data).
 fn load(conn: &Connection, version: u32) -> Result<Template> {
-    let body: Option<String> = conn
-        .query_row(
-            "SELECT body FROM templates WHERE key = ?1 AND version = ?2",
-            params![DESK_TEMPLATE_KEY, version],
-            |r| r.get("body"),
-        )
-        .optional()?;
-    let body = body.ok_or(Error::TemplateVersionUnknown(version))?;
+    let body =
+        body(conn, DESK_TEMPLATE_KEY, version)?.ok_or(Error::TemplateVersionUnknown(version))?;
     Ok(serde_json::from_str::<Template>(&body)
         .map_err(|e| Error::Migration(format!("template {DESK_TEMPLATE_KEY} v{version}: {e}")))?
         .with_rules())
@@ -106,16 +100,20 @@ fn load(conn: &Connection, version: u32) -> Result<Template> {
 /// A stored template version read through `conn` (inside a write's transaction, where the
 /// store's cache is out of reach).
 pub(crate) fn template_over(conn: &Connection, key: &str, version: u32) -> Result<Template> {
-    let body: String = super::found(
-        conn.query_row(
+    let body = body(conn, key, version)?
+        .ok_or_else(|| Error::not_found("template", format!("{key} v{version}")))?;
+    serde_json::from_str(&body).map_err(|e| Error::invalid("template", e.to_string()))
+}
+
+/// A stored template version's JSON body.
+fn body(conn: &Connection, key: &str, version: u32) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
             "SELECT body FROM templates WHERE key = :key AND version = :version",
             rusqlite::named_params! { ":key": key, ":version": version },
             |r| r.get("body"),
-        ),
-        "template",
-        format!("{key} v{version}"),
-    )?;
-    serde_json::from_str(&body).map_err(|e| Error::invalid("template", e.to_string()))
+        )
+        .optional()?)
 }
 
 /// A version's history row, without its step and ticket counts.
